@@ -1,0 +1,52 @@
+# The two commands: `make run` (install, migrate, seed, serve) and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HOST PORT
+
+.PHONY: install run test lint system-deps translations extract-messages
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -q -d portal/translations
+
+extract-messages: $(STAMP)
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k Invalid -k Conflict -k NotFound -k Forbidden \
+		-o portal/translations/messages.pot .
+	$(BIN)/pybabel update -q -N -i portal/translations/messages.pot -d portal/translations
+
+run: install
+	$(BIN)/portal db upgrade
+	$(BIN)/portal demo seed --if-empty
+	@echo "IP evidence portal on http://$(HOST):$(PORT)/"
+	exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --worker-class gthread --threads 4 \
+		--timeout 120 --access-logfile - wsgi:app
+
+# Debian packages the tests need: libmagic for type sniffing, Chromium and CJK
+# fonts for the browser journeys. Installed when missing (CI runs as root).
+system-deps:
+	@missing=""; \
+	test -e /usr/lib/x86_64-linux-gnu/libmagic.so.1 -o -e /usr/lib/aarch64-linux-gnu/libmagic.so.1 || missing="$$missing libmagic1"; \
+	test -x /usr/bin/chromium || missing="$$missing chromium"; \
+	test -d /usr/share/fonts/opentype/noto || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check portal evidence tests bench migrations wsgi.py
+	$(BIN)/mypy
+
+test: install system-deps lint
+	$(BIN)/pytest -q -p no:cacheprovider

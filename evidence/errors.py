@@ -1,0 +1,49 @@
+"""Exceptions raised by the evidence library; the portal maps them to responses."""
+
+
+class EvidenceError(Exception):
+    """Base class: the message is safe to show to the person who uploaded."""
+
+
+class EmptyFile(EvidenceError):
+    def __init__(self) -> None:
+        super().__init__("The file is empty.")
+
+
+class TooLarge(EvidenceError):
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"The file is larger than the limit of {limit} bytes.")
+
+
+class RefusedType(EvidenceError):
+    def __init__(self, detected: str) -> None:
+        self.detected = detected
+        super().__init__(f"Files of type {detected} are not accepted as evidence.")
+
+
+class DigestMismatch(EvidenceError):
+    def __init__(self, expected: str, actual: str) -> None:
+        self.expected = expected
+        self.actual = actual
+        super().__init__(f"The received bytes have SHA-256 {actual}, not {expected} as the client declared.")
+
+
+class Truncated(EvidenceError):
+    def __init__(self, expected: int, received: int) -> None:
+        super().__init__(f"The upload ended after {received} of {expected} bytes.")
+
+
+class ImageRefused(EvidenceError):
+    """An image that cannot be decoded safely (decompression bomb, corrupt data)."""
+
+
+class StoreUnavailable(EvidenceError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"The evidence store is unavailable: {detail}")
+
+
+class ObjectMissing(EvidenceError):
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"The stored object {key} is missing.")

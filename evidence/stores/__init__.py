@@ -1,0 +1,78 @@
+"""Content-addressed, immutable object stores behind one interface.
+
+Bytes are first written to a staging area while they are hashed; only when
+the whole stream has arrived and passed its checks does ``commit`` move them
+under the key derived from their SHA-256. Staged bytes are never evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Protocol
+
+from evidence.errors import EvidenceError
+
+_KEY_RE = re.compile(
+    r"^(objects/[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}|derived/[0-9a-f]{64}/[a-z0-9-]{1,40}\.(jpg|png|webp))$"
+)
+
+
+def object_key(sha256_hex: str) -> str:
+    """The store key of the evidence object with this SHA-256 (lower-case hex)."""
+    return f"objects/{sha256_hex[:2]}/{sha256_hex[2:4]}/{sha256_hex}"
+
+
+def derived_key(sha256_hex: str, name: str) -> str:
+    """The key of a file derived from an evidence object (a thumbnail, a preview)."""
+    return f"derived/{sha256_hex}/{name}"
+
+
+def check_key(key: str) -> str:
+    if not _KEY_RE.fullmatch(key):
+        raise EvidenceError(f"Not a valid store key: {key!r}")
+    return key
+
+
+class Staging(Protocol):
+    def write(self, chunk: bytes) -> None: ...
+
+    def commit(self, sha256_hex: str) -> bool:
+        """Move the staged bytes to their content address; True if newly stored."""
+        ...
+
+    def abort(self) -> None: ...
+
+
+class Store(Protocol):
+    description: str
+
+    def stage(self) -> Staging: ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def size(self, key: str) -> int: ...
+
+    def read(self, key: str, chunk_size: int = 1024 * 1024) -> Iterator[bytes]: ...
+
+    def put_derived(self, key: str, data: bytes, media_type: str) -> None: ...
+
+    def delete(self, key: str) -> None:
+        """Remove an object; used only to undo a store whose database row failed."""
+        ...
+
+    def download_url(self, key: str, filename: str, media_type: str) -> str | None:
+        """A short-lived URL that serves the object as an attachment, if the store has one."""
+        ...
+
+
+def open_store(location: str, **s3_options: str | None) -> Store:
+    """A store for a directory path or an ``s3://bucket/prefix`` URL."""
+    if location.startswith("s3://"):
+        from evidence.stores.s3 import S3Store
+
+        bucket, _, prefix = location[len("s3://") :].partition("/")
+        return S3Store(bucket=bucket, prefix=prefix, **s3_options)
+    from evidence.stores.directory import DirectoryStore
+
+    return DirectoryStore(location)

@@ -1,0 +1,237 @@
+"""A store in an S3-compatible bucket (AWS S3, MinIO, SeaweedFS, Ceph) via boto3."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+import boto3
+from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from evidence.errors import ObjectMissing, StoreUnavailable
+from evidence.filenames import content_disposition
+from evidence.stores import check_key, object_key
+
+PART_SIZE = 8 * 1024 * 1024
+# Parts in flight at once: bounds the memory a streamed upload holds
+# (PART_SIZE * (PARALLEL_PARTS + 1)) while keeping the link to S3 busy.
+PARALLEL_PARTS = 4
+PRESIGNED_SECONDS = 300
+
+
+def _unavailable(exc: Exception) -> StoreUnavailable:
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        return StoreUnavailable(f"{error.get('Code', 'error')}: {error.get('Message', '')}".strip())
+    return StoreUnavailable(str(exc))
+
+
+def _is_not_found(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}
+
+
+class S3Staging:
+    """A multipart upload under ``staging/``; parts are sent while later ones arrive."""
+
+    def __init__(self, store: S3Store) -> None:
+        self._store = store
+        self._key = store.full_key(f"staging/{uuid.uuid4().hex}")
+        self._buffer = bytearray()
+        self._upload_id: str | None = None
+        self._parts: list[Future[dict[str, Any]]] = []
+        self._slots = threading.BoundedSemaphore(PARALLEL_PARTS)
+        self._done = False
+
+    def _send_part(self, number: int, data: bytes) -> dict[str, Any]:
+        try:
+            answer = self._store.client.upload_part(
+                Bucket=self._store.bucket,
+                Key=self._key,
+                UploadId=self._upload_id,
+                PartNumber=number,
+                Body=data,
+            )
+            return {"PartNumber": number, "ETag": answer["ETag"]}
+        finally:
+            self._slots.release()
+
+    def _flush_part(self) -> None:
+        client = self._store.client
+        if self._upload_id is None:
+            self._upload_id = client.create_multipart_upload(Bucket=self._store.bucket, Key=self._key)["UploadId"]
+        for failed in (f for f in self._parts if f.done() and f.exception()):
+            raise failed.exception()  # type: ignore[misc]
+        self._slots.acquire()
+        data = bytes(self._buffer[:PART_SIZE])
+        del self._buffer[:PART_SIZE]
+        self._parts.append(self._store.pool.submit(self._send_part, len(self._parts) + 1, data))
+
+    def write(self, chunk: bytes) -> None:
+        self._buffer += chunk
+        try:
+            while len(self._buffer) >= PART_SIZE:
+                self._flush_part()
+        except (BotoCoreError, ClientError) as exc:
+            self.abort()
+            raise _unavailable(exc) from exc
+
+    def _finish_upload(self) -> None:
+        client, bucket = self._store.client, self._store.bucket
+        if self._upload_id is None:
+            client.put_object(Bucket=bucket, Key=self._key, Body=bytes(self._buffer))
+            return
+        if self._buffer:
+            self._flush_part()
+        parts = [f.result() for f in self._parts]
+        client.complete_multipart_upload(
+            Bucket=bucket, Key=self._key, UploadId=self._upload_id, MultipartUpload={"Parts": parts}
+        )
+        self._upload_id = None
+
+    def commit(self, sha256_hex: str) -> bool:
+        store = self._store
+        target = store.full_key(object_key(sha256_hex))
+        try:
+            self._finish_upload()
+            if store.key_exists(target):
+                created = False
+            else:
+                store.client.copy(
+                    {"Bucket": store.bucket, "Key": self._key},
+                    store.bucket,
+                    target,
+                    Config=store.transfer,
+                )
+                created = True
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+        finally:
+            self.abort()
+        return created
+
+    def abort(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        client, bucket = self._store.client, self._store.bucket
+        for future in self._parts:
+            future.exception()  # wait, so that no part lands after the abort
+        try:
+            if self._upload_id is not None:
+                client.abort_multipart_upload(Bucket=bucket, Key=self._key, UploadId=self._upload_id)
+            client.delete_object(Bucket=bucket, Key=self._key)
+        except (BotoCoreError, ClientError):
+            # The staging prefix holds nothing that is evidence; a lifecycle
+            # rule or the next scrub removes what an outage left behind.
+            pass
+
+
+class S3Store:
+    def __init__(
+        self,
+        bucket: str,
+        prefix: str = "",
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        access_key: str | None = None,
+        secret_key: str | None = None,
+    ) -> None:
+        self.bucket = bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self.description = f"s3://{bucket}/{self.prefix}" + (f" at {endpoint_url}" if endpoint_url else "")
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint_url,
+            region_name=region,
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
+            config=Config(
+                signature_version="s3v4",
+                retries={"max_attempts": 3, "mode": "standard"},
+                connect_timeout=5,
+                read_timeout=60,
+                max_pool_connections=PARALLEL_PARTS * 4,
+            ),
+        )
+        self.pool = ThreadPoolExecutor(max_workers=PARALLEL_PARTS * 2, thread_name_prefix="s3-part")
+        self.transfer = TransferConfig(multipart_chunksize=PART_SIZE, max_concurrency=PARALLEL_PARTS)
+
+    def full_key(self, key: str) -> str:
+        return self.prefix + key
+
+    def key_exists(self, full_key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=full_key)
+        except ClientError as exc:
+            if _is_not_found(exc):
+                return False
+            raise
+        return True
+
+    def stage(self) -> S3Staging:
+        return S3Staging(self)
+
+    def exists(self, key: str) -> bool:
+        try:
+            return self.key_exists(self.full_key(check_key(key)))
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+
+    def size(self, key: str) -> int:
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self.full_key(check_key(key)))
+        except ClientError as exc:
+            if _is_not_found(exc):
+                raise ObjectMissing(key) from exc
+            raise _unavailable(exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+        return int(head["ContentLength"])
+
+    def read(self, key: str, chunk_size: int = 1024 * 1024) -> Iterator[bytes]:
+        try:
+            body = self.client.get_object(Bucket=self.bucket, Key=self.full_key(check_key(key)))["Body"]
+        except ClientError as exc:
+            if _is_not_found(exc):
+                raise ObjectMissing(key) from exc
+            raise _unavailable(exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+        with body:
+            try:
+                yield from body.iter_chunks(chunk_size)
+            except BotoCoreError as exc:
+                raise _unavailable(exc) from exc
+
+    def put_derived(self, key: str, data: bytes, media_type: str) -> None:
+        try:
+            self.client.put_object(
+                Bucket=self.bucket, Key=self.full_key(check_key(key)), Body=data, ContentType=media_type
+            )
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+
+    def delete(self, key: str) -> None:
+        try:
+            self.client.delete_object(Bucket=self.bucket, Key=self.full_key(check_key(key)))
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+
+    def download_url(self, key: str, filename: str, media_type: str) -> str | None:
+        return str(
+            self.client.generate_presigned_url(
+                "get_object",
+                Params={
+                    "Bucket": self.bucket,
+                    "Key": self.full_key(check_key(key)),
+                    "ResponseContentDisposition": content_disposition(filename),
+                    "ResponseContentType": media_type,
+                },
+                ExpiresIn=PRESIGNED_SECONDS,
+            )
+        )

@@ -1,0 +1,58 @@
+"""The IP evidence portal: a Flask application built by :func:`create_app`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from portal.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(settings.instance_path),
+    )
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 64 * 1024,  # room for multipart framing
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.secure_cookies,
+        WTF_CSRF_TIME_LIMIT=8 * 3600,
+    )
+
+    from portal import db, errors, i18n, login, security, storage, templating
+    from portal.admin import bp as admin_bp
+    from portal.api import bp as api_bp
+    from portal.auth import bp as auth_bp
+    from portal.cases import bp as cases_bp
+    from portal.evidence_pages import bp as evidence_bp
+    from portal.holder import bp as holder_bp
+    from portal.main import bp as main_bp
+    from portal.review import bp as review_bp
+
+    for init in (
+        db.init_app,
+        storage.init_app,
+        security.init_app,
+        login.init_app,
+        i18n.init_app,
+        templating.init_app,
+        errors.init_app,
+    ):
+        init(app)
+    for blueprint in (main_bp, auth_bp, holder_bp, evidence_bp, review_bp, cases_bp, admin_bp, api_bp):
+        app.register_blueprint(blueprint)
+    security.csrf.exempt(api_bp)
+    return app

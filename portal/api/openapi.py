@@ -1,0 +1,397 @@
+"""The OpenAPI 3.1 description of /api/v1; a test checks it against the routes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from portal.models import ComplaintStatus, EvidenceKind, RightType, Stage
+
+ERRORS = {
+    "400": "Malformed request (bad digest header, truncated upload)",
+    "401": "Missing or invalid token",
+    "403": "Not allowed for this user",
+    "404": "No such object, or not visible to this user",
+    "409": "Not possible in the object's current state",
+    "413": "Upload larger than MAX_UPLOAD_BYTES",
+    "415": "File type not accepted (the message names the detected type)",
+    "422": "Invalid field values (see error.fields)",
+    "503": "Evidence store unavailable",
+}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _op(
+    summary: str,
+    ok: str,
+    ok_schema: dict[str, Any] | None,
+    errors: str,
+    *,
+    body: dict[str, Any] | None = None,
+    params: list[dict[str, Any]] | None = None,
+    ok_content: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    responses: dict[str, Any] = {ok: {"description": "Success", **(ok_content or _json(ok_schema or {}))}}
+    for code in errors.split():
+        responses[code] = {"description": ERRORS[code], **_json(_ref("Error"))}
+    op: dict[str, Any] = {"summary": summary, "responses": responses}
+    if body is not None:
+        op["requestBody"] = {"required": True, **body}
+    if params:
+        op["parameters"] = params
+    return op
+
+
+def _path_id(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _query(name: str, schema: dict[str, Any], description: str = "") -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
+
+
+def _enum(kind: type[StrEnum]) -> dict[str, Any]:
+    return {"type": "string", "enum": [m.value for m in kind]}
+
+
+def spec() -> dict[str, Any]:
+    s, i, n = {"type": "string"}, {"type": "integer"}, {"type": ["string", "null"]}
+    cid, eid, kid = _path_id("complaint_id"), _path_id("evidence_id"), _path_id("case_id")
+    upload_meta = [
+        _query("kind", _enum(EvidenceKind)),
+        _query("description", s),
+        _query("collected_at", {"type": "string", "format": "date-time"}),
+        _query("collected_where", s),
+        _query("translation_of", i, "id of the item this translates"),
+    ]
+    schemas = {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message"],
+                    "properties": {"code": s, "message": s, "fields": {"type": "object", "additionalProperties": s}},
+                }
+            },
+        },
+        "User": {
+            "type": "object",
+            "properties": {"id": i, "email": s, "role": s, "language": s, "organisation": {"type": ["object", "null"]}},
+        },
+        "Infringer": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {"name": s, "address": s, "shop_urls": {"type": "array", "items": s}, "platform": s},
+        },
+        "ComplaintInput": {
+            "type": "object",
+            "properties": {
+                "title": s,
+                "facts": s,
+                "right_ids": {"type": "array", "items": i},
+                "infringers": {"type": "array", "items": _ref("Infringer")},
+                "discovered_on": {"type": "string", "format": "date"},
+                "discovery_method": s,
+                "illegal_volume": {"type": ["number", "string", "null"]},
+                "units": {"type": ["integer", "null"]},
+                "currency": s,
+                "language": {"type": "string", "enum": ["en", "zh"]},
+            },
+        },
+        "Complaint": {
+            "type": "object",
+            "properties": {
+                "id": i,
+                "reference": s,
+                "status": _enum(ComplaintStatus),
+                "title": s,
+                "facts": s,
+                "rights": {"type": "array"},
+                "infringers": {"type": "array", "items": _ref("Infringer")},
+                "case_id": {"type": ["integer", "null"]},
+                "decline_reason": n,
+                "information_requests": {"type": "array"},
+                "evidence": {"type": "array", "items": _ref("Evidence")},
+            },
+        },
+        "Evidence": {
+            "type": "object",
+            "required": ["id", "sha256", "size", "media_type", "filename", "received_at"],
+            "properties": {
+                "id": i,
+                "complaint_id": i,
+                "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                "size": i,
+                "media_type": s,
+                "filename": s,
+                "kind": _enum(EvidenceKind),
+                "description": s,
+                "collected_at": n,
+                "collected_where": s,
+                "translation_of": {"type": ["integer", "null"]},
+                "received_at": {"type": "string", "format": "date-time"},
+                "phash": s,
+                "dhash": s,
+                "width": i,
+                "height": i,
+            },
+        },
+        "Verification": {
+            "type": "object",
+            "properties": {
+                "id": i,
+                "outcome": {"type": "string", "enum": ["ok", "mismatch", "missing"]},
+                "ok": {"type": "boolean"},
+                "recorded_sha256": s,
+                "computed_sha256": n,
+                "size": {"type": ["integer", "null"]},
+                "verified_at": s,
+            },
+        },
+        "Custody": {
+            "type": "object",
+            "properties": {
+                "chain_ok": {"type": "boolean"},
+                "problems": {"type": "array", "items": s},
+                "events": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "seq": i,
+                            "action": s,
+                            "actor_id": {"type": ["integer", "null"]},
+                            "at": s,
+                            "outcome": s,
+                            "details": {"type": "object"},
+                            "prev_hash": s,
+                            "hash": s,
+                        },
+                    },
+                },
+            },
+        },
+        "CaseInput": {
+            "type": "object",
+            "required": ["case_number", "procuratorate", "charges"],
+            "properties": {
+                "case_number": s,
+                "procuratorate": s,
+                "charges": s,
+                "prosecutor_id": i,
+                "stage": _enum(Stage),
+                "opened_on": {"type": "string", "format": "date"},
+            },
+        },
+        "Case": {
+            "type": "object",
+            "properties": {
+                "id": i,
+                "case_number": s,
+                "procuratorate": s,
+                "charges": s,
+                "stage": _enum(Stage),
+                "prosecutor": s,
+                "timeline": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {"stage": _enum(Stage), "date": s, "note": n, "shared": {"type": "boolean"}},
+                    },
+                },
+                "complaints": {"type": "array"},
+            },
+        },
+        "Decision": {
+            "type": "object",
+            "required": ["action"],
+            "properties": {
+                "action": {"type": "string", "enum": ["accept", "decline", "request_information"]},
+                "message": s,
+                "due": {"type": "string", "format": "date"},
+                "reason": s,
+                "case_id": i,
+                "case": _ref("CaseInput"),
+            },
+        },
+        "StageInput": {
+            "type": "object",
+            "required": ["stage", "date"],
+            "properties": {
+                "stage": _enum(Stage),
+                "date": {"type": "string", "format": "date"},
+                "note": s,
+                "shared": {"type": "boolean"},
+            },
+        },
+    }
+    items = lambda ref: {"type": "object", "properties": {"items": {"type": "array", "items": _ref(ref)}}}  # noqa: E731
+    upload_body = {
+        "content": {
+            "application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream"}},
+                }
+            },
+        }
+    }
+    upload_params = [
+        {
+            "name": "Content-Disposition",
+            "in": "header",
+            "required": False,
+            "schema": s,
+            "description": "For a raw body: attachment; filename*=UTF-8''<percent-encoded name> (RFC 6266)",
+        },
+        {
+            "name": "Repr-Digest",
+            "in": "header",
+            "required": False,
+            "schema": s,
+            "description": "sha-256=:<base64>: (RFC 9530); a mismatch is refused",
+        },
+    ]
+    paths: dict[str, Any] = {
+        "/me": {"get": _op("The token's user", "200", _ref("User"), "401")},
+        "/complaints": {
+            "get": _op("The organisation's complaints", "200", items("Complaint"), "401"),
+            "post": _op(
+                "Create a draft complaint", "201", _ref("Complaint"), "401 403 422", body=_json(_ref("ComplaintInput"))
+            ),
+        },
+        "/complaints/{complaint_id}": {
+            "parameters": [cid],
+            "get": _op("A complaint with its evidence", "200", _ref("Complaint"), "401 404"),
+            "patch": _op(
+                "Change fields of a draft",
+                "200",
+                _ref("Complaint"),
+                "401 403 404 409 422",
+                body=_json(_ref("ComplaintInput")),
+            ),
+        },
+        "/complaints/{complaint_id}/submit": {
+            "parameters": [cid],
+            "post": _op("Submit a draft for review", "200", _ref("Complaint"), "401 403 404 409 422"),
+        },
+        "/complaints/{complaint_id}/reply": {
+            "parameters": [cid],
+            "post": _op(
+                "Answer the open request for information",
+                "200",
+                _ref("Complaint"),
+                "401 403 404 409 422",
+                body=_json({"type": "object", "required": ["reply"], "properties": {"reply": s}}),
+            ),
+        },
+        "/complaints/{complaint_id}/evidence": {
+            "parameters": [cid],
+            "post": _op(
+                "Upload one evidence file (raw body or multipart field 'file'), streamed and hashed",
+                "201",
+                _ref("Evidence"),
+                "400 401 403 404 409 413 415 422 503",
+                body=upload_body,
+                params=upload_meta + upload_params,
+            ),
+        },
+        "/complaints/{complaint_id}/decision": {
+            "parameters": [cid],
+            "post": _op(
+                "Prosecutor's decision", "200", _ref("Complaint"), "401 403 404 409 422", body=_json(_ref("Decision"))
+            ),
+        },
+        "/evidence/{evidence_id}": {
+            "parameters": [eid],
+            "get": _op("An evidence item (recorded as viewed)", "200", _ref("Evidence"), "401 404"),
+        },
+        "/evidence/{evidence_id}/content": {
+            "parameters": [eid],
+            "get": _op(
+                "The file, as an attachment (or a 303 to a short-lived presigned S3 URL)",
+                "200",
+                None,
+                "401 404 409 503",
+                ok_content={"content": {"application/octet-stream": {"schema": {"type": "string"}}}},
+            ),
+        },
+        "/evidence/{evidence_id}/verify": {
+            "parameters": [eid],
+            "post": _op(
+                "Re-read the stored object, recompute SHA-256, record the result",
+                "200",
+                _ref("Verification"),
+                "401 404 503",
+            ),
+        },
+        "/evidence/{evidence_id}/custody": {
+            "parameters": [eid],
+            "get": _op("The custody chain and whether it verifies", "200", _ref("Custody"), "401 404"),
+        },
+        "/review/complaints": {
+            "get": _op(
+                "Review queue (prosecutors)",
+                "200",
+                {
+                    "type": "object",
+                    "properties": {
+                        "items": {"type": "array", "items": _ref("Complaint")},
+                        "total": i,
+                        "page": i,
+                        "per_page": i,
+                        "pages": i,
+                    },
+                },
+                "401 403 422",
+                params=[
+                    _query("status", _enum(ComplaintStatus)),
+                    _query("foreign", {"type": "string", "enum": ["true", "false"]}),
+                    _query("right_type", _enum(RightType)),
+                    _query("order", {"type": "string", "enum": ["newest", "oldest"]}),
+                    _query("page", i),
+                    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}),
+                ],
+            )
+        },
+        "/cases": {
+            "get": _op("Cases the user may see", "200", items("Case"), "401"),
+            "post": _op("Open a case", "201", _ref("Case"), "401 403 409 422", body=_json(_ref("CaseInput"))),
+        },
+        "/cases/{case_id}": {
+            "parameters": [kid],
+            "get": _op("A case (participants get the shared view)", "200", _ref("Case"), "401 404"),
+        },
+        "/cases/{case_id}/stages": {
+            "parameters": [kid],
+            "post": _op(
+                "Record a stage change", "201", _ref("Case"), "401 403 404 422", body=_json(_ref("StageInput"))
+            ),
+        },
+        "/openapi.json": {
+            "get": {
+                "summary": "This document",
+                "security": [],
+                "responses": {"200": {"description": "OpenAPI 3.1", **_json({"type": "object"})}},
+            }
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "IP evidence portal API", "version": "1"},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": schemas},
+        "paths": paths,
+    }

@@ -1,0 +1,117 @@
+"""Sign-in, sign-out, registration of an organisation, own account."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from portal.auth.forms import LanguageForm, LoginForm, PasswordForm, RegisterForm
+from portal.db import get_session
+from portal.forms import apply_errors
+from portal.login import SignedIn, actor
+from portal.security import limiter, login_account_key
+from portal.services import accounts
+from portal.services.errors import DomainError
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only same-site paths: no scheme, no host, no protocol-relative "//".
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("30/hour;10/minute", methods=["POST"])
+@limiter.limit("10/hour;5/minute", methods=["POST"], key_func=login_account_key)
+def login() -> ResponseReturnValue:
+    form = LoginForm()
+    if form.validate_on_submit():
+        db = get_session()
+        user = accounts.authenticate(db, form.email.data or "", form.password.data or "")
+        if user is None:
+            form.password.errors = [_("Wrong e-mail or password.")]
+        else:
+            session.clear()
+            login_user(SignedIn(user, accounts.start_login_session(db, user)))
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@bp.post("/logout")
+def logout() -> ResponseReturnValue:
+    accounts.end_login_session(get_session(), current_user.token)
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10/hour", methods=["POST"])
+def register() -> ResponseReturnValue:
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            accounts.register_organisation(
+                get_session(),
+                accounts.Registration(
+                    legal_name=form.legal_name.data or "",
+                    legal_name_latin=form.legal_name_latin.data or "",
+                    country=form.country.data or "",
+                    is_foreign=form.origin.data == "foreign",
+                    registration_number=form.registration_number.data or "",
+                    contact_email=form.contact_email.data or "",
+                    language=form.language.data or "en",
+                    user_email=form.email.data or "",
+                    password=form.password.data or "",
+                ),
+            )
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            message = _("Registration received. Filing opens once a prosecutor approves your organisation.")
+            flash(
+                message,
+                "success",
+            )
+            return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account() -> ResponseReturnValue:
+    password_form = PasswordForm(prefix="pw")
+    language_form = LanguageForm(prefix="lang", language=actor().language)
+    db = get_session()
+    if "pw-new_password" in request.form and password_form.validate_on_submit():
+        try:
+            token = accounts.change_password(
+                db, actor(), password_form.current_password.data or "", password_form.new_password.data or ""
+            )
+        except DomainError as exc:
+            apply_errors(password_form, exc)
+        else:
+            session.clear()
+            login_user(SignedIn(actor(), token))
+            flash(_("Password changed. Every other session has been signed out."), "success")
+            return redirect(url_for("auth.account"))
+    elif "lang-language" in request.form and language_form.validate_on_submit():
+        accounts.set_language(db, actor(), language_form.language.data or "en")
+        return redirect(url_for("auth.account"))
+    return render_template("auth/account.html", password_form=password_form, language_form=language_form)
+
+
+@bp.post("/language")
+def language() -> ResponseReturnValue:
+    """Language switch for visitors who are not signed in."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.language.data
+    return redirect(_safe_next(request.form.get("next")))

@@ -1,0 +1,46 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp
+
+from portal.services.passwords import MIN_PASSWORD_LENGTH
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[InputRequired()])
+
+
+class RegisterForm(FlaskForm):
+    legal_name = StringField(_l("Legal name (original script)"), validators=[InputRequired(), Length(max=300)])
+    legal_name_latin = StringField(_l("Legal name (Latin letters)"), validators=[InputRequired(), Length(max=300)])
+    country = StringField(
+        _l("Country (ISO code, e.g. DE, US, CN)"),
+        validators=[InputRequired(), Regexp(r"^[A-Za-z]{2}$", message=_l("Two letters, such as DE or CN."))],
+    )
+    origin = RadioField(
+        _l("Rights holder is"),
+        choices=[("foreign", _l("Foreign")), ("domestic", _l("Domestic (PRC)"))],
+        default="foreign",
+        validators=[InputRequired()],
+    )
+    registration_number = StringField(_l("Company registration number"), validators=[Length(max=100)])
+    contact_email = EmailField(_l("Contact e-mail"), validators=[InputRequired(), Email()])
+    language = SelectField(_l("Preferred language"), choices=[("en", "English"), ("zh", "中文")])
+    email = EmailField(_l("Your e-mail (for signing in)"), validators=[InputRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    confirm = PasswordField(
+        _l("Repeat password"), validators=[EqualTo("password", message=_l("The passwords differ."))]
+    )
+    accept = BooleanField(_l("I am authorised to act for this organisation"), validators=[InputRequired()])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
+    new_password = PasswordField(
+        _l("New password"), validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+    )
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=[("en", "English"), ("zh", "中文")])

@@ -1,0 +1,68 @@
+"""Criminal cases: prosecutors record stages; participants follow them."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from portal.cases.forms import StageForm
+from portal.db import get_session
+from portal.forms import apply_errors
+from portal.login import actor
+from portal.models import Stage
+from portal.services import cases as service
+from portal.services import complaints
+from portal.services.access import REVIEWERS
+from portal.services.errors import DomainError
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.get("/")
+def index() -> str:
+    return render_template("cases/index.html", cases=service.list_cases(get_session(), actor()))
+
+
+def _render(case_id: int, form: StageForm) -> ResponseReturnValue:
+    db = get_session()
+    case = service.get_case(db, actor(), case_id)
+    visible = service.visible_complaints(actor(), case)
+    return render_template(
+        "cases/case.html",
+        case=case,
+        timeline=service.timeline(actor(), case),
+        complaints=visible,
+        evidence={c.id: complaints.evidence_of(db, c) for c in visible},
+        form=form,
+        staff=actor().role in REVIEWERS,
+    ), 422 if form.errors else 200
+
+
+@bp.get("/<int:case_id>")
+def case(case_id: int) -> ResponseReturnValue:
+    return _render(case_id, StageForm())
+
+
+@bp.post("/<int:case_id>/stages")
+def add_stage(case_id: int) -> ResponseReturnValue:
+    form = StageForm()
+    if form.validate_on_submit():
+        try:
+            service.add_stage(
+                get_session(),
+                actor(),
+                case_id,
+                service.StageInput(
+                    stage=Stage(form.stage.data),
+                    occurred_on=form.occurred_on.data,  # type: ignore[arg-type]
+                    note=form.note.data or "",
+                    note_shared=bool(form.note_shared.data),
+                ),
+            )
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Stage recorded."), "success")
+            return redirect(url_for("cases.case", case_id=case_id))
+    return _render(case_id, form)

@@ -1,0 +1,107 @@
+"""The ``portal`` command: a FlaskGroup with groups per resource."""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, FlaskGroup
+from sqlalchemy import func, select
+
+from portal import create_app, migrate
+from portal.db import get_session
+from portal.models import Role, User
+from portal.services import accounts
+from portal.services.errors import DomainError
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
+def cli() -> None:
+    """Manage the IP evidence portal."""
+
+
+db_group = AppGroup("db", help="Database schema.")
+orgs_group = AppGroup("orgs", help="Rights-holder organisations.")
+users_group = AppGroup("users", help="User accounts.")
+tokens_group = AppGroup("tokens", help="API tokens.")
+demo_group = AppGroup("demo", help="Demonstration data.")
+
+
+def _url() -> str:
+    return str(current_app.config["SETTINGS"].database_url)
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database up to REVISION (default: head)."""
+    migrate.upgrade(_url(), revision)
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database down to REVISION (e.g. -1 or base)."""
+    migrate.downgrade(_url(), revision)
+
+
+@orgs_group.command("create")
+@click.option("--name", required=True)
+@click.option("--country", required=True, help="ISO 3166 two-letter code")
+@click.option("--domestic", is_flag=True, help="A PRC organisation (default: foreign)")
+def orgs_create(name: str, country: str, domestic: bool) -> None:
+    """Create an approved organisation; prints only its id."""
+    try:
+        org = accounts.create_organisation(get_session(), name, country, domestic)
+    except DomainError as exc:
+        fail(exc.message)
+    click.echo(org.id)
+
+
+@users_group.command("create")
+@click.option("--email", required=True)
+@click.option("--password", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--org-id", type=int, default=None)
+def users_create(email: str, password: str, role: str, org_id: int | None) -> None:
+    """Create a user; rights holders need --org-id."""
+    try:
+        user = accounts.create_user(get_session(), email, password, Role(role), org_id)
+    except DomainError as exc:
+        fail(exc.message)
+    click.echo(user.id)
+
+
+@tokens_group.command("create")
+@click.option("--email", required=True)
+def tokens_create(email: str) -> None:
+    """Create an API token for a user; prints only the token."""
+    try:
+        click.echo(accounts.create_api_token(get_session(), email))
+    except DomainError as exc:
+        fail(exc.message)
+
+
+@demo_group.command("seed")
+@click.option("--if-empty", is_flag=True, help="Do nothing when users exist already.")
+def demo_seed(if_empty: bool) -> None:
+    """Create demo accounts and print their logins."""
+    from portal.demo import seed
+
+    db = get_session()
+    if if_empty and db.scalar(select(func.count()).select_from(User)):
+        click.echo("Demo data not added: the database already has users.")
+        return
+    for line in seed(db):
+        click.echo(line)
+
+
+for group in (db_group, orgs_group, users_group, tokens_group, demo_group):
+    cli.add_command(group)

@@ -1,0 +1,61 @@
+"""Demo accounts for a first look at the embedded default."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from portal.models import IPRight, Organisation, OrgStatus, RightType, Role, User, utcnow
+from portal.services.passwords import hash_password
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, embedded default only
+
+
+def seed(db: Session) -> list[str]:
+    brand = Organisation(
+        legal_name="Maison Lumière SA",
+        legal_name_latin="Maison Lumiere SA",
+        country="FR",
+        is_foreign=True,
+        registration_number="RCS Paris 123 456 789",
+        contact_email="legal@lumiere.example",
+        language="en",
+        status=OrgStatus.APPROVED,
+        decided_at=utcnow(),
+    )
+    pending = Organisation(
+        legal_name="上海星河服饰有限公司",
+        legal_name_latin="Shanghai Xinghe Apparel Co., Ltd.",
+        country="CN",
+        is_foreign=False,
+        registration_number="91310000MA1FL0000X",
+        contact_email="ip@xinghe.example",
+        language="zh",
+    )
+    brand.rights.append(
+        IPRight(
+            right_type=RightType.TRADEMARK,
+            registration_number="G1234567",
+            registry_name="WIPO Madrid",
+            owner="Maison Lumière SA",
+            valid_from=date(2018, 5, 1),
+            valid_until=date(2028, 5, 1),
+            scope="Class 18: handbags, wallets; Class 25: clothing",
+        )
+    )
+    accounts = [
+        ("admin@portal.example", Role.ADMIN, None, "en"),
+        ("prosecutor@portal.example", Role.PROSECUTOR, None, "zh"),
+        ("supervisor@portal.example", Role.SUPERVISOR, None, "zh"),
+        ("counsel@lumiere.example", Role.HOLDER, brand, "en"),
+        ("ip@xinghe.example", Role.HOLDER, pending, "zh"),
+    ]
+    db.add_all([brand, pending])
+    password_hash = hash_password(DEMO_PASSWORD)
+    for email, role, org, language in accounts:
+        db.add(User(email=email, password_hash=password_hash, role=role, organisation=org, language=language))
+    db.commit()
+    lines = [f"Demo accounts (password for all: {DEMO_PASSWORD}):"]
+    lines += [f"  {role.value:<11} {email}" for email, role, _org, _lang in accounts]
+    return lines

@@ -1,0 +1,29 @@
+"""Turning stored objects into responses: always attachments, never sniffed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from flask import Response, redirect
+
+from evidence.filenames import content_disposition
+from portal.services.evidence import Download
+
+
+def attachment(download: Download) -> Response:
+    if download.url is not None:
+        return redirect(download.url, code=303)  # type: ignore[return-value]
+    assert download.chunks is not None
+    item = download.item
+    response = Response(download.chunks, mimetype="application/octet-stream", direct_passthrough=True)
+    response.headers["Content-Disposition"] = content_disposition(item.filename)
+    response.headers["Content-Length"] = str(item.size)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def thumbnail_response(chunks: Iterator[bytes]) -> Response:
+    response = Response(chunks, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

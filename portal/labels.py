@@ -1,0 +1,79 @@
+"""Translated labels for stored values, for pages and e-mails."""
+
+from flask_babel import lazy_gettext as _l
+
+from portal.models import ComplaintStatus, CustodyAction, EvidenceKind, OrgStatus, RightType, Role, Stage
+
+ROLE = {
+    Role.HOLDER: _l("Rights holder"),
+    Role.PROSECUTOR: _l("Prosecutor"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.ADMIN: _l("Administrator"),
+}
+ORG_STATUS = {
+    OrgStatus.PENDING: _l("Awaiting approval"),
+    OrgStatus.APPROVED: _l("Approved"),
+    OrgStatus.REJECTED: _l("Rejected"),
+}
+RIGHT_TYPE = {
+    RightType.TRADEMARK: _l("Trademark"),
+    RightType.PATENT: _l("Patent"),
+    RightType.COPYRIGHT: _l("Copyright"),
+    RightType.TRADE_SECRET: _l("Trade secret"),
+    RightType.GEOGRAPHICAL_INDICATION: _l("Geographical indication"),
+}
+COMPLAINT_STATUS = {
+    ComplaintStatus.DRAFT: _l("Draft"),
+    ComplaintStatus.SUBMITTED: _l("Submitted"),
+    ComplaintStatus.UNDER_REVIEW: _l("Under review"),
+    ComplaintStatus.INFO_REQUESTED: _l("More information requested"),
+    ComplaintStatus.ACCEPTED: _l("Accepted"),
+    ComplaintStatus.DECLINED: _l("Declined"),
+    ComplaintStatus.WITHDRAWN: _l("Withdrawn"),
+}
+EVIDENCE_KIND = {
+    EvidenceKind.PHOTO_OF_GOODS: _l("Photo of goods"),
+    EvidenceKind.TEST_PURCHASE: _l("Test purchase record"),
+    EvidenceKind.NOTARIAL_CERTIFICATE: _l("Notarial certificate"),
+    EvidenceKind.WEB_CAPTURE: _l("Web page capture"),
+    EvidenceKind.APPRAISAL_REPORT: _l("Appraisal report"),
+    EvidenceKind.SALES_RECORDS: _l("Sales records"),
+    EvidenceKind.REGISTRATION_CERTIFICATE: _l("Registration certificate"),
+    EvidenceKind.POWER_OF_ATTORNEY: _l("Power of attorney"),
+    EvidenceKind.TRANSLATION: _l("Translation"),
+    EvidenceKind.OTHER: _l("Other"),
+}
+CUSTODY_ACTION = {
+    CustodyAction.RECEIVED: _l("Received"),
+    CustodyAction.VIEWED: _l("Viewed"),
+    CustodyAction.DOWNLOADED: _l("Downloaded"),
+    CustodyAction.VERIFIED: _l("Verified"),
+    CustodyAction.LINKED: _l("Linked to a case"),
+}
+STAGE = {
+    Stage.FILING_SUPERVISION: _l("Case-filing supervision"),
+    Stage.INVESTIGATION: _l("Investigation"),
+    Stage.ARREST_REVIEW: _l("Review for arrest approval"),
+    Stage.PROSECUTION_REVIEW: _l("Review for prosecution"),
+    Stage.PROSECUTED: _l("Decision: prosecution"),
+    Stage.NOT_PROSECUTED: _l("Decision: non-prosecution"),
+    Stage.FIRST_INSTANCE: _l("First-instance trial"),
+    Stage.SECOND_INSTANCE: _l("Second instance"),
+    Stage.FINAL_JUDGMENT: _l("Final judgment and execution"),
+}
+LANGUAGE = {"en": "English", "zh": "中文"}
+
+ALL = {
+    "role": ROLE,
+    "org_status": ORG_STATUS,
+    "right_type": RIGHT_TYPE,
+    "complaint_status": COMPLAINT_STATUS,
+    "evidence_kind": EVIDENCE_KIND,
+    "custody_action": CUSTODY_ACTION,
+    "stage": STAGE,
+    "language": LANGUAGE,
+}
+
+
+def choices(mapping: dict) -> list[tuple[str, str]]:
+    return [(str(key), label) for key, label in mapping.items()]

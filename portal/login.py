@@ -1,0 +1,62 @@
+"""Flask-Login wiring: server-side sign-in sessions, login required by default."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, UserMixin, current_user
+
+from portal.db import get_session
+from portal.models import User
+from portal.services import accounts
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = _l("Please sign in to continue.")
+login_manager.session_protection = "basic"
+
+# Endpoints that anyone may reach; everything else requires a signed-in user.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.register", "auth.language", "static", "main.health"})
+
+
+class SignedIn(UserMixin):
+    """The current browser's sign-in: the user plus the session token Flask-Login keeps."""
+
+    def __init__(self, user: User, token: str) -> None:
+        self.user = user
+        self.token = token
+
+    def get_id(self) -> str:
+        return self.token
+
+    @property
+    def is_active(self) -> bool:
+        return self.user.active
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.user, name)
+
+
+@login_manager.user_loader
+def _load(token: str) -> SignedIn | None:
+    user = accounts.user_for_login_session(get_session(), token)
+    return SignedIn(user, token) if user else None
+
+
+def actor() -> User:
+    """The signed-in user as a model, for the services."""
+    user: User = current_user.user
+    return user
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+
+    @app.before_request
+    def _require_login() -> Any:
+        endpoint = request.endpoint or ""
+        if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api.") or current_user.is_authenticated:
+            return None
+        return login_manager.unauthorized()

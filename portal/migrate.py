@@ -1,0 +1,23 @@
+"""Alembic configured in code: no alembic.ini, no app needed to migrate."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+
+from portal import ROOT
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def downgrade(database_url: str, revision: str) -> None:
+    command.downgrade(alembic_config(database_url), revision)

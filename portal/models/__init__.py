@@ -1,0 +1,41 @@
+"""Typed SQLAlchemy 2.0 models; no Flask in here."""
+
+from portal.models.accounts import ApiToken, IPRight, LoginSession, Organisation, User
+from portal.models.base import Base, utcnow
+from portal.models.cases import Case, StageChange
+from portal.models.complaints import Complaint, InformationRequest, Infringer, complaint_rights
+from portal.models.enums import (
+    ComplaintStatus,
+    CustodyAction,
+    EvidenceKind,
+    OrgStatus,
+    RightType,
+    Role,
+    Stage,
+)
+from portal.models.evidence import CustodyEvent, EvidenceItem
+
+__all__ = [
+    "ApiToken",
+    "Base",
+    "Case",
+    "Complaint",
+    "ComplaintStatus",
+    "CustodyAction",
+    "CustodyEvent",
+    "EvidenceItem",
+    "EvidenceKind",
+    "IPRight",
+    "InformationRequest",
+    "Infringer",
+    "LoginSession",
+    "OrgStatus",
+    "Organisation",
+    "RightType",
+    "Role",
+    "Stage",
+    "StageChange",
+    "User",
+    "complaint_rights",
+    "utcnow",
+]

@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Enum, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base, utcnow
+from portal.models.enums import OrgStatus, RightType, Role
+
+
+def enum_column(enum: type) -> Enum:
+    return Enum(enum, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e])
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legal_name: Mapped[str] = mapped_column(String(300))
+    legal_name_latin: Mapped[str] = mapped_column(String(300))
+    country: Mapped[str] = mapped_column(String(2))
+    is_foreign: Mapped[bool]
+    registration_number: Mapped[str] = mapped_column(String(100), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    status: Mapped[OrgStatus] = mapped_column(enum_column(OrgStatus), default=OrgStatus.PENDING)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    members: Mapped[list[User]] = relationship(back_populates="organisation", foreign_keys="User.org_id")
+    rights: Mapped[list[IPRight]] = relationship(back_populates="organisation", order_by="IPRight.id")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="members", foreign_keys=[org_id])
+
+
+class LoginSession(Base):
+    """A server-side record of a signed-in browser; deleting it signs that browser out."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie value
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class ApiToken(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class IPRight(Base):
+    __tablename__ = "ip_rights"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    right_type: Mapped[RightType] = mapped_column(enum_column(RightType))
+    registration_number: Mapped[str] = mapped_column(String(100))
+    registry_name: Mapped[str] = mapped_column("registry", String(100))
+    owner: Mapped[str] = mapped_column(String(300))
+    valid_from: Mapped[date | None]
+    valid_until: Mapped[date | None]
+    scope: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="rights")

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.accounts import User, enum_column
+from portal.models.base import Base, utcnow
+from portal.models.complaints import Complaint
+from portal.models.enums import Stage
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(100), unique=True)
+    procuratorate: Mapped[str] = mapped_column(String(200))
+    charges: Mapped[str] = mapped_column(Text)
+    prosecutor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    prosecutor: Mapped[User] = relationship(foreign_keys=[prosecutor_id])
+    complaints: Mapped[list[Complaint]] = relationship(order_by=Complaint.id)
+    stage_changes: Mapped[list[StageChange]] = relationship(
+        back_populates="case", order_by="(StageChange.occurred_on, StageChange.id)"
+    )
+
+
+class StageChange(Base):
+    __tablename__ = "stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage))
+    occurred_on: Mapped[date]
+    note: Mapped[str] = mapped_column(Text, default="")
+    note_shared: Mapped[bool] = mapped_column(default=False)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="stage_changes")
+    recorded_by: Mapped[User] = relationship()

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.accounts import IPRight, Organisation, User, enum_column
+from portal.models.base import Base, utcnow
+from portal.models.enums import ComplaintStatus
+
+complaint_rights = Table(
+    "complaint_rights",
+    Base.metadata,
+    Column("complaint_id", ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True),
+    Column("right_id", ForeignKey("ip_rights.id"), primary_key=True),
+)
+
+
+class Complaint(Base):
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[ComplaintStatus] = mapped_column(
+        enum_column(ComplaintStatus), default=ComplaintStatus.DRAFT, index=True
+    )
+    title: Mapped[str] = mapped_column(String(200))
+    facts: Mapped[str] = mapped_column(Text, default="")
+    discovered_on: Mapped[date | None]
+    discovery_method: Mapped[str] = mapped_column(Text, default="")
+    illegal_volume: Mapped[Decimal | None] = mapped_column(Numeric(18, 2))
+    units: Mapped[int | None]
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    language: Mapped[str] = mapped_column(String(5), default="en")
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    decided_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation] = relationship()
+    created_by: Mapped[User] = relationship()
+    rights: Mapped[list[IPRight]] = relationship(secondary=complaint_rights, order_by=IPRight.id)
+    infringers: Mapped[list[Infringer]] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan", order_by="Infringer.id"
+    )
+    info_requests: Mapped[list[InformationRequest]] = relationship(
+        back_populates="complaint", order_by="InformationRequest.id"
+    )
+
+    @property
+    def reference(self) -> str:
+        return f"C-{self.id:06d}"
+
+
+class Infringer(Base):
+    __tablename__ = "infringers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    address: Mapped[str] = mapped_column(Text, default="")
+    shop_urls: Mapped[str] = mapped_column(Text, default="")  # one URL a line
+    platform: Mapped[str] = mapped_column(String(100), default="")
+
+    complaint: Mapped[Complaint] = relationship(back_populates="infringers")
+
+    @property
+    def url_list(self) -> list[str]:
+        return [line for line in self.shop_urls.splitlines() if line.strip()]
+
+
+class InformationRequest(Base):
+    """A prosecutor's request for more information, and the rights holder's reply."""
+
+    __tablename__ = "information_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date]
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reply: Mapped[str] = mapped_column(Text, default="")
+    replied_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    replied_at: Mapped[datetime | None]
+
+    complaint: Mapped[Complaint] = relationship(back_populates="info_requests")
+    requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.accounts import User, enum_column
+from portal.models.base import Base, utcnow
+from portal.models.complaints import Complaint
+from portal.models.enums import CustodyAction, EvidenceKind
+
+
+class EvidenceItem(Base):
+    __tablename__ = "evidence_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(100))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(255))
+    kind: Mapped[EvidenceKind] = mapped_column(enum_column(EvidenceKind))
+    description: Mapped[str] = mapped_column(Text, default="")
+    collected_at: Mapped[datetime | None]
+    collected_where: Mapped[str] = mapped_column(String(300), default="")
+    translation_of_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_items.id"))
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    phash: Mapped[str | None] = mapped_column(String(16))
+    dhash: Mapped[str | None] = mapped_column(String(16))
+    thumbnail_key: Mapped[str | None] = mapped_column(String(200))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    custody_head: Mapped[str] = mapped_column(String(64))
+    custody_length: Mapped[int] = mapped_column(default=0)
+
+    complaint: Mapped[Complaint] = relationship()
+    uploaded_by: Mapped[User] = relationship()
+    translation_of: Mapped[EvidenceItem | None] = relationship(remote_side=[id])
+    custody: Mapped[list[CustodyEvent]] = relationship(back_populates="item", order_by="CustodyEvent.seq")
+
+    @property
+    def is_image(self) -> bool:
+        return self.thumbnail_key is not None
+
+
+class CustodyEvent(Base):
+    """One act on an evidence item; rows are only ever inserted."""
+
+    __tablename__ = "custody_events"
+    __table_args__ = (UniqueConstraint("evidence_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence_items.id"), index=True)
+    seq: Mapped[int]
+    action: Mapped[CustodyAction] = mapped_column(enum_column(CustodyAction))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    outcome: Mapped[str] = mapped_column(String(20), default="ok")
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    item: Mapped[EvidenceItem] = relationship(back_populates="custody")
+    actor: Mapped[User | None] = relationship()
+
+    def record(self) -> dict[str, Any]:
+        """The fields the chain hash covers."""
+        return {
+            "evidence_id": self.evidence_id,
+            "action": self.action.value,
+            "actor_id": self.actor_id,
+            "at": self.at.isoformat(),
+            "outcome": self.outcome,
+            "details": self.details,
+        }

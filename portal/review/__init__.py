@@ -1,0 +1,137 @@
+"""Prosecutors' pages: registrations to approve, the review queue, decisions."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal import labels
+from portal.db import get_session
+from portal.forms import apply_errors
+from portal.holder.forms import ConfirmForm
+from portal.login import actor
+from portal.models import ComplaintStatus, RightType, Stage
+from portal.review.forms import DecisionForm, OrgDecisionForm, QueueForm
+from portal.services import accounts, complaints, review
+from portal.services import cases as case_service
+from portal.services.access import ORG_DECIDERS, REVIEWERS
+from portal.services.errors import DomainError
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+
+
+@bp.before_request
+def _staff_only() -> None:
+    allowed = ORG_DECIDERS if request.endpoint in {"review.organisations", "review.decide_organisation"} else REVIEWERS
+    if actor().role not in allowed:
+        abort(403)
+
+
+@bp.get("/organisations")
+def organisations() -> str:
+    pending = accounts.pending_organisations(get_session(), actor())
+    return render_template("review/organisations.html", pending=pending, form=OrgDecisionForm())
+
+
+@bp.post("/organisations/<int:org_id>")
+def decide_organisation(org_id: int) -> ResponseReturnValue:
+    form = OrgDecisionForm()
+    if form.validate_on_submit():
+        try:
+            org = accounts.decide_organisation(
+                get_session(), actor(), org_id, form.decision.data == "approve", form.reason.data or ""
+            )
+            flash(_("%(name)s: %(status)s", name=org.legal_name_latin, status=labels.ORG_STATUS[org.status]), "success")
+        except DomainError as exc:
+            flash(_(exc.message), "error")
+    return redirect(url_for("review.organisations"))
+
+
+@bp.get("/")
+def queue() -> str:
+    form = QueueForm(request.args)
+    form.status.choices = [("", _l("All"))] + [(s.value, labels.COMPLAINT_STATUS[s]) for s in review.QUEUE_STATUSES]
+    form.right_type.choices = [("", _l("All"))] + labels.choices(labels.RIGHT_TYPE)
+    if not form.validate():
+        abort(400)
+    page = review.queue(
+        get_session(),
+        actor(),
+        review.QueueFilter(
+            status=ComplaintStatus(form.status.data) if form.status.data else None,
+            foreign={"foreign": True, "domestic": False}.get(form.origin.data or ""),
+            right_type=RightType(form.right_type.data) if form.right_type.data else None,
+            newest_first=form.order.data != "oldest",
+            page=form.page.data or 1,
+        ),
+    )
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("review/queue.html", form=form, page=page, args=args)
+
+
+def _decision_form(complaint_id: int) -> DecisionForm:
+    db = get_session()
+    form = DecisionForm()
+    form.case_id.choices = [(0, _l("— open a new case —"))] + [
+        (c.id, f"{c.case_number} · {c.procuratorate}") for c in case_service.list_cases(db, actor())
+    ]
+    form.prosecutor_id.choices = [(u.id, u.email) for u in accounts.staff_users(db) if u.role in REVIEWERS]
+    if request.method == "GET":
+        form.prosecutor_id.data = actor().id
+    return form
+
+
+def _render_complaint(complaint_id: int, form: DecisionForm) -> ResponseReturnValue:
+    db = get_session()
+    record = review.open_for_review(db, actor(), complaint_id)
+    return render_template(
+        "review/complaint.html",
+        complaint=record,
+        evidence=complaints.evidence_of(db, record),
+        form=form,
+        confirm=ConfirmForm(),
+        open=record.status in review.OPEN,
+    ), 422 if form.errors else 200
+
+
+@bp.get("/complaints/<int:complaint_id>")
+def complaint(complaint_id: int) -> ResponseReturnValue:
+    return _render_complaint(complaint_id, _decision_form(complaint_id))
+
+
+@bp.post("/complaints/<int:complaint_id>/decision")
+def decide(complaint_id: int) -> ResponseReturnValue:
+    form = _decision_form(complaint_id)
+    if form.validate_on_submit():
+        new_case = None
+        if form.action.data == "accept" and not form.case_id.data:
+            new_case = case_service.CaseInput(
+                case_number=form.case_number.data or "",
+                procuratorate=form.procuratorate.data or "",
+                charges=form.charges.data or "",
+                prosecutor_id=form.prosecutor_id.data or 0,
+                stage=Stage(form.stage.data),
+            )
+        try:
+            review.decide(
+                get_session(),
+                actor(),
+                complaint_id,
+                review.Decision(
+                    action=form.action.data,  # type: ignore[arg-type]
+                    message=form.message.data or "",
+                    due=form.due.data,
+                    reason=form.reason.data or "",
+                    case_id=form.case_id.data or None,
+                    new_case=new_case,
+                ),
+            )
+        except DomainError as exc:
+            get_session().rollback()
+            apply_errors(form, exc)
+        else:
+            flash(_("Decision recorded."), "success")
+            return redirect(url_for("review.complaint", complaint_id=complaint_id))
+    return _render_complaint(complaint_id, form)

@@ -1,0 +1,49 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from portal import labels
+
+
+class OrgDecisionForm(FlaskForm):
+    decision = RadioField(choices=[("approve", _l("Approve")), ("reject", _l("Reject"))], default="approve")
+    reason = StringField(_l("Reason (required to reject)"), validators=[Length(max=2000)])
+
+
+class DecisionForm(FlaskForm):
+    action = RadioField(
+        _l("Decision"),
+        choices=[
+            ("request_information", _l("Request more information")),
+            ("decline", _l("Decline")),
+            ("accept", _l("Accept into a criminal case")),
+        ],
+        default="request_information",
+    )
+    message = TextAreaField(_l("What is needed"), validators=[Length(max=20000)])
+    due = DateField(_l("Deadline"), validators=[Optional()])
+    reason = TextAreaField(_l("Reason for declining"), validators=[Length(max=20000)])
+    case_id = SelectField(_l("Link to existing case"), coerce=int, validators=[Optional()])
+    case_number = StringField(_l("New case number"), validators=[Length(max=100)])
+    procuratorate = StringField(_l("Procuratorate"), validators=[Length(max=200)])
+    charges = TextAreaField(_l("Charges"), validators=[Length(max=5000)])
+    prosecutor_id = SelectField(_l("Responsible prosecutor"), coerce=int, validators=[Optional()])
+    stage = SelectField(_l("Current stage"), choices=labels.choices(labels.STAGE), default="prosecution_review")
+
+
+class QueueForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), validators=[Optional()])
+    origin = SelectField(
+        _l("Origin"),
+        choices=[("", _l("All")), ("foreign", _l("Foreign")), ("domestic", _l("Domestic"))],
+        validators=[Optional()],
+    )
+    right_type = SelectField(_l("Right"), validators=[Optional()])
+    order = SelectField(
+        _l("Order"), choices=[("newest", _l("Newest first")), ("oldest", _l("Oldest first"))], validators=[Optional()]
+    )
+    page = IntegerField(default=1, validators=[Optional()])

@@ -1,0 +1,209 @@
+"""Organisations, users, sign-in sessions and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from portal.models import ApiToken, LoginSession, Organisation, OrgStatus, Role, User, utcnow
+from portal.services.access import ORG_DECIDERS, require_role
+from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.passwords import MIN_PASSWORD_LENGTH, check_password, hash_password
+
+LANGUAGES = ("en", "zh")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid(
+            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
+            {"password": f"At least {MIN_PASSWORD_LENGTH} characters."},
+        )
+
+
+def _check_email_free(session: Session, email: str) -> None:
+    if session.scalar(select(func.count()).where(User.email == email)):
+        raise Conflict("An account with this e-mail already exists.", {"email": "Already registered."})
+
+
+@dataclass(frozen=True)
+class Registration:
+    legal_name: str
+    legal_name_latin: str
+    country: str
+    is_foreign: bool
+    registration_number: str
+    contact_email: str
+    language: str
+    user_email: str
+    password: str
+
+
+def register_organisation(session: Session, reg: Registration) -> Organisation:
+    """A pending organisation and its first member; filing waits for approval."""
+    email = normalise_email(reg.user_email)
+    _check_email_free(session, email)
+    _check_password_strength(reg.password)
+    if reg.language not in LANGUAGES:
+        raise Invalid("Unsupported language.", {"language": "Choose English or Chinese."})
+    org = Organisation(
+        legal_name=reg.legal_name.strip(),
+        legal_name_latin=reg.legal_name_latin.strip(),
+        country=reg.country.upper(),
+        is_foreign=reg.is_foreign,
+        registration_number=reg.registration_number.strip(),
+        contact_email=normalise_email(reg.contact_email),
+        language=reg.language,
+        status=OrgStatus.PENDING,
+    )
+    session.add(org)
+    session.add(
+        User(
+            email=email,
+            password_hash=hash_password(reg.password),
+            role=Role.HOLDER,
+            organisation=org,
+            language=reg.language,
+        )
+    )
+    session.commit()
+    return org
+
+
+def create_organisation(session: Session, name: str, country: str, domestic: bool) -> Organisation:
+    """An organisation approved from the start (operator command)."""
+    if len(country) != 2 or not country.isalpha():
+        raise Invalid(f"Country must be a two-letter ISO code, not {country!r}.")
+    org = Organisation(
+        legal_name=name,
+        legal_name_latin=name,
+        country=country.upper(),
+        is_foreign=not domestic,
+        status=OrgStatus.APPROVED,
+        decided_at=utcnow(),
+    )
+    session.add(org)
+    session.commit()
+    return org
+
+
+def pending_organisations(session: Session, actor: User) -> list[Organisation]:
+    require_role(actor, ORG_DECIDERS)
+    return list(
+        session.scalars(
+            select(Organisation).where(Organisation.status == OrgStatus.PENDING).order_by(Organisation.created_at)
+        )
+    )
+
+
+def decide_organisation(session: Session, actor: User, org_id: int, approve: bool, reason: str = "") -> Organisation:
+    require_role(actor, ORG_DECIDERS)
+    org = session.get(Organisation, org_id)
+    if org is None:
+        raise NotFound("There is no such organisation.")
+    if org.status is not OrgStatus.PENDING:
+        raise Conflict("This registration has already been decided.")
+    if not approve and not reason.strip():
+        raise Invalid("Give a reason for the rejection.", {"reason": "Required when rejecting."})
+    org.status = OrgStatus.APPROVED if approve else OrgStatus.REJECTED
+    org.decision_reason = reason.strip()
+    org.decided_at = utcnow()
+    org.decided_by_id = actor.id
+    session.commit()
+    return org
+
+
+def create_user(session: Session, email: str, password: str, role: Role, org_id: int | None) -> User:
+    email = normalise_email(email)
+    _check_email_free(session, email)
+    _check_password_strength(password)
+    if role is Role.HOLDER:
+        if org_id is None or session.get(Organisation, org_id) is None:
+            raise Invalid("A rights-holder user needs an existing organisation (--org-id).")
+    elif org_id is not None:
+        raise Invalid("Staff users do not belong to a rights-holder organisation.")
+    user = User(email=email, password_hash=hash_password(password), role=role, org_id=org_id)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def staff_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).where(User.role != Role.HOLDER).order_by(User.email)))
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    ok = check_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        return None
+    return user
+
+
+def start_login_session(session: Session, user: User) -> str:
+    """A new signed-in session; the returned value goes in the (signed) cookie."""
+    token = secrets.token_urlsafe(32)
+    session.add(LoginSession(id=_digest(token), user_id=user.id))
+    session.commit()
+    return token
+
+
+def user_for_login_session(session: Session, token: str) -> User | None:
+    record = session.get(LoginSession, _digest(token))
+    if record is None or not record.user.active:
+        return None
+    return record.user
+
+
+def end_login_session(session: Session, token: str) -> None:
+    session.execute(delete(LoginSession).where(LoginSession.id == _digest(token)))
+    session.commit()
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> str:
+    """Set a new password, sign out every session of the user, return a fresh one."""
+    if not check_password(user.password_hash, current):
+        raise Invalid("The current password is wrong.", {"current_password": "Wrong password."})
+    _check_password_strength(new)
+    user.password_hash = hash_password(new)
+    session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    session.commit()
+    return start_login_session(session, user)
+
+
+def set_language(session: Session, user: User, language: str) -> None:
+    if language not in LANGUAGES:
+        raise Invalid("Unsupported language.")
+    user.language = language
+    session.commit()
+
+
+def create_api_token(session: Session, email: str) -> str:
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(f"No user with e-mail {email}.")
+    token = "iep_" + secrets.token_urlsafe(32)
+    session.add(ApiToken(token_hash=_digest(token), user_id=user.id))
+    session.commit()
+    return token
+
+
+def user_for_api_token(session: Session, token: str) -> User | None:
+    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    if record is None or not record.user.active:
+        return None
+    record.last_used_at = utcnow()
+    session.commit()
+    return record.user

@@ -1,0 +1,127 @@
+"""Criminal cases: opening, stages, and the view each participant gets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.models import Case, Complaint, Role, Stage, StageChange, User
+from portal.services.access import REVIEWERS, get_case, require_role
+
+__all__ = ["get_case"]  # re-exported for the review service
+from portal.services.errors import Conflict, Invalid
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    case_number: str
+    procuratorate: str
+    charges: str
+    prosecutor_id: int
+    stage: Stage = Stage.PROSECUTION_REVIEW
+    opened_on: date | None = None
+
+
+def create_case(session: Session, actor: User, data: CaseInput, commit: bool = True) -> Case:
+    require_role(actor, REVIEWERS)
+    errors = {}
+    for name in ("case_number", "procuratorate", "charges"):
+        if not getattr(data, name).strip():
+            errors[name] = "Required."
+    prosecutor = session.get(User, data.prosecutor_id)
+    if prosecutor is None or prosecutor.role not in REVIEWERS:
+        errors["prosecutor_id"] = "Choose a prosecutor."
+    if errors:
+        raise Invalid("The case is incomplete.", errors)
+    number = data.case_number.strip()
+    if session.scalar(select(func.count()).where(Case.case_number == number)):
+        raise Conflict(f"Case {number} already exists; link to it instead.", {"case_number": "Already exists."})
+    case = Case(
+        case_number=number,
+        procuratorate=data.procuratorate.strip(),
+        charges=data.charges.strip(),
+        prosecutor_id=data.prosecutor_id,
+        stage=data.stage,
+        created_by_id=actor.id,
+    )
+    case.stage_changes.append(
+        StageChange(
+            stage=data.stage,
+            occurred_on=data.opened_on or date.today(),
+            recorded_by_id=actor.id,
+        )
+    )
+    session.add(case)
+    if commit:
+        session.commit()
+    else:
+        session.flush()
+    return case
+
+
+@dataclass(frozen=True)
+class StageInput:
+    stage: Stage
+    occurred_on: date
+    note: str = ""
+    note_shared: bool = False
+
+
+def add_stage(session: Session, actor: User, case_id: int, data: StageInput) -> StageChange:
+    require_role(actor, REVIEWERS)
+    case = get_case(session, actor, case_id)
+    if data.occurred_on > date.today():
+        raise Invalid("The stage change cannot be in the future.", {"occurred_on": "In the future."})
+    change = StageChange(
+        case=case,
+        stage=data.stage,
+        occurred_on=data.occurred_on,
+        note=data.note.strip(),
+        note_shared=data.note_shared,
+        recorded_by_id=actor.id,
+    )
+    session.add(change)
+    latest = max(case.stage_changes, key=lambda c: (c.occurred_on, c.id or 0))
+    case.stage = latest.stage
+    session.commit()
+    return change
+
+
+def list_cases(session: Session, actor: User) -> list[Case]:
+    if actor.role in REVIEWERS:
+        return list(session.scalars(select(Case).order_by(Case.created_at.desc())))
+    if actor.role is Role.HOLDER:
+        return list(
+            session.scalars(
+                select(Case)
+                .where(Case.id.in_(select(Complaint.case_id).where(Complaint.org_id == actor.org_id)))
+                .order_by(Case.created_at.desc())
+            )
+        )
+    return []
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    stage: Stage
+    occurred_on: date
+    note: str
+    note_shared: bool
+
+
+def timeline(actor: User, case: Case) -> list[TimelineEntry]:
+    """The case's stage changes; internal notes are shown to staff only."""
+    staff = actor.role in REVIEWERS
+    return [
+        TimelineEntry(c.stage, c.occurred_on, c.note if (staff or c.note_shared) else "", c.note_shared)
+        for c in case.stage_changes
+    ]
+
+
+def visible_complaints(actor: User, case: Case) -> list[Complaint]:
+    if actor.role in REVIEWERS:
+        return list(case.complaints)
+    return [c for c in case.complaints if c.org_id == actor.org_id]

@@ -1,0 +1,256 @@
+"""Evidence items: upload, custody, download, verification."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from evidence.custody import GENESIS, ChainReport, Entry, entry_hash, verify_chain
+from evidence.errors import ObjectMissing, StoreUnavailable
+from evidence.filenames import clean_display_name
+from evidence.ingest import ingest, rehash
+from evidence.stores import Store
+from portal.models import (
+    ComplaintStatus,
+    CustodyAction,
+    CustodyEvent,
+    EvidenceItem,
+    EvidenceKind,
+    User,
+    utcnow,
+)
+from portal.services.access import get_complaint, get_evidence, require_filing_holder
+from portal.services.errors import Conflict, Invalid, Unavailable
+
+UPLOADABLE = frozenset({ComplaintStatus.DRAFT, ComplaintStatus.INFO_REQUESTED})
+
+
+@dataclass(frozen=True)
+class EvidenceMeta:
+    filename: str
+    kind: EvidenceKind = EvidenceKind.OTHER
+    description: str = ""
+    collected_at: datetime | None = None
+    collected_where: str = ""
+    translation_of_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    scratch_dir: str | None = None
+
+
+def record_custody(
+    session: Session,
+    item: EvidenceItem,
+    action: CustodyAction,
+    actor: User | None,
+    outcome: str = "ok",
+    details: dict[str, Any] | None = None,
+) -> CustodyEvent:
+    """Append one link to the item's custody chain (the caller commits)."""
+    if item.id is not None and session.bind is not None and session.bind.dialect.name == "postgresql":
+        # Serialise appends to one item's chain across workers.
+        session.refresh(item, with_for_update=True)
+    event = CustodyEvent(
+        evidence_id=item.id,
+        seq=item.custody_length + 1,
+        action=action,
+        actor_id=actor.id if actor else None,
+        at=utcnow(),
+        outcome=outcome,
+        details=details or {},
+        prev_hash=item.custody_head,
+    )
+    event.hash = entry_hash(event.prev_hash, event.seq, event.record())
+    item.custody_head = event.hash
+    item.custody_length = event.seq
+    session.add(event)
+    return event
+
+
+def _uploadable(session: Session, actor: User, complaint_id: int, meta: EvidenceMeta) -> None:
+    require_filing_holder(actor)
+    complaint = get_complaint(session, actor, complaint_id)
+    if complaint.status not in UPLOADABLE:
+        raise Conflict("Evidence can be added only to a draft or when more information is requested.")
+    if meta.kind is not EvidenceKind.TRANSLATION and meta.translation_of_id is not None:
+        raise Invalid(
+            "Only a translation can point to the item it translates.",
+            {"translation_of": "Set the kind to translation."},
+        )
+    if meta.translation_of_id is not None:
+        original = session.get(EvidenceItem, meta.translation_of_id)
+        if original is None or original.complaint_id != complaint_id:
+            raise Invalid(
+                "The translated item must belong to the same complaint.",
+                {"translation_of": "Not an item of this complaint."},
+            )
+    if len(meta.description) > 5000 or len(meta.collected_where) > 300:
+        raise Invalid("The description or place is too long.")
+
+
+def add_evidence(
+    session: Session,
+    store: Store,
+    actor: User,
+    complaint_id: int,
+    chunks: Iterable[bytes],
+    meta: EvidenceMeta,
+    limits: Limits,
+    expected_size: int | None = None,
+    expected_sha256: str | None = None,
+) -> EvidenceItem:
+    """Stream an upload into the store and record it as evidence of the complaint."""
+    _uploadable(session, actor, complaint_id, meta)
+    # The upload may take minutes; no transaction stays open meanwhile.
+    session.commit()
+    try:
+        stored = ingest(
+            chunks,
+            store,
+            max_bytes=limits.max_bytes,
+            expected_size=expected_size,
+            expected_sha256=expected_sha256,
+            scratch_dir=limits.scratch_dir,
+        )
+    except StoreUnavailable as exc:
+        raise Unavailable(str(exc)) from exc
+    try:
+        item = EvidenceItem(
+            complaint_id=complaint_id,
+            sha256=stored.sha256,
+            size=stored.size,
+            media_type=stored.media_type,
+            storage_key=stored.key,
+            filename=clean_display_name(meta.filename),
+            kind=meta.kind,
+            description=meta.description.strip(),
+            collected_at=meta.collected_at,
+            collected_where=meta.collected_where.strip(),
+            translation_of_id=meta.translation_of_id,
+            width=stored.width,
+            height=stored.height,
+            phash=stored.phash,
+            dhash=stored.dhash,
+            thumbnail_key=stored.thumbnail_key,
+            uploaded_by_id=actor.id,
+            custody_head=GENESIS,
+            custody_length=0,
+        )
+        session.add(item)
+        session.flush()
+        record_custody(
+            session,
+            item,
+            CustodyAction.RECEIVED,
+            actor,
+            details={
+                "sha256": stored.sha256,
+                "size": stored.size,
+                "media_type": stored.media_type,
+                "filename": item.filename,
+            },
+        )
+        session.commit()
+    except BaseException:
+        session.rollback()
+        if stored.created:
+            _discard_unreferenced(session, store, stored.sha256, stored.key)
+        raise
+    return item
+
+
+def _discard_unreferenced(session: Session, store: Store, sha256: str, key: str) -> None:
+    """Undo a fresh object whose row could not be written, unless a row now uses it."""
+    try:
+        if not session.scalar(select(func.count()).where(EvidenceItem.sha256 == sha256)):
+            store.delete(key)
+    except Exception:  # noqa: S110 - the original error matters more; scrub finds the orphan
+        pass
+
+
+def view_item(session: Session, actor: User, evidence_id: int) -> EvidenceItem:
+    item = get_evidence(session, actor, evidence_id)
+    record_custody(session, item, CustodyAction.VIEWED, actor)
+    session.commit()
+    return item
+
+
+@dataclass(frozen=True)
+class Download:
+    item: EvidenceItem
+    url: str | None
+    chunks: Iterator[bytes] | None
+
+
+def download(session: Session, store: Store, actor: User, evidence_id: int) -> Download:
+    """Record the download, then hand over a presigned URL or the bytes."""
+    item = get_evidence(session, actor, evidence_id)
+    try:
+        if not store.exists(item.storage_key):
+            raise Conflict("The stored file is missing; the operator has been told by the scrub report.")
+        url = store.download_url(item.storage_key, item.filename, item.media_type)
+    except StoreUnavailable as exc:
+        raise Unavailable(str(exc)) from exc
+    record_custody(session, item, CustodyAction.DOWNLOADED, actor, details={"via": "presigned" if url else "portal"})
+    session.commit()
+    return Download(item, url, None if url else store.read(item.storage_key))
+
+
+def thumbnail(session: Session, store: Store, actor: User, evidence_id: int) -> Iterator[bytes]:
+    item = get_evidence(session, actor, evidence_id)
+    if item.thumbnail_key is None:
+        raise Conflict("This item has no preview.")
+    try:
+        return store.read(item.thumbnail_key)
+    except (StoreUnavailable, ObjectMissing) as exc:
+        raise Unavailable(str(exc)) from exc
+
+
+@dataclass(frozen=True)
+class Verification:
+    item: EvidenceItem
+    outcome: str  # "ok", "mismatch" or "missing"
+    sha256: str | None
+    size: int | None
+    at: datetime
+
+
+def verify(session: Session, store: Store, actor: User, evidence_id: int) -> Verification:
+    """Re-read the stored object, recompute SHA-256 and record the result."""
+    item = get_evidence(session, actor, evidence_id)
+    sha256: str | None = None
+    size: int | None = None
+    try:
+        sha256, size = rehash(store, item.storage_key)
+        outcome = "ok" if (sha256, size) == (item.sha256, item.size) else "mismatch"
+    except ObjectMissing:
+        outcome = "missing"
+    except StoreUnavailable as exc:
+        raise Unavailable(str(exc)) from exc
+    event = record_custody(
+        session, item, CustodyAction.VERIFIED, actor, outcome=outcome, details={"sha256": sha256, "size": size}
+    )
+    session.commit()
+    return Verification(item, outcome, sha256, size, event.at)
+
+
+def custody(session: Session, actor: User, evidence_id: int) -> tuple[list[CustodyEvent], ChainReport]:
+    item = get_evidence(session, actor, evidence_id)
+    events = list(
+        session.scalars(select(CustodyEvent).where(CustodyEvent.evidence_id == item.id).order_by(CustodyEvent.seq))
+    )
+    report = verify_chain([Entry(e.seq, e.record(), e.prev_hash, e.hash) for e in events], item.custody_head)
+    return events, report
+
+
+def record_linked(session: Session, items: Iterable[EvidenceItem], actor: User, case_number: str) -> None:
+    for item in items:
+        record_custody(session, item, CustodyAction.LINKED, actor, details={"case_number": case_number})

@@ -1,0 +1,154 @@
+"""The prosecutors' review queue and their decisions on complaints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.models import (
+    Complaint,
+    ComplaintStatus,
+    EvidenceItem,
+    InformationRequest,
+    IPRight,
+    Organisation,
+    RightType,
+    User,
+    complaint_rights,
+    utcnow,
+)
+from portal.services import cases as case_service
+from portal.services.access import REVIEWERS, get_complaint, require_role
+from portal.services.errors import Conflict, Invalid
+from portal.services.evidence import record_linked
+
+QUEUE_STATUSES = (
+    ComplaintStatus.SUBMITTED,
+    ComplaintStatus.UNDER_REVIEW,
+    ComplaintStatus.INFO_REQUESTED,
+    ComplaintStatus.ACCEPTED,
+    ComplaintStatus.DECLINED,
+    ComplaintStatus.WITHDRAWN,
+)
+OPEN = frozenset({ComplaintStatus.SUBMITTED, ComplaintStatus.UNDER_REVIEW, ComplaintStatus.INFO_REQUESTED})
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    status: ComplaintStatus | None = None
+    foreign: bool | None = None
+    right_type: RightType | None = None
+    newest_first: bool = True
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Complaint]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def queue(session: Session, actor: User, f: QueueFilter) -> Page:
+    require_role(actor, REVIEWERS)
+    if f.status is not None and f.status not in QUEUE_STATUSES:
+        raise Invalid("Drafts are not in the review queue.", {"status": "Not a queue status."})
+    if f.page < 1 or not 1 <= f.per_page <= MAX_PER_PAGE:
+        raise Invalid(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
+    query = select(Complaint).join(Organisation, Complaint.organisation)
+    query = query.where(Complaint.status.in_([f.status] if f.status else QUEUE_STATUSES))
+    if f.foreign is not None:
+        query = query.where(Organisation.is_foreign == f.foreign)
+    if f.right_type is not None:
+        query = query.where(
+            Complaint.id.in_(
+                select(complaint_rights.c.complaint_id)
+                .join(IPRight, IPRight.id == complaint_rights.c.right_id)
+                .where(IPRight.right_type == f.right_type)
+            )
+        )
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    order = Complaint.submitted_at.desc() if f.newest_first else Complaint.submitted_at.asc()
+    items = list(
+        session.scalars(query.order_by(order, Complaint.id).limit(f.per_page).offset((f.page - 1) * f.per_page))
+    )
+    return Page(items, total, f.page, f.per_page)
+
+
+def open_for_review(session: Session, actor: User, complaint_id: int) -> Complaint:
+    """A reviewer opens a complaint; a newly submitted one is now under review."""
+    require_role(actor, REVIEWERS)
+    complaint = get_complaint(session, actor, complaint_id)
+    if complaint.status is ComplaintStatus.SUBMITTED:
+        complaint.status = ComplaintStatus.UNDER_REVIEW
+        session.commit()
+    return complaint
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Literal["request_information", "decline", "accept"]
+    message: str = ""
+    due: date | None = None
+    reason: str = ""
+    case_id: int | None = None
+    new_case: case_service.CaseInput | None = None
+
+
+def decide(session: Session, actor: User, complaint_id: int, decision: Decision) -> Complaint:
+    require_role(actor, REVIEWERS)
+    complaint = get_complaint(session, actor, complaint_id)
+    if complaint.status not in OPEN:
+        raise Conflict("This complaint is not open for a decision.")
+    if decision.action == "request_information":
+        errors = {}
+        if not decision.message.strip():
+            errors["message"] = "Say what is needed."
+        if decision.due is None or decision.due <= date.today():
+            errors["due"] = "Give a deadline after today."
+        if errors:
+            raise Invalid("The request is incomplete.", errors)
+        assert decision.due is not None
+        session.add(
+            InformationRequest(
+                complaint=complaint,
+                message=decision.message.strip(),
+                due_on=decision.due,
+                requested_by_id=actor.id,
+            )
+        )
+        complaint.status = ComplaintStatus.INFO_REQUESTED
+    elif decision.action == "decline":
+        if not decision.reason.strip():
+            raise Invalid("A reason is required to decline.", {"reason": "Required."})
+        complaint.status = ComplaintStatus.DECLINED
+        complaint.decline_reason = decision.reason.strip()
+        complaint.decided_at = utcnow()
+    elif decision.action == "accept":
+        if (decision.case_id is None) == (decision.new_case is None):
+            raise Invalid("Link to an existing case or open a new one (not both).", {"case_id": "Choose one."})
+        if decision.new_case is not None:
+            case = case_service.create_case(session, actor, decision.new_case, commit=False)
+        else:
+            assert decision.case_id is not None
+            case = case_service.get_case(session, actor, decision.case_id)
+        complaint.case_id = case.id
+        complaint.status = ComplaintStatus.ACCEPTED
+        complaint.decided_at = utcnow()
+        items = session.scalars(select(EvidenceItem).where(EvidenceItem.complaint_id == complaint.id))
+        record_linked(session, items, actor, case.case_number)
+    else:
+        raise Invalid(f"Unknown decision {decision.action!r}.", {"action": "Unknown."})
+    session.commit()
+    return complaint

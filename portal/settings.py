@@ -1,0 +1,117 @@
+"""Settings read once from the environment, strictly."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class SettingsError(ValueError):
+    """A configuration variable has a value the portal cannot use."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int, maximum: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from None
+    if not minimum <= value <= maximum:
+        raise SettingsError(f"{name} must be between {minimum} and {maximum}, not {value}")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise SettingsError(f"{name} must be true or false, not {raw!r}")
+
+
+def _instance_secret(instance: Path) -> str:
+    """The embedded default's secret key: generated once, kept in the instance folder."""
+    path = instance / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_path: Path
+    database_url: str
+    evidence_store: str
+    s3_endpoint_url: str | None
+    aws_region: str | None
+    aws_access_key_id: str | None
+    aws_secret_access_key: str | None
+    secret_key: str
+    max_upload_bytes: int
+    host: str
+    port: int
+    secure_cookies: bool
+    ratelimit_storage_uri: str
+    embedded: bool
+    """True when no database is configured: the SQLite + directory default."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, instance_path: Path | None = None) -> Settings:
+        env = os.environ if env is None else env
+        instance = Path(env.get("INSTANCE_PATH") or instance_path or Path.cwd() / "instance").resolve()
+        instance.mkdir(parents=True, exist_ok=True)
+
+        database_url = env.get("DATABASE_URL", "").strip()
+        embedded = database_url == ""
+        if embedded:
+            database_url = f"sqlite:///{instance / 'portal.sqlite3'}"
+        elif urlsplit(database_url).scheme.split("+")[0] not in {"sqlite", "postgresql"}:
+            raise SettingsError(f"DATABASE_URL must be a postgresql:// or sqlite:// URL, not {database_url!r}")
+
+        store = env.get("EVIDENCE_STORE", "").strip() or str(instance / "evidence")
+        if store.startswith("s3://"):
+            bucket = store[5:].partition("/")[0]
+            if not 3 <= len(bucket) <= 63:
+                raise SettingsError(f"EVIDENCE_STORE names no valid bucket: {store!r}")
+        elif "://" in store:
+            raise SettingsError(f"EVIDENCE_STORE must be a directory path or s3://bucket/prefix, not {store!r}")
+
+        endpoint = env.get("S3_ENDPOINT_URL") or None
+        if endpoint and urlsplit(endpoint).scheme not in {"http", "https"}:
+            raise SettingsError(f"S3_ENDPOINT_URL must be an http(s) URL, not {endpoint!r}")
+
+        secret_key = env.get("SECRET_KEY", "")
+        if not secret_key:
+            if not embedded:
+                raise SettingsError("SECRET_KEY must be set when DATABASE_URL is set (production)")
+            secret_key = _instance_secret(instance)
+        elif len(secret_key) < 32:
+            raise SettingsError("SECRET_KEY must be at least 32 characters long")
+
+        return cls(
+            instance_path=instance,
+            database_url=database_url,
+            evidence_store=store,
+            s3_endpoint_url=endpoint,
+            aws_region=env.get("AWS_REGION") or None,
+            aws_access_key_id=env.get("AWS_ACCESS_KEY_ID") or None,
+            aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY") or None,
+            secret_key=secret_key,
+            max_upload_bytes=_int(env, "MAX_UPLOAD_BYTES", 4 * 1024**3, 1, 5 * 1024**4),
+            host=env.get("HOST", "127.0.0.1"),
+            port=_int(env, "PORT", 8000, 1, 65535),
+            secure_cookies=_bool(env, "SECURE_COOKIES", not embedded),
+            ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
+            embedded=embedded,
+        )

@@ -1,0 +1,77 @@
+"""Fixtures: both stacks (SQLite + directory, PostgreSQL + S3) from the same tests."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from portal import create_app
+from portal.db import make_engine
+from portal.models import Base
+from portal.settings import Settings
+from tests.servers import SeaweedS3, start_postgres
+
+SECRET = "x" * 40
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server, url = start_postgres(tmp_path_factory.mktemp("pg"))
+    yield url
+    server.cleanup()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def s3(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedS3]:
+    server = SeaweedS3(tmp_path_factory.mktemp("weed"))
+    server.make_bucket("evidence-test")
+    yield server
+    server.stop()
+
+
+def reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite-dir", "pg-s3"])
+def stack_env(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """Environment for one stack; the database is empty (no tables)."""
+    env = {"INSTANCE_PATH": str(tmp_path / "instance"), "SECRET_KEY": SECRET, "SECURE_COOKIES": "false"}
+    if request.param == "pg-s3":
+        url = request.getfixturevalue("postgres")
+        reset_postgres(url)
+        s3: SeaweedS3 = request.getfixturevalue("s3")
+        env.update(DATABASE_URL=url, **s3.env("evidence-test", f"t-{uuid.uuid4().hex[:12]}"))
+    return env
+
+
+def build_app(env: dict[str, str], **overrides: Any) -> Flask:
+    settings = Settings.from_env({**env, **overrides})
+    app = create_app(settings)
+    app.config.update(TESTING=True, RATELIMIT_ENABLED=True)
+    return app
+
+
+@pytest.fixture
+def app(stack_env: dict[str, str]) -> Iterator[Flask]:
+    app = build_app(stack_env)
+    engine = app.extensions["db_engine"]
+    Base.metadata.create_all(engine)
+    yield app
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()

@@ -1,0 +1,135 @@
+"""Rows for tests, made through the services so they obey the same rules."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from PIL import Image
+from werkzeug.test import TestResponse
+
+from portal.db import get_session
+from portal.models import Role
+from portal.services import accounts
+
+PASSWORD = "correct horse battery"
+
+
+def png_bytes(size: tuple[int, int] = (64, 48), color: tuple[int, int, int] = (200, 30, 30)) -> bytes:
+    out = io.BytesIO()
+    image = Image.new("RGB", size, color)
+    for x in range(0, size[0], 8):
+        for y in range(size[1]):
+            image.putpixel((x, y), (x % 256, y % 256, 90))
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+PDF_BYTES = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+@dataclass
+class Actor:
+    id: int
+    email: str
+    token: str
+    org_id: int | None = None
+
+
+@dataclass
+class World:
+    holder_a: Actor
+    holder_b: Actor
+    prosecutor: Actor
+    supervisor: Actor
+    admin: Actor
+    right_a: int
+    right_b: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def make_user(role: Role, email: str, org_id: int | None = None) -> Actor:
+    db = get_session()
+    user = accounts.create_user(db, email, PASSWORD, role, org_id)
+    return Actor(user.id, email, accounts.create_api_token(db, email), org_id)
+
+
+def make_world(app: Flask) -> World:
+    from portal.models import RightType
+    from portal.services import complaints
+
+    with app.app_context():
+        db = get_session()
+        org_a = accounts.create_organisation(db, "Maison Exemple", "FR", domestic=False).id
+        org_b = accounts.create_organisation(db, "上海样例有限公司", "CN", domestic=True).id
+        world = World(
+            holder_a=make_user(Role.HOLDER, "a@brand.example", org_a),
+            holder_b=make_user(Role.HOLDER, "b@brand.example", org_b),
+            prosecutor=make_user(Role.PROSECUTOR, "p@proc.example"),
+            supervisor=make_user(Role.SUPERVISOR, "s@proc.example"),
+            admin=make_user(Role.ADMIN, "admin@proc.example"),
+            right_a=0,
+            right_b=0,
+        )
+        for attr, email in (("right_a", "a@brand.example"), ("right_b", "b@brand.example")):
+            from sqlalchemy import select
+
+            from portal.models import User
+
+            user = db.scalar(select(User).where(User.email == email))
+            assert user is not None
+            right = complaints.add_right(
+                db, user, complaints.RightInput(RightType.TRADEMARK, f"TM-{attr}", "CNIPA", "Owner")
+            )
+            setattr(world, attr, right.id)
+        return world
+
+
+class Api:
+    """A bearer-token JSON client."""
+
+    def __init__(self, client: FlaskClient, token: str) -> None:
+        self.client = client
+        self.token = token
+
+    def __call__(self, method: str, path: str, **kwargs: Any) -> TestResponse:
+        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
+        return self.client.open("/api/v1" + path, method=method, headers=headers, **kwargs)
+
+    def upload(self, complaint_id: int, data: bytes, filename: str = "photo.png", **kwargs: Any) -> TestResponse:
+        headers = {
+            "Content-Disposition": kwargs.pop("disposition", f'attachment; filename="{filename}"'),
+            "Content-Type": "application/octet-stream",
+            **kwargs.pop("headers", {}),
+        }
+        return self("POST", f"/complaints/{complaint_id}/evidence", data=data, headers=headers, **kwargs)
+
+    def draft(self, right_id: int, **fields: Any) -> dict[str, Any]:
+        body = {
+            "title": "Counterfeit handbags on an online shop",
+            "facts": "The shop sells bags bearing our mark at a tenth of the price.",
+            "right_ids": [right_id],
+            "infringers": [{"name": "Fake Store Ltd", "shop_urls": ["https://shop.example/fake"], "platform": "Shop"}],
+            "discovered_on": "2026-10-01",
+            "illegal_volume": "125000.50",
+            "units": 300,
+            "currency": "EUR",
+            **fields,
+        }
+        response = self("POST", "/complaints", json=body)
+        assert response.status_code == 201, response.json
+        return response.json  # type: ignore[return-value]
+
+    def submitted(self, right_id: int, image: bytes | None = None) -> tuple[int, int]:
+        """A submitted complaint with one evidence item: (complaint id, evidence id)."""
+        complaint = self.draft(right_id)
+        item = self.upload(complaint["id"], image or png_bytes())
+        assert item.status_code == 201, item.json
+        assert self("POST", f"/complaints/{complaint['id']}/submit").status_code == 200
+        return complaint["id"], item.json["id"]  # type: ignore[index]

