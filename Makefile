@@ -18,12 +18,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d portal/translations
+	$(BIN)/pybabel compile --statistics -d portal/translations
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k Invalid -k Conflict -k NotFound -k Forbidden \
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k Invalid -k Conflict -k NotFound -k Forbidden \
 		-o portal/translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel update --quiet -N -i portal/translations/messages.pot -d portal/translations
 
 run: install
 	$(BIN)/portal db upgrade

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +64,24 @@ def build_app(env: dict[str, str], **overrides: Any) -> Flask:
 
 
 @pytest.fixture
-def app(stack_env: dict[str, str]) -> Iterator[Flask]:
-    app = build_app(stack_env)
-    engine = app.extensions["db_engine"]
-    Base.metadata.create_all(engine)
-    yield app
-    engine.dispose()
+def make_app(stack_env: dict[str, str]) -> Iterator[Callable[..., Flask]]:
+    """Build apps on this stack with settings overrides; each gets the schema."""
+    built: list[Flask] = []
+
+    def make(**overrides: str) -> Flask:
+        app = build_app(stack_env, **overrides)
+        Base.metadata.create_all(app.extensions["db_engine"])
+        built.append(app)
+        return app
+
+    yield make
+    for app in built:
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
 
 
 @pytest.fixture
