@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 
 from portal import labels
 
@@ -31,6 +31,7 @@ def when(value: datetime | date | None, kind: str = "medium") -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["labels"] = labels.ALL
+    app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["when"] = when
     app.jinja_env.add_extension("jinja2.ext.do")

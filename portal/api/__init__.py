@@ -18,7 +18,7 @@ from portal.models import ComplaintStatus, RightType, Stage, User
 from portal.serialise import case_json, complaint_json, custody_json, evidence_json, user_json
 from portal.services import accounts, complaints, evidence, review
 from portal.services import cases as case_service
-from portal.services.access import get_complaint
+from portal.services.access import REVIEWERS, get_complaint, require_filing_holder, require_role
 from portal.services.errors import Invalid
 from portal.storage import get_store
 from portal.uploads import evidence_meta, limits, read_upload
@@ -131,6 +131,7 @@ def list_complaints() -> ResponseReturnValue:
 
 @bp.post("/complaints")
 def create_complaint() -> ResponseReturnValue:
+    require_filing_holder(me_())
     complaint = complaints.create_complaint(get_session(), me_(), _complaint_input(_body(), partial=False))
     return jsonify(complaint_json(complaint, [])), 201
 
@@ -145,6 +146,7 @@ def get_complaint_(complaint_id: int) -> ResponseReturnValue:
 @bp.patch("/complaints/<int:complaint_id>")
 def update_complaint(complaint_id: int) -> ResponseReturnValue:
     db = get_session()
+    get_complaint(db, me_(), complaint_id)  # access before parsing
     complaint = complaints.update_complaint(db, me_(), complaint_id, _complaint_input(_body(), partial=True))
     return jsonify(complaint_json(complaint, complaints.evidence_of(db, complaint)))
 
@@ -156,6 +158,7 @@ def submit_complaint(complaint_id: int) -> ResponseReturnValue:
 
 @bp.post("/complaints/<int:complaint_id>/reply")
 def reply(complaint_id: int) -> ResponseReturnValue:
+    get_complaint(get_session(), me_(), complaint_id)
     reply_text = _body().get("reply", "")
     if not isinstance(reply_text, str):
         raise Invalid("reply must be a string.", {"reply": "Not a string."})
@@ -164,6 +167,7 @@ def reply(complaint_id: int) -> ResponseReturnValue:
 
 @bp.post("/complaints/<int:complaint_id>/evidence")
 def upload_evidence(complaint_id: int) -> ResponseReturnValue:
+    get_complaint(get_session(), me_(), complaint_id)  # access before reading anything
     incoming = read_upload()
     values = request.form if request.mimetype == "multipart/form-data" else request.args
     item = evidence.add_evidence(
@@ -257,6 +261,7 @@ def _case_input(data: dict[str, Any]) -> case_service.CaseInput:
 
 @bp.post("/complaints/<int:complaint_id>/decision")
 def decide(complaint_id: int) -> ResponseReturnValue:
+    require_role(me_(), REVIEWERS)
     data = _body()
     action = data.get("action")
     if action not in {"accept", "decline", "request_information"}:
@@ -293,6 +298,7 @@ def list_cases() -> ResponseReturnValue:
 
 @bp.post("/cases")
 def create_case() -> ResponseReturnValue:
+    require_role(me_(), REVIEWERS)
     case = case_service.create_case(get_session(), me_(), _case_input(_body()))
     return jsonify(_case_body(case.id)), 201
 
@@ -304,6 +310,7 @@ def get_case(case_id: int) -> ResponseReturnValue:
 
 @bp.post("/cases/<int:case_id>/stages")
 def add_stage(case_id: int) -> ResponseReturnValue:
+    require_role(me_(), REVIEWERS)
     data = _body()
     occurred = _date(data.get("date"), "date")
     if occurred is None:

@@ -13,7 +13,7 @@ from portal.login import actor
 from portal.models import Stage
 from portal.services import cases as service
 from portal.services import complaints
-from portal.services.access import REVIEWERS
+from portal.services.access import REVIEWERS, require_role
 from portal.services.errors import DomainError
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -46,6 +46,7 @@ def case(case_id: int) -> ResponseReturnValue:
 
 @bp.post("/<int:case_id>/stages")
 def add_stage(case_id: int) -> ResponseReturnValue:
+    require_role(actor(), REVIEWERS)
     form = StageForm()
     if form.validate_on_submit():
         try:

@@ -15,7 +15,7 @@ from portal.serialise import evidence_json
 from portal.services import cases as case_service
 from portal.services import complaints as service
 from portal.services.access import get_complaint
-from portal.services.errors import DomainError
+from portal.services.errors import DomainError, Invalid
 from portal.services.evidence import add_evidence
 from portal.storage import get_store
 from portal.uploads import evidence_meta, limits, read_upload
@@ -149,7 +149,7 @@ def submit(complaint_id: int) -> ResponseReturnValue:
         try:
             service.submit_complaint(get_session(), actor(), complaint_id)
             flash(_("Complaint submitted. Prosecutors will review it."), "success")
-        except DomainError as exc:
+        except Invalid as exc:
             flash(_(exc.message) + " " + " ".join(_(m) for m in exc.fields.values()), "error")
     return redirect(url_for("holder.complaint", complaint_id=complaint_id))
 
@@ -164,6 +164,7 @@ def withdraw(complaint_id: int) -> ResponseReturnValue:
 
 @bp.post("/complaints/<int:complaint_id>/reply")
 def reply(complaint_id: int) -> ResponseReturnValue:
+    get_complaint(get_session(), actor(), complaint_id)
     form = ReplyForm()
     if form.validate_on_submit():
         service.reply_to_request(get_session(), actor(), complaint_id, form.reply.data or "")
@@ -176,6 +177,7 @@ def reply(complaint_id: int) -> ResponseReturnValue:
 @bp.post("/complaints/<int:complaint_id>/evidence")
 def upload(complaint_id: int) -> ResponseReturnValue:
     """The page's uploader: one file a request, raw body, CSRF token in a header."""
+    get_complaint(get_session(), actor(), complaint_id)  # access before reading anything
     incoming = read_upload()
     item = add_evidence(
         get_session(),

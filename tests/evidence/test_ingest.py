@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import zlib
 import struct
+import zlib
 
 import pytest
 
@@ -19,7 +19,7 @@ LIMIT = 50 * 1024 * 1024
 
 
 def chunks(data: bytes, size: int = 65536) -> list[bytes]:
-    return [data[i:i + size] for i in range(0, len(data), size)]
+    return [data[i : i + size] for i in range(0, len(data), size)]
 
 
 def staged_leftovers(store: Store) -> list[str]:
@@ -70,7 +70,7 @@ def docx_bytes() -> bytes:
         (b"product,units,price\nbag,12,10\nwallet,3,5\n", "text/csv"),
         (docx_bytes(), "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
         (b"WARC/1.0\r\nWARC-Type: warcinfo\r\nContent-Length: 0\r\n\r\n", "application/warc"),
-        (b"MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n--b\r\n", "multipart/related"),
+        (b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b"\r\n\r\n--b\r\n', "multipart/related"),
     ],
 )
 def test_allowed_documents(tmp_path: object, data: bytes, media_type: str) -> None:
@@ -82,8 +82,10 @@ def test_allowed_documents(tmp_path: object, data: bytes, media_type: str) -> No
 
 def bomb_png(width: int = 30000, height: int = 30000) -> bytes:
     """A tiny PNG that claims 900 megapixels."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
     row = b"\x00" + b"\x00" * width
     raw = zlib.compress(row * 16)
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
@@ -131,7 +133,8 @@ def test_keys_are_strict(key: str) -> None:
 def test_store_outage_is_store_unavailable(tmp_path: object) -> None:
     from evidence.stores import open_store
 
-    dead = open_store("s3://evidence-test/x", endpoint_url="http://127.0.0.1:9", region="us-east-1",
-                      access_key="k", secret_key="s")
+    dead = open_store(
+        "s3://evidence-test/x", endpoint_url="http://127.0.0.1:9", region="us-east-1", access_key="k", secret_key="s"
+    )
     with pytest.raises(errors.StoreUnavailable):
         ingest([PDF_BYTES], dead, max_bytes=LIMIT)

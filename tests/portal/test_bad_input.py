@@ -30,14 +30,20 @@ def evidence_count(app: Flask) -> int:
         (b"", {}, 422, "empty_file", "empty"),
         (b"<html><body onload=alert(1)>x</body></html>", {}, 415, "unsupported_type", "text/html"),
         (b"MZ" + b"\x00" * 400, {}, 415, "unsupported_type", "application/x-dosexec"),
-        (PDF_BYTES, {"Repr-Digest": "sha-256=:" + base64.b64encode(b"\x00" * 32).decode() + ":"}, 400,
-         "digest_mismatch", "as the client declared"),
+        (
+            PDF_BYTES,
+            {"Repr-Digest": "sha-256=:" + base64.b64encode(b"\x00" * 32).decode() + ":"},
+            400,
+            "digest_mismatch",
+            "as the client declared",
+        ),
         (PDF_BYTES, {"Repr-Digest": "sha-256=notbase64"}, 422, "invalid", "Repr-Digest"),
         (bomb_png(), {}, 422, "image_refused", "decompression bomb"),
     ],
 )
-def test_refused_uploads(app: Flask, client: FlaskClient, data: bytes, headers: dict, status: int, code: str,
-                         text: str) -> None:
+def test_refused_uploads(
+    app: Flask, client: FlaskClient, data: bytes, headers: dict, status: int, code: str, text: str
+) -> None:
     world = make_world(app)
     holder = Api(client, world.holder_a.token)
     cid = holder.draft(world.right_a)["id"]
@@ -55,10 +61,17 @@ def test_oversized_upload_names_the_limit(make_app: Callable[..., Flask]) -> Non
     cid = holder.draft(world.right_a)["id"]
     response = holder.upload(cid, PDF_BYTES + b"%" * 2000)
     assert response.status_code == 413 and "1000 bytes" in response.json["error"]["message"]
-    chunked = holder("POST", f"/complaints/{cid}/evidence", input_stream=io.BytesIO(PDF_BYTES * 20),
-                     headers={"Content-Disposition": "attachment; filename=x.pdf",
-                              "Content-Type": "application/octet-stream", "Transfer-Encoding": "chunked"},
-                     environ_overrides={"wsgi.input_terminated": True})
+    chunked = holder(
+        "POST",
+        f"/complaints/{cid}/evidence",
+        input_stream=io.BytesIO(PDF_BYTES * 20),
+        headers={
+            "Content-Disposition": "attachment; filename=x.pdf",
+            "Content-Type": "application/octet-stream",
+            "Transfer-Encoding": "chunked",
+        },
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert chunked.status_code == 413 and "1000 bytes" in chunked.json["error"]["message"]
     assert evidence_count(app) == 0
 
@@ -67,15 +80,20 @@ def test_truncated_upload(app: Flask, client: FlaskClient) -> None:
     world = make_world(app)
     holder = Api(client, world.holder_a.token)
     cid = holder.draft(world.right_a)["id"]
-    response = holder("POST", f"/complaints/{cid}/evidence", input_stream=io.BytesIO(PDF_BYTES),
-                      headers={"Content-Disposition": "attachment; filename=x.pdf",
-                               "Content-Type": "application/octet-stream"},
-                      environ_overrides={"CONTENT_LENGTH": "5000"})
+    response = holder(
+        "POST",
+        f"/complaints/{cid}/evidence",
+        input_stream=io.BytesIO(PDF_BYTES),
+        headers={"Content-Disposition": "attachment; filename=x.pdf", "Content-Type": "application/octet-stream"},
+        environ_overrides={"CONTENT_LENGTH": "5000"},
+    )
     assert response.status_code == 400
     assert evidence_count(app) == 0
 
 
-@pytest.mark.parametrize("name", ["../../etc/passwd", "..\\..\\boot.ini", "/abs/path.pdf", "a\x00b.pdf", "证据/../x.pdf"])
+@pytest.mark.parametrize(
+    "name", ["../../etc/passwd", "..\\..\\boot.ini", "/abs/path.pdf", "a\x00b.pdf", "证据/../x.pdf"]
+)
 def test_path_traversal_names_are_kept_for_display_only(app: Flask, client: FlaskClient, name: str) -> None:
     world = make_world(app)
     holder = Api(client, world.holder_a.token)
@@ -94,8 +112,9 @@ def test_missing_filename_and_bad_metadata(app: Flask, client: FlaskClient) -> N
     world = make_world(app)
     holder = Api(client, world.holder_a.token)
     cid = holder.draft(world.right_a)["id"]
-    no_name = holder("POST", f"/complaints/{cid}/evidence", data=PDF_BYTES,
-                     headers={"Content-Type": "application/octet-stream"})
+    no_name = holder(
+        "POST", f"/complaints/{cid}/evidence", data=PDF_BYTES, headers={"Content-Type": "application/octet-stream"}
+    )
     assert no_name.status_code == 422 and "Content-Disposition" in no_name.json["error"]["message"]
     bad_kind = holder.upload(cid, PDF_BYTES, query_string={"kind": "rumour", "collected_at": "yesterday"})
     assert bad_kind.status_code == 422 and set(bad_kind.json["error"]["fields"]) == {"kind", "collected_at"}
@@ -105,8 +124,13 @@ def test_missing_filename_and_bad_metadata(app: Flask, client: FlaskClient) -> N
 
 
 def test_store_outage_gives_503_and_no_row(make_app: Callable[..., Flask]) -> None:
-    app = make_app(EVIDENCE_STORE="s3://evidence-test/down", S3_ENDPOINT_URL="http://127.0.0.1:9",
-                   AWS_ACCESS_KEY_ID="k", AWS_SECRET_ACCESS_KEY="s", AWS_REGION="us-east-1")
+    app = make_app(
+        EVIDENCE_STORE="s3://evidence-test/down",
+        S3_ENDPOINT_URL="http://127.0.0.1:9",
+        AWS_ACCESS_KEY_ID="k",
+        AWS_SECRET_ACCESS_KEY="s",
+        AWS_REGION="us-east-1",
+    )
     world = make_world(app)
     holder = Api(app.test_client(), world.holder_a.token)
     cid = holder.draft(world.right_a)["id"]
@@ -115,8 +139,9 @@ def test_store_outage_gives_503_and_no_row(make_app: Callable[..., Flask]) -> No
     assert evidence_count(app) == 0
 
 
-def test_database_failure_after_store_removes_the_new_object(app: Flask, client: FlaskClient,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_database_failure_after_store_removes_the_new_object(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     world = make_world(app)
     holder = Api(client, world.holder_a.token)
     cid = holder.draft(world.right_a)["id"]
@@ -130,15 +155,25 @@ def test_database_failure_after_store_removes_the_new_object(app: Flask, client:
     with pytest.raises(RuntimeError):
         holder.upload(cid, data)
     assert evidence_count(app) == 0
-    from portal.storage import get_store
     from evidence.stores import object_key
+    from portal.storage import get_store
+
     with app.app_context():
         assert not get_store().exists(object_key(hashlib.sha256(data).hexdigest()))
 
 
-@pytest.mark.parametrize("body", ["not json", "[1, 2]", '{"title": 5}', '{"title": "x", "right_ids": ["a"]}',
-                                  '{"title": "x", "infringers": [{"name": "n", "shop_urls": ["javascript:alert(1)"]}]}',
-                                  '{"title": "x", "currency": "EURO"}', '{"title": "x", "discovered_on": "2099-01-01"}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        "[1, 2]",
+        '{"title": 5}',
+        '{"title": "x", "right_ids": ["a"]}',
+        '{"title": "x", "infringers": [{"name": "n", "shop_urls": ["javascript:alert(1)"]}]}',
+        '{"title": "x", "currency": "EURO"}',
+        '{"title": "x", "discovered_on": "2099-01-01"}',
+    ],
+)
 def test_malformed_complaints(app: Flask, client: FlaskClient, body: str) -> None:
     world = make_world(app)
     holder = Api(client, world.holder_a.token)
@@ -148,5 +183,7 @@ def test_malformed_complaints(app: Flask, client: FlaskClient, body: str) -> Non
 
 def test_foreign_right_cannot_be_claimed(app: Flask, client: FlaskClient) -> None:
     world = make_world(app)
-    response = Api(client, world.holder_a.token)("POST", "/complaints", json={"title": "x", "right_ids": [world.right_b]})
+    response = Api(client, world.holder_a.token)(
+        "POST", "/complaints", json={"title": "x", "right_ids": [world.right_b]}
+    )
     assert response.status_code == 422 and "right_ids" in response.json["error"]["fields"]
