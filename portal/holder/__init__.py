@@ -14,7 +14,7 @@ from portal.models import ComplaintStatus, EvidenceKind, RightType, Role
 from portal.serialise import evidence_json
 from portal.services import cases as case_service
 from portal.services import complaints as service
-from portal.services.access import get_complaint
+from portal.services.access import get_complaint, require_filing_holder
 from portal.services.errors import DomainError, Invalid
 from portal.services.evidence import add_evidence
 from portal.storage import get_store
@@ -89,6 +89,7 @@ def _complaint_input(form: ComplaintForm) -> service.ComplaintInput:
 
 def _edit(complaint_id: int | None) -> ResponseReturnValue:
     db = get_session()
+    require_filing_holder(actor())
     complaint = service.editable_complaint(db, actor(), complaint_id) if complaint_id else None
     form = ComplaintForm(obj=complaint) if complaint and request.method == "GET" else ComplaintForm()
     form.right_ids.choices = [

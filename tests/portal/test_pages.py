@@ -1,0 +1,157 @@
+"""The pages through the test client: registration, approval, sign-in security, headers."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.factories import PASSWORD, Api, make_world, png_bytes
+
+
+def csrf(client: FlaskClient, path: str) -> str:
+    page = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert match, page[:500]
+    return match.group(1)
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> int:
+    token = csrf(client, "/login")
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token}).status_code
+
+
+def test_register_approve_and_file(app: Flask) -> None:
+    world = make_world(app)
+    visitor = app.test_client()
+    token = csrf(visitor, "/register")
+    bad = visitor.post("/register", data={"csrf_token": token, "legal_name": "", "country": "Germany",
+                                          "email": "x", "password": "short"})
+    assert bad.status_code == 422
+    body = bad.get_data(as_text=True)
+    assert "Two letters, such as DE or CN." in body and 'class="field has-error"' in body
+    good = visitor.post("/register", data={
+        "csrf_token": token, "legal_name": "Lumière GmbH", "legal_name_latin": "Lumiere GmbH", "country": "de",
+        "origin": "foreign", "registration_number": "HRB 1", "contact_email": "legal@lumiere.example",
+        "language": "en", "email": "new@lumiere.example", "password": PASSWORD, "confirm": PASSWORD, "accept": "y"})
+    assert good.status_code == 302
+    assert sign_in(visitor, "new@lumiere.example") == 302
+    waiting = visitor.get("/complaints").get_data(as_text=True)
+    assert "waiting for approval" in waiting and "New complaint" not in waiting
+    assert visitor.get("/complaints/new").status_code == 403
+
+    prosecutor = app.test_client()
+    sign_in(prosecutor, world.prosecutor.email)
+    listing = prosecutor.get("/review/organisations").get_data(as_text=True)
+    org_id = re.search(r'/review/organisations/(\d+)"', listing).group(1)  # type: ignore[union-attr]
+    assert "Lumière GmbH" in listing
+    token = csrf(prosecutor, "/review/organisations")
+    assert prosecutor.post(f"/review/organisations/{org_id}", data={"csrf_token": token, "decision": "reject"}
+                           ).status_code == 302
+    assert "Give a reason" in prosecutor.get("/review/organisations").get_data(as_text=True)
+    prosecutor.post(f"/review/organisations/{org_id}", data={"csrf_token": token, "decision": "approve"})
+    assert "New complaint" in visitor.get("/complaints").get_data(as_text=True)
+
+    token = csrf(visitor, "/rights")
+    assert visitor.post("/rights", data={"csrf_token": token, "right_type": "trademark", "registration_number": "DE1",
+                                         "registry": "DPMA", "owner": "Lumière GmbH"}).status_code == 302
+    form = visitor.get("/complaints/new").get_data(as_text=True)
+    right_id = re.search(r'name="right_ids" type="checkbox" value="(\d+)"', form).group(1)  # type: ignore[union-attr]
+    token = csrf(visitor, "/complaints/new")
+    created = visitor.post("/complaints/new", data={
+        "csrf_token": token, "title": "Fake lamps", "right_ids": right_id, "infringers-0-name": "Lamp Shop",
+        "infringers-0-shop_urls": "https://lamps.example/1", "facts": "Copies of our lamp.", "currency": "EUR",
+        "language": "en"})
+    assert created.status_code == 302
+    page_url = created.headers["Location"]
+    cid = int(page_url.rsplit("/", 1)[1])
+    upload = visitor.post(f"/complaints/{cid}/evidence", data=png_bytes(), headers={
+        "X-CSRFToken": token, "Content-Type": "application/octet-stream", "Accept": "application/json",
+        "Content-Disposition": "attachment; filename*=UTF-8''%E7%85%A7%E7%89%87.png"}, query_string={"kind": "photo_of_goods"})
+    assert upload.status_code == 201 and upload.json["filename"] == "照片.png"
+    no_token = visitor.post(f"/complaints/{cid}/evidence", data=png_bytes(), headers={
+        "Content-Type": "application/octet-stream", "Content-Disposition": "attachment; filename=a.png"})
+    assert no_token.status_code == 400
+    detail = visitor.get(page_url).get_data(as_text=True)
+    assert upload.json["sha256"] in detail and "照片.png" in detail
+    assert visitor.post(f"/complaints/{cid}/submit", data={"csrf_token": token}).status_code == 302
+    assert "Submitted" in visitor.get(page_url).get_data(as_text=True)
+    assert visitor.get(f"/complaints/{cid}/edit").status_code == 409
+
+    queue = prosecutor.get("/review/?status=submitted&origin=foreign&right_type=trademark&order=oldest")
+    assert f"C-{cid:06d}" in queue.get_data(as_text=True)
+    review = prosecutor.get(f"/review/complaints/{cid}").get_data(as_text=True)
+    assert "Lamp Shop" in review and "/thumbnail" in review
+
+
+def test_security_headers_and_cookies(app: Flask, client: FlaskClient) -> None:
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    cookie = response.headers.get("Set-Cookie", "")
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "<script>" not in response.get_data(as_text=True).replace('<script src=', '')
+
+
+def test_secure_cookie_behind_https(make_app: object) -> None:
+    app = make_app(SECURE_COOKIES="true")  # type: ignore[operator]
+    cookie = app.test_client().get("/login").headers.get("Set-Cookie", "")
+    assert "Secure" in cookie
+
+
+def test_logout_and_password_change_end_sessions(app: Flask) -> None:
+    world = make_world(app)
+    first, second = app.test_client(), app.test_client()
+    sign_in(first, world.holder_a.email)
+    sign_in(second, world.holder_a.email)
+    stolen = first.get_cookie("session")
+    assert stolen is not None
+    token = csrf(first, "/complaints")
+    first.post("/logout", data={"csrf_token": token})
+    replay = app.test_client()
+    replay.set_cookie("session", stolen.value)
+    assert replay.get("/complaints").status_code == 302  # the copied cookie is dead
+    assert second.get("/complaints").status_code == 200
+    sign_in(first, world.holder_a.email)
+    token = csrf(first, "/account")
+    changed = first.post("/account", data={"csrf_token": token, "pw-csrf_token": token,
+                                            "pw-current_password": PASSWORD, "pw-new_password": "another long secret"})
+    assert changed.status_code == 302
+    assert second.get("/complaints").status_code == 302
+    assert first.get("/complaints").status_code == 200
+
+
+def test_login_is_throttled_per_account(app: Flask) -> None:
+    world = make_world(app)
+    for attempt in range(5):
+        assert sign_in(app.test_client(), world.holder_a.email, "wrong password!") == 422, attempt
+    assert sign_in(app.test_client(), world.holder_a.email, PASSWORD) == 429
+
+
+def test_open_redirect_refused(app: Flask) -> None:
+    world = make_world(app)
+    client = app.test_client()
+    token = csrf(client, "/login")
+    response = client.post("/login?next=//evil.example/x", data={
+        "email": world.holder_a.email, "password": PASSWORD, "csrf_token": token})
+    assert response.headers["Location"] == "/"
+
+
+def test_chinese_interface(app: Flask) -> None:
+    world = make_world(app)
+    client = app.test_client()
+    page = client.get("/login", headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
+    assert "登录" in page and "知识产权证据平台" in page
+    holder = Api(client, world.holder_a.token)
+    holder.submitted(world.right_a)
+    sign_in(client, world.prosecutor.email)
+    with app.app_context():
+        from portal.db import get_session
+        from portal.models import User
+        get_session().get(User, world.prosecutor.id).language = "zh"  # type: ignore[union-attr]
+        get_session().commit()
+    queue = client.get("/review/").get_data(as_text=True)
+    assert "审查队列" in queue and "已提交" in queue
