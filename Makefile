@@ -21,9 +21,9 @@ translations: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d portal/translations
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -k Invalid -k Conflict -k NotFound -k Forbidden \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k Invalid -k Conflict -k NotFound -k Forbidden \
 		-o portal/translations/messages.pot .
-	$(BIN)/pybabel update --quiet -N -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel update -N -i portal/translations/messages.pot -d portal/translations
 
 run: install
 	$(BIN)/portal db upgrade
@@ -45,7 +45,7 @@ system-deps:
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check portal evidence tests bench migrations wsgi.py
+	$(BIN)/ruff check portal evidence tests migrations wsgi.py
 	$(BIN)/mypy
 
 test: install system-deps lint

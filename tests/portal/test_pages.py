@@ -26,15 +26,30 @@ def test_register_approve_and_file(app: Flask) -> None:
     world = make_world(app)
     visitor = app.test_client()
     token = csrf(visitor, "/register")
-    bad = visitor.post("/register", data={"csrf_token": token, "legal_name": "", "country": "Germany",
-                                          "email": "x", "password": "short"})
+    bad = visitor.post(
+        "/register",
+        data={"csrf_token": token, "legal_name": "", "country": "Germany", "email": "x", "password": "short"},
+    )
     assert bad.status_code == 422
     body = bad.get_data(as_text=True)
     assert "Two letters, such as DE or CN." in body and 'class="field has-error"' in body
-    good = visitor.post("/register", data={
-        "csrf_token": token, "legal_name": "Lumière GmbH", "legal_name_latin": "Lumiere GmbH", "country": "de",
-        "origin": "foreign", "registration_number": "HRB 1", "contact_email": "legal@lumiere.example",
-        "language": "en", "email": "new@lumiere.example", "password": PASSWORD, "confirm": PASSWORD, "accept": "y"})
+    good = visitor.post(
+        "/register",
+        data={
+            "csrf_token": token,
+            "legal_name": "Lumière GmbH",
+            "legal_name_latin": "Lumiere GmbH",
+            "country": "de",
+            "origin": "foreign",
+            "registration_number": "HRB 1",
+            "contact_email": "legal@lumiere.example",
+            "language": "en",
+            "email": "new@lumiere.example",
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "accept": "y",
+        },
+    )
     assert good.status_code == 302
     assert sign_in(visitor, "new@lumiere.example") == 302
     waiting = visitor.get("/complaints").get_data(as_text=True)
@@ -47,31 +62,64 @@ def test_register_approve_and_file(app: Flask) -> None:
     org_id = re.search(r'/review/organisations/(\d+)"', listing).group(1)  # type: ignore[union-attr]
     assert "Lumière GmbH" in listing
     token = csrf(prosecutor, "/review/organisations")
-    assert prosecutor.post(f"/review/organisations/{org_id}", data={"csrf_token": token, "decision": "reject"}
-                           ).status_code == 302
+    assert (
+        prosecutor.post(f"/review/organisations/{org_id}", data={"csrf_token": token, "decision": "reject"}).status_code
+        == 302
+    )
     assert "Give a reason" in prosecutor.get("/review/organisations").get_data(as_text=True)
     prosecutor.post(f"/review/organisations/{org_id}", data={"csrf_token": token, "decision": "approve"})
     assert "New complaint" in visitor.get("/complaints").get_data(as_text=True)
 
     token = csrf(visitor, "/rights")
-    assert visitor.post("/rights", data={"csrf_token": token, "right_type": "trademark", "registration_number": "DE1",
-                                         "registry": "DPMA", "owner": "Lumière GmbH"}).status_code == 302
+    assert (
+        visitor.post(
+            "/rights",
+            data={
+                "csrf_token": token,
+                "right_type": "trademark",
+                "registration_number": "DE1",
+                "registry": "DPMA",
+                "owner": "Lumière GmbH",
+            },
+        ).status_code
+        == 302
+    )
     form = visitor.get("/complaints/new").get_data(as_text=True)
     right_id = re.search(r'name="right_ids" type="checkbox" value="(\d+)"', form).group(1)  # type: ignore[union-attr]
     token = csrf(visitor, "/complaints/new")
-    created = visitor.post("/complaints/new", data={
-        "csrf_token": token, "title": "Fake lamps", "right_ids": right_id, "infringers-0-name": "Lamp Shop",
-        "infringers-0-shop_urls": "https://lamps.example/1", "facts": "Copies of our lamp.", "currency": "EUR",
-        "language": "en"})
+    created = visitor.post(
+        "/complaints/new",
+        data={
+            "csrf_token": token,
+            "title": "Fake lamps",
+            "right_ids": right_id,
+            "infringers-0-name": "Lamp Shop",
+            "infringers-0-shop_urls": "https://lamps.example/1",
+            "facts": "Copies of our lamp.",
+            "currency": "EUR",
+            "language": "en",
+        },
+    )
     assert created.status_code == 302
     page_url = created.headers["Location"]
     cid = int(page_url.rsplit("/", 1)[1])
-    upload = visitor.post(f"/complaints/{cid}/evidence", data=png_bytes(), headers={
-        "X-CSRFToken": token, "Content-Type": "application/octet-stream", "Accept": "application/json",
-        "Content-Disposition": "attachment; filename*=UTF-8''%E7%85%A7%E7%89%87.png"}, query_string={"kind": "photo_of_goods"})
+    upload = visitor.post(
+        f"/complaints/{cid}/evidence",
+        data=png_bytes(),
+        headers={
+            "X-CSRFToken": token,
+            "Content-Type": "application/octet-stream",
+            "Accept": "application/json",
+            "Content-Disposition": "attachment; filename*=UTF-8''%E7%85%A7%E7%89%87.png",
+        },
+        query_string={"kind": "photo_of_goods"},
+    )
     assert upload.status_code == 201 and upload.json["filename"] == "照片.png"
-    no_token = visitor.post(f"/complaints/{cid}/evidence", data=png_bytes(), headers={
-        "Content-Type": "application/octet-stream", "Content-Disposition": "attachment; filename=a.png"})
+    no_token = visitor.post(
+        f"/complaints/{cid}/evidence",
+        data=png_bytes(),
+        headers={"Content-Type": "application/octet-stream", "Content-Disposition": "attachment; filename=a.png"},
+    )
     assert no_token.status_code == 400
     detail = visitor.get(page_url).get_data(as_text=True)
     assert upload.json["sha256"] in detail and "照片.png" in detail
@@ -93,7 +141,7 @@ def test_security_headers_and_cookies(app: Flask, client: FlaskClient) -> None:
     assert response.headers["Referrer-Policy"] == "same-origin"
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
-    assert "<script>" not in response.get_data(as_text=True).replace('<script src=', '')
+    assert "<script>" not in response.get_data(as_text=True).replace("<script src=", "")
 
 
 def test_secure_cookie_behind_https(make_app: object) -> None:
@@ -117,8 +165,15 @@ def test_logout_and_password_change_end_sessions(app: Flask) -> None:
     assert second.get("/complaints").status_code == 200
     sign_in(first, world.holder_a.email)
     token = csrf(first, "/account")
-    changed = first.post("/account", data={"csrf_token": token, "pw-csrf_token": token,
-                                            "pw-current_password": PASSWORD, "pw-new_password": "another long secret"})
+    changed = first.post(
+        "/account",
+        data={
+            "csrf_token": token,
+            "pw-csrf_token": token,
+            "pw-current_password": PASSWORD,
+            "pw-new_password": "another long secret",
+        },
+    )
     assert changed.status_code == 302
     assert second.get("/complaints").status_code == 302
     assert first.get("/complaints").status_code == 200
@@ -135,8 +190,9 @@ def test_open_redirect_refused(app: Flask) -> None:
     world = make_world(app)
     client = app.test_client()
     token = csrf(client, "/login")
-    response = client.post("/login?next=//evil.example/x", data={
-        "email": world.holder_a.email, "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login?next=//evil.example/x", data={"email": world.holder_a.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.headers["Location"] == "/"
 
 
@@ -151,6 +207,7 @@ def test_chinese_interface(app: Flask) -> None:
     with app.app_context():
         from portal.db import get_session
         from portal.models import User
+
         get_session().get(User, world.prosecutor.id).language = "zh"  # type: ignore[union-attr]
         get_session().commit()
     queue = client.get("/review/").get_data(as_text=True)
