@@ -23,7 +23,7 @@ translations: $(STAMP)
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k Invalid -k Conflict -k NotFound -k Forbidden \
 		-o portal/translations/messages.pot .
-	$(BIN)/pybabel update -N -i portal/translations/messages.pot -d portal/translations
+	$(BIN)/pybabel update -N --ignore-obsolete -i portal/translations/messages.pot -d portal/translations
 
 run: install
 	$(BIN)/portal db upgrade

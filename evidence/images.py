@@ -16,8 +16,10 @@ from evidence.errors import ImageRefused
 register_heif_opener()
 
 # 100 megapixels covers any camera in use; a larger canvas is refused rather
-# than decoded, since a few kilobytes of PNG can claim gigapixels.
+# than decoded, since a few kilobytes of PNG can claim gigapixels. Pillow
+# checks this limit when it reads the header, before decoding anything.
 MAX_PIXELS = 100_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 THUMB_SIZE = (320, 320)
 
 
@@ -37,17 +39,15 @@ def analyse(path: Path) -> ImageFacts:
         try:
             with Image.open(path) as image:
                 width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise ImageRefused(
-                        f"The image claims {width}×{height} pixels, more than the "
-                        f"{MAX_PIXELS // 1_000_000} megapixels accepted; it looks like a decompression bomb."
-                    )
                 # Draft mode lets the JPEG decoder scale down by 1/2..1/8 for free.
                 image.draft("RGB", (THUMB_SIZE[0] * 2, THUMB_SIZE[1] * 2))
                 image.load()
                 upright = ImageOps.exif_transpose(image).convert("RGB")
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise ImageRefused(f"The image is too large to decode safely: {exc}") from exc
+            raise ImageRefused(
+                f"The image claims more than the {MAX_PIXELS // 1_000_000} megapixels accepted; "
+                "it looks like a decompression bomb and was not decoded."
+            ) from exc
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
             raise ImageRefused(f"The image could not be decoded: {exc}") from exc
     thumb = upright.copy()

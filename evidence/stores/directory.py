@@ -6,9 +6,16 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from evidence.errors import ObjectMissing, StoreUnavailable
 from evidence.stores import check_key, object_key
+
+
+def _chunks(handle: BinaryIO, chunk_size: int) -> Iterator[bytes]:
+    with handle:
+        while chunk := handle.read(chunk_size):
+            yield chunk
 
 
 class DirectoryStaging:
@@ -84,9 +91,7 @@ class DirectoryStore:
             handle = self.path(key).open("rb")
         except FileNotFoundError as exc:
             raise ObjectMissing(key) from exc
-        with handle:
-            while chunk := handle.read(chunk_size):
-                yield chunk
+        return _chunks(handle, chunk_size)
 
     def put_derived(self, key: str, data: bytes, media_type: str) -> None:
         path = self.path(key)

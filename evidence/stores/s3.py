@@ -35,6 +35,14 @@ def _is_not_found(exc: ClientError) -> bool:
     return exc.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}
 
 
+def _chunks(body: Any, chunk_size: int) -> Iterator[bytes]:
+    with body:
+        try:
+            yield from body.iter_chunks(chunk_size)
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+
+
 class S3Staging:
     """A multipart upload under ``staging/``; parts are sent while later ones arrive."""
 
@@ -202,11 +210,7 @@ class S3Store:
             raise _unavailable(exc) from exc
         except BotoCoreError as exc:
             raise _unavailable(exc) from exc
-        with body:
-            try:
-                yield from body.iter_chunks(chunk_size)
-            except BotoCoreError as exc:
-                raise _unavailable(exc) from exc
+        return _chunks(body, chunk_size)
 
     def put_derived(self, key: str, data: bytes, media_type: str) -> None:
         try:

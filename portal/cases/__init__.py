@@ -33,7 +33,7 @@ def _render(case_id: int, form: StageForm) -> ResponseReturnValue:
         case=case,
         timeline=service.timeline(actor(), case),
         complaints=visible,
-        evidence={c.id: complaints.evidence_of(db, c) for c in visible},
+        evidence=complaints.evidence_of_each(db, visible),
         form=form,
         staff=actor().role in REVIEWERS,
     ), 422 if form.errors else 200

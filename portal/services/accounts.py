@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from portal.services.errors import Conflict, Invalid, NotFound
 from portal.services.passwords import MIN_PASSWORD_LENGTH, check_password, hash_password
 
 LANGUAGES = ("en", "zh")
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
 def _digest(token: str) -> str:
@@ -204,6 +206,9 @@ def user_for_api_token(session: Session, token: str) -> User | None:
     record = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if record is None or not record.user.active:
         return None
-    record.last_used_at = utcnow()
-    session.commit()
+    # Recorded to the minute, so that reads do not each cost a write.
+    now = utcnow()
+    if record.last_used_at is None or now - record.last_used_at > TOKEN_USE_RESOLUTION:
+        record.last_used_at = now
+        session.commit()
     return record.user

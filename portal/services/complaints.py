@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
 
 from portal.models import (
     Complaint,
@@ -213,12 +213,21 @@ def withdraw_complaint(session: Session, actor: User, complaint_id: int) -> Comp
     return complaint
 
 
+def with_details(query: Select[Complaint]) -> Select[Complaint]:
+    """Load what lists of complaints show in a few queries, not one per complaint."""
+    return query.options(
+        selectinload(Complaint.organisation),
+        selectinload(Complaint.rights),
+        selectinload(Complaint.infringers),
+        selectinload(Complaint.info_requests),
+    )
+
+
 def org_complaints(session: Session, actor: User) -> list[Complaint]:
     if actor.org_id is None:
         return []
-    return list(
-        session.scalars(select(Complaint).where(Complaint.org_id == actor.org_id).order_by(Complaint.created_at.desc()))
-    )
+    query = select(Complaint).where(Complaint.org_id == actor.org_id).order_by(Complaint.created_at.desc())
+    return list(session.scalars(with_details(query)))
 
 
 def reply_to_request(session: Session, actor: User, complaint_id: int, reply: str) -> Complaint:
@@ -235,6 +244,14 @@ def reply_to_request(session: Session, actor: User, complaint_id: int, reply: st
     complaint.status = ComplaintStatus.UNDER_REVIEW
     session.commit()
     return complaint
+
+
+def evidence_of_each(session: Session, complaints: list[Complaint]) -> dict[int, list[EvidenceItem]]:
+    grouped: dict[int, list[EvidenceItem]] = {c.id: [] for c in complaints}
+    query = select(EvidenceItem).where(EvidenceItem.complaint_id.in_(grouped)).order_by(EvidenceItem.id)
+    for item in session.scalars(query):
+        grouped[item.complaint_id].append(item)
+    return grouped
 
 
 def evidence_of(session: Session, complaint: Complaint) -> list[EvidenceItem]:

@@ -194,14 +194,17 @@ def download(session: Session, store: Store, actor: User, evidence_id: int) -> D
     """Record the download, then hand over a presigned URL or the bytes."""
     item = get_evidence(session, actor, evidence_id)
     try:
-        if not store.exists(item.storage_key):
-            raise Conflict("The stored file is missing; the operator has been told by the scrub report.")
         url = store.download_url(item.storage_key, item.filename, item.media_type)
+        if url is not None and not store.exists(item.storage_key):
+            raise ObjectMissing(item.storage_key)
+        chunks = None if url else store.read(item.storage_key)
+    except ObjectMissing as exc:
+        raise Conflict("The stored file is missing; tell the administrator.") from exc
     except StoreUnavailable as exc:
         raise Unavailable(str(exc)) from exc
     record_custody(session, item, CustodyAction.DOWNLOADED, actor, details={"via": "presigned" if url else "portal"})
     session.commit()
-    return Download(item, url, None if url else store.read(item.storage_key))
+    return Download(item, url, chunks)
 
 
 def thumbnail(session: Session, store: Store, actor: User, evidence_id: int) -> Iterator[bytes]:
@@ -210,7 +213,9 @@ def thumbnail(session: Session, store: Store, actor: User, evidence_id: int) -> 
         raise Conflict("This item has no preview.")
     try:
         return store.read(item.thumbnail_key)
-    except (StoreUnavailable, ObjectMissing) as exc:
+    except ObjectMissing as exc:
+        raise Conflict("The preview of this item is missing.") from exc
+    except StoreUnavailable as exc:
         raise Unavailable(str(exc)) from exc
 
 

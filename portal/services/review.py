@@ -23,6 +23,7 @@ from portal.models import (
 )
 from portal.services import cases as case_service
 from portal.services.access import REVIEWERS, get_complaint, require_role
+from portal.services.complaints import with_details
 from portal.services.errors import Conflict, Invalid
 from portal.services.evidence import record_linked
 
@@ -80,9 +81,8 @@ def queue(session: Session, actor: User, f: QueueFilter) -> Page:
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     order = Complaint.submitted_at.desc() if f.newest_first else Complaint.submitted_at.asc()
-    items = list(
-        session.scalars(query.order_by(order, Complaint.id).limit(f.per_page).offset((f.page - 1) * f.per_page))
-    )
+    page_query = query.order_by(order, Complaint.id).limit(f.per_page).offset((f.page - 1) * f.per_page)
+    items = list(session.scalars(with_details(page_query)))
     return Page(items, total, f.page, f.per_page)
 
 

@@ -17,6 +17,7 @@ from portal.db import get_session
 from portal.models import EvidenceItem
 from tests.evidence.test_ingest import bomb_png
 from tests.factories import PDF_BYTES, Api, make_world, png_bytes
+from tests.portal.test_pages import sign_in
 
 
 def evidence_count(app: Flask) -> int:
@@ -187,3 +188,24 @@ def test_foreign_right_cannot_be_claimed(app: Flask, client: FlaskClient) -> Non
         "POST", "/complaints", json={"title": "x", "right_ids": [world.right_b]}
     )
     assert response.status_code == 422 and "right_ids" in response.json["error"]["fields"]
+
+
+def test_missing_object_is_a_clear_conflict_not_a_broken_stream(app: Flask, client: FlaskClient) -> None:
+    from portal.storage import get_store
+
+    world = make_world(app)
+    holder = Api(client, world.holder_a.token)
+    cid = holder.draft(world.right_a)["id"]
+    item = holder.upload(cid, png_bytes((90, 90))).json
+    with app.app_context():
+        record = get_session().get(EvidenceItem, item["id"])
+        assert record is not None and record.thumbnail_key is not None
+        get_store().delete(record.storage_key)
+        get_store().delete(record.thumbnail_key)
+    content = holder("GET", f"/evidence/{item['id']}/content")
+    assert content.status_code == 409 and "missing" in content.json["error"]["message"]
+    sign_in(client, world.holder_a.email)
+    thumbnail = client.get(f"/evidence/{item['id']}/thumbnail")
+    assert thumbnail.status_code == 409 and "preview of this item is missing" in thumbnail.get_data(as_text=True)
+    verified = holder("POST", f"/evidence/{item['id']}/verify").json
+    assert verified["outcome"] == "missing" and verified["ok"] is False
