@@ -61,8 +61,6 @@ def ingest(
             break
     if not head:
         raise EmptyFile()
-    if len(head) > max_bytes:
-        raise TooLarge(max_bytes)
     media_type = sniff.detect(bytes(head[: sniff.SNIFF_BYTES]))
     if not sniff.is_allowed(media_type):
         raise RefusedType(media_type)

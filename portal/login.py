@@ -35,9 +35,6 @@ class SignedIn(UserMixin):
     def is_active(self) -> bool:
         return self.user.active
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.user, name)
-
 
 @login_manager.user_loader
 def _load(token: str) -> SignedIn | None:

@@ -45,8 +45,6 @@ class Staging(Protocol):
 
 
 class Store(Protocol):
-    description: str
-
     def stage(self) -> Staging: ...
 
     def exists(self, key: str) -> bool: ...

@@ -63,7 +63,6 @@ class DirectoryStore:
         self.root = Path(root).resolve()
         self.staging_dir = self.root / "staging"
         self.staging_dir.mkdir(parents=True, exist_ok=True)
-        self.description = f"directory {self.root}"
 
     def path(self, key: str) -> Path:
         path = (self.root / check_key(key)).resolve()

@@ -151,7 +151,6 @@ class S3Store:
     ) -> None:
         self.bucket = bucket
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
-        self.description = f"s3://{bucket}/{self.prefix}" + (f" at {endpoint_url}" if endpoint_url else "")
         self.client = boto3.client(
             "s3",
             endpoint_url=endpoint_url,

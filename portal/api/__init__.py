@@ -18,7 +18,7 @@ from portal.models import ComplaintStatus, RightType, Stage, User
 from portal.serialise import case_json, complaint_json, custody_json, evidence_json, user_json
 from portal.services import accounts, complaints, evidence, review
 from portal.services import cases as case_service
-from portal.services.access import REVIEWERS, get_complaint, require_filing_holder, require_role
+from portal.services.access import REVIEWERS, get_case, get_complaint, require_filing_holder, require_role
 from portal.services.errors import Invalid
 from portal.storage import get_store
 from portal.uploads import evidence_meta, limits, read_upload
@@ -137,7 +137,7 @@ def create_complaint() -> ResponseReturnValue:
 
 
 @bp.get("/complaints/<int:complaint_id>")
-def get_complaint_(complaint_id: int) -> ResponseReturnValue:
+def complaint_detail(complaint_id: int) -> ResponseReturnValue:
     db = get_session()
     complaint = get_complaint(db, me_(), complaint_id)
     return jsonify(complaint_json(complaint, complaints.evidence_of(db, complaint)))
@@ -185,7 +185,7 @@ def upload_evidence(complaint_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/evidence/<int:evidence_id>")
-def get_evidence(evidence_id: int) -> ResponseReturnValue:
+def evidence_detail(evidence_id: int) -> ResponseReturnValue:
     return jsonify(evidence_json(evidence.view_item(get_session(), me_(), evidence_id)))
 
 
@@ -287,7 +287,7 @@ def decide(complaint_id: int) -> ResponseReturnValue:
 
 
 def _case_body(case_id: int) -> dict[str, Any]:
-    case = case_service.get_case(get_session(), me_(), case_id)
+    case = get_case(get_session(), me_(), case_id)
     return case_json(case, case_service.timeline(me_(), case), case_service.visible_complaints(me_(), case))
 
 
@@ -304,7 +304,7 @@ def create_case() -> ResponseReturnValue:
 
 
 @bp.get("/cases/<int:case_id>")
-def get_case(case_id: int) -> ResponseReturnValue:
+def case_detail(case_id: int) -> ResponseReturnValue:
     return jsonify(_case_body(case_id))
 
 

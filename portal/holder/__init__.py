@@ -10,13 +10,13 @@ from portal.db import get_session
 from portal.forms import apply_errors
 from portal.holder.forms import ComplaintForm, ConfirmForm, ReplyForm, RightForm
 from portal.login import actor
-from portal.models import ComplaintStatus, EvidenceKind, RightType, Role
+from portal.models import EvidenceKind, RightType, Role
 from portal.serialise import evidence_json
 from portal.services import cases as case_service
 from portal.services import complaints as service
 from portal.services.access import get_complaint, require_filing_holder
 from portal.services.errors import DomainError, Invalid
-from portal.services.evidence import add_evidence
+from portal.services.evidence import UPLOADABLE, add_evidence
 from portal.storage import get_store
 from portal.uploads import evidence_meta, limits, read_upload
 
@@ -130,17 +130,16 @@ def edit_complaint(complaint_id: int) -> ResponseReturnValue:
 def complaint(complaint_id: int) -> str:
     db = get_session()
     record = get_complaint(db, actor(), complaint_id)
-    case = record.case_id and case_service.get_case(db, actor(), record.case_id)
     return render_template(
         "holder/complaint.html",
         complaint=record,
         evidence=service.evidence_of(db, record),
-        case=case or None,
-        timeline=case_service.timeline(actor(), case) if case else [],
+        case=record.case,
+        timeline=case_service.timeline(actor(), record.case) if record.case else [],
         kinds=EvidenceKind,
         form=ConfirmForm(),
         reply_form=ReplyForm(),
-        can_upload=record.status in {ComplaintStatus.DRAFT, ComplaintStatus.INFO_REQUESTED},
+        can_upload=record.status in UPLOADABLE,
     )
 
 

@@ -24,7 +24,7 @@ class Case(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     prosecutor: Mapped[User] = relationship(foreign_keys=[prosecutor_id])
-    complaints: Mapped[list[Complaint]] = relationship(order_by=Complaint.id)
+    complaints: Mapped[list[Complaint]] = relationship(back_populates="case", order_by=Complaint.id)
     stage_changes: Mapped[list[StageChange]] = relationship(
         back_populates="case", order_by="(StageChange.occurred_on, StageChange.id)"
     )

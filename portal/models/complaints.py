@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.models.accounts import IPRight, Organisation, User, enum_column
 from portal.models.base import Base, utcnow
 from portal.models.enums import ComplaintStatus
+
+if TYPE_CHECKING:
+    from portal.models.cases import Case
 
 complaint_rights = Table(
     "complaint_rights",
@@ -44,6 +48,7 @@ class Complaint(Base):
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User] = relationship()
+    case: Mapped[Case | None] = relationship(back_populates="complaints")
     rights: Mapped[list[IPRight]] = relationship(secondary=complaint_rights, order_by=IPRight.id)
     infringers: Mapped[list[Infringer]] = relationship(
         back_populates="complaint", cascade="all, delete-orphan", order_by="Infringer.id"

@@ -71,7 +71,7 @@ def queue() -> str:
     return render_template("review/queue.html", form=form, page=page, args=args)
 
 
-def _decision_form(complaint_id: int) -> DecisionForm:
+def _decision_form() -> DecisionForm:
     db = get_session()
     form = DecisionForm()
     form.case_id.choices = [(0, _l("— open a new case —"))] + [
@@ -98,12 +98,12 @@ def _render_complaint(complaint_id: int, form: DecisionForm) -> ResponseReturnVa
 
 @bp.get("/complaints/<int:complaint_id>")
 def complaint(complaint_id: int) -> ResponseReturnValue:
-    return _render_complaint(complaint_id, _decision_form(complaint_id))
+    return _render_complaint(complaint_id, _decision_form())
 
 
 @bp.post("/complaints/<int:complaint_id>/decision")
 def decide(complaint_id: int) -> ResponseReturnValue:
-    form = _decision_form(complaint_id)
+    form = _decision_form()
     if form.validate_on_submit():
         new_case = None
         if form.action.data == "accept" and not form.case_id.data:
@@ -129,7 +129,6 @@ def decide(complaint_id: int) -> ResponseReturnValue:
                 ),
             )
         except DomainError as exc:
-            get_session().rollback()
             apply_errors(form, exc)
         else:
             flash(_("Decision recorded."), "success")

@@ -10,8 +10,6 @@ from sqlalchemy.orm import Session
 
 from portal.models import Case, Complaint, Role, Stage, StageChange, User
 from portal.services.access import REVIEWERS, get_case, require_role
-
-__all__ = ["get_case"]  # re-exported for the review service
 from portal.services.errors import Conflict, Invalid
 
 

@@ -22,7 +22,7 @@ from portal.models import (
     utcnow,
 )
 from portal.services import cases as case_service
-from portal.services.access import REVIEWERS, get_complaint, require_role
+from portal.services.access import REVIEWERS, get_case, get_complaint, require_role
 from portal.services.complaints import with_details
 from portal.services.errors import Conflict, Invalid
 from portal.services.evidence import record_linked
@@ -142,7 +142,7 @@ def decide(session: Session, actor: User, complaint_id: int, decision: Decision)
             case = case_service.create_case(session, actor, decision.new_case, commit=False)
         else:
             assert decision.case_id is not None
-            case = case_service.get_case(session, actor, decision.case_id)
+            case = get_case(session, actor, decision.case_id)
         complaint.case_id = case.id
         complaint.status = ComplaintStatus.ACCEPTED
         complaint.decided_at = utcnow()
