@@ -1,0 +1,65 @@
+"""The `portal` command: output contracts and errors on standard error."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from portal.cli import cli
+
+
+def run(app: Flask, *args: str) -> tuple[int, str, str]:
+    runner = app.test_cli_runner()
+    result = runner.invoke(cli, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_create_org_user_token(app: Flask) -> None:
+    code, out, _ = run(app, "orgs", "create", "--name", "Maison", "--country", "FR")
+    assert code == 0 and out.strip().isdigit()
+    org_id = out.strip()
+    code, out, _ = run(
+        app,
+        "users",
+        "create",
+        "--email",
+        "h@x.example",
+        "--password",
+        "long enough pass",
+        "--role",
+        "holder",
+        "--org-id",
+        org_id,
+    )
+    assert code == 0 and out.strip().isdigit()
+    code, out, _ = run(app, "tokens", "create", "--email", "h@x.example")
+    token = out.strip()
+    assert code == 0 and token.startswith("iep_") and "\\n" not in token
+    me = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.json["organisation"]["id"] == int(org_id)
+
+
+def test_errors_go_to_stderr_with_non_zero_exit(app: Flask) -> None:
+    cases = [
+        (("orgs", "create", "--name", "X", "--country", "France"), "two-letter"),
+        (("users", "create", "--email", "p@x.example", "--password", "short", "--role", "prosecutor"), "12"),
+        (
+            ("users", "create", "--email", "h@x.example", "--password", "long enough pass", "--role", "holder"),
+            "--org-id",
+        ),
+        (("tokens", "create", "--email", "nobody@x.example"), "No user"),
+    ]
+    for args, text in cases:
+        code, out, err = run(app, *args)
+        assert code == 1 and out == "" and text in err, (args, out, err)
+    run(app, "users", "create", "--email", "p@x.example", "--password", "long enough pass", "--role", "prosecutor")
+    code, _, err = run(
+        app, "users", "create", "--email", "P@x.example", "--password", "long enough pass", "--role", "admin"
+    )
+    assert code == 1 and "already exists" in err
+
+
+def test_demo_seed_only_when_empty(app: Flask) -> None:
+    code, out, _ = run(app, "demo", "seed", "--if-empty")
+    assert code == 0 and "prosecutor@portal.example" in out
+    code, out, _ = run(app, "demo", "seed", "--if-empty")
+    assert code == 0 and "not added" in out
