@@ -1,4 +1,9 @@
-"""JSON API under /api/v1 with bearer tokens; shares every rule with the pages."""
+"""JSON API under /api/v1 with bearer tokens; shares every rule with the pages.
+
+Endpoints that take a body call the access service before parsing it, so
+that someone without access gets 403/404 and never learns from a 422 what
+the endpoint would have accepted.
+"""
 
 from __future__ import annotations
 
@@ -146,7 +151,7 @@ def complaint_detail(complaint_id: int) -> ResponseReturnValue:
 @bp.patch("/complaints/<int:complaint_id>")
 def update_complaint(complaint_id: int) -> ResponseReturnValue:
     db = get_session()
-    get_complaint(db, me_(), complaint_id)  # access before parsing
+    get_complaint(db, me_(), complaint_id)
     complaint = complaints.update_complaint(db, me_(), complaint_id, _complaint_input(_body(), partial=True))
     return jsonify(complaint_json(complaint, complaints.evidence_of(db, complaint)))
 
@@ -167,7 +172,7 @@ def reply(complaint_id: int) -> ResponseReturnValue:
 
 @bp.post("/complaints/<int:complaint_id>/evidence")
 def upload_evidence(complaint_id: int) -> ResponseReturnValue:
-    get_complaint(get_session(), me_(), complaint_id)  # access before reading anything
+    get_complaint(get_session(), me_(), complaint_id)
     incoming = read_upload()
     values = request.form if request.mimetype == "multipart/form-data" else request.args
     item = evidence.add_evidence(
