@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -41,7 +43,8 @@ def _render(case_id: int, form: StageForm) -> ResponseReturnValue:
 
 @bp.get("/<int:case_id>")
 def case(case_id: int) -> ResponseReturnValue:
-    return _render(case_id, StageForm())
+    case = service.get_case(get_session(), actor(), case_id)
+    return _render(case_id, StageForm(stage=case.stage.value, occurred_on=date.today()))
 
 
 @bp.post("/<int:case_id>/stages")

@@ -1,0 +1,172 @@
+"""The main journey in headless Chromium against gunicorn: register, approve, file, upload,
+submit, review, verify, accept into a case, record a stage, and the rights holder sees it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Portal
+from tests.factories import PDF_BYTES, png_bytes
+
+PASSWORD = "a long browser password"
+
+TEXT = {
+    "en": {
+        "sign_in": "Sign in",
+        "approved_flash": "Approved",
+        "submitted": "Submitted",
+        "verified": "Verified:",
+        "stage": "Decision: prosecution",
+        "accepted": "Accepted",
+        "refused": "Refused:",
+    },
+    "zh": {
+        "sign_in": "登录",
+        "approved_flash": "已批准",
+        "submitted": "已提交",
+        "verified": "核验通过",
+        "stage": "决定：提起公诉",
+        "accepted": "已受理",
+        "refused": "被拒绝：",
+    },
+}
+
+
+def sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(base + "/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("form button.primary")
+    expect(page.locator("header .who")).to_contain_text(email)
+
+
+def sign_out(page: Page) -> None:
+    page.click("header .who button.link")
+
+
+def test_main_journey(portal: tuple[str, Portal], page: Page, tmp_path: Path) -> None:
+    language, server = portal
+    base, text = server.url, TEXT[language]
+    server.cli("users", "create", "--email", "prosecutor@proc.example", "--password", PASSWORD, "--role", "prosecutor")
+    if language == "zh":
+        page.context.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9"})
+
+    # A brand owner registers; its first user waits for approval.
+    page.goto(base + "/register")
+    page.fill("#legal_name", "Maison Lumière SA" if language == "en" else "上海星河服饰有限公司")
+    page.fill("#legal_name_latin", "Maison Lumiere SA" if language == "en" else "Shanghai Xinghe Apparel")
+    page.fill("#country", "FR" if language == "en" else "CN")
+    page.check("#origin-0" if language == "en" else "#origin-1")
+    page.fill("#contact_email", "legal@brand.example")
+    page.select_option("#language", language)
+    page.fill("#email", "counsel@brand.example")
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    page.check("#accept")
+    page.click("form button.primary")
+    expect(page.locator(".flash-success")).to_be_visible()
+
+    sign_in(page, base, "prosecutor@proc.example")
+    if language == "zh":
+        page.goto(base + "/account")
+        page.select_option("#lang-language", "zh")
+        page.click("form:has(#lang-language) button")
+        expect(page.locator("nav.mainnav")).to_contain_text("审查队列")
+    page.goto(base + "/review/organisations")
+    page.click("button[name=decision][value=approve]")
+    expect(page.locator(".flash-success")).to_contain_text(text["approved_flash"])
+    sign_out(page)
+
+    # The rights holder records a right, files a complaint and uploads evidence.
+    sign_in(page, base, "counsel@brand.example")
+    page.goto(base + "/rights")
+    page.select_option("#right_type", "trademark")
+    page.fill("#registration_number", "G1234567")
+    page.fill("#registry", "WIPO Madrid")
+    page.fill("#owner", "Maison Lumière SA")
+    page.click("form button.primary")
+    page.goto(base + "/complaints/new")
+    page.fill("#title", "Counterfeit handbags")
+    page.check("input[name=right_ids]")
+    page.fill("#infringers-0-name", "Fake Bags Store")
+    page.fill("#infringers-0-shop_urls", "https://shop.example/fake-bags")
+    page.fill("#facts", "Bags bearing our mark sold at a tenth of the price.")
+    page.click("form button.primary >> nth=-1")
+    complaint_url = page.url
+    assert re.search(r"/complaints/\d+$", complaint_url)
+
+    photo = png_bytes((640, 480))
+    page.set_input_files(
+        "#file-input",
+        files=[
+            {"name": "商品照片.png", "mimeType": "image/png", "buffer": photo},
+            {"name": "notarial-certificate.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES},
+            {"name": "invoice.jpg", "mimeType": "image/jpeg", "buffer": b"<html><script>x</script></html>"},
+        ],
+    )
+    rows = page.locator(".upload-row")
+    expect(rows).to_have_count(3)
+    rows.nth(1).locator("select[name=kind]").select_option("notarial_certificate")
+    page.click("#upload-start")
+    expect(page.locator("#upload-msgs")).to_be_visible()
+    expect(rows.nth(0)).to_have_class(re.compile("done"))
+    expect(rows.nth(1)).to_have_class(re.compile("done"))
+    expect(rows.nth(2)).to_have_class(re.compile("failed"))
+    expect(rows.nth(2)).to_contain_text("text/html")
+    expect(rows.nth(0).locator("progress")).to_have_attribute("value", "100")
+    page.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
+
+    page.reload()
+    evidence_rows = page.locator("table.evidence tbody tr")
+    expect(evidence_rows).to_have_count(2)
+    expect(page.locator("table.evidence")).to_contain_text("商品照片.png")
+    thumb = page.locator("img.thumb").first
+    expect(thumb).to_be_visible()
+    assert thumb.evaluate("img => img.naturalWidth") > 0
+    page.click("#submit-complaint")
+    expect(page.locator(".badge-submitted")).to_contain_text(text["submitted"])
+    sign_out(page)
+
+    # The prosecutor reviews, verifies, and accepts the complaint into a new case.
+    sign_in(page, base, "prosecutor@proc.example")
+    page.goto(base + "/review/?status=submitted")
+    page.click("table a >> nth=0")
+    expect(page.locator("body")).to_contain_text("Fake Bags Store")
+    review_url = page.url
+    page.click("table.evidence a:has-text('商品照片.png')")
+    page.click("#verify")
+    expect(page.locator(".flash-success")).to_contain_text(text["verified"])
+    with page.expect_download() as download:
+        page.click("a[href$='/download']")
+    assert download.value.suggested_filename == "商品照片.png"
+    assert Path(download.value.path()).read_bytes() == photo
+    page.goto(review_url)
+    page.check("input[name=action][value=accept]")
+    expect(page.locator("#case_number")).to_be_visible()
+    expect(page.locator("#reason")).to_be_hidden()
+    page.fill("#case_number", "沪检知刑诉〔2026〕17号")
+    page.fill("#procuratorate", "Shanghai No. 3 Branch Procuratorate")
+    page.fill("#charges", "Counterfeiting a registered trademark")
+    page.click("#decision-form button.primary")
+    expect(page.locator(".badge-accepted")).to_contain_text(text["accepted"])
+    page.click("main a[href*='/cases/']")
+    page.select_option("#stage", "prosecuted")
+    page.fill("#occurred_on", date.today().isoformat())
+    page.fill("#note", "Indictment filed with the court.")
+    page.check("#note_shared")
+    page.click("form button.primary")
+    expect(page.locator(".badge-stage")).to_contain_text(text["stage"])
+    page.screenshot(path=str(tmp_path / "case.png"), full_page=True)
+    sign_out(page)
+
+    # The rights holder sees the case, its stage and the shared note, in their language.
+    sign_in(page, base, "counsel@brand.example")
+    page.goto(complaint_url)
+    expect(page.locator("body")).to_contain_text("沪检知刑诉〔2026〕17号")
+    expect(page.locator(".timeline")).to_contain_text(text["stage"])
+    expect(page.locator(".timeline")).to_contain_text("Indictment filed with the court.")
+    page.screenshot(path=str(tmp_path / "holder-case.png"), full_page=True)
