@@ -45,7 +45,7 @@ system-deps:
 	fi
 
 lint: $(STAMP)
-	$(BIN)/ruff check portal evidence tests migrations wsgi.py
+	$(BIN)/ruff check portal evidence tests bench migrations wsgi.py
 	$(BIN)/mypy
 
 test: install system-deps lint

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -10,10 +11,11 @@ from pathlib import Path
 from typing import IO
 
 from evidence import images, sniff
-from evidence.errors import DigestMismatch, EmptyFile, RefusedType, TooLarge, Truncated
+from evidence.errors import DigestMismatch, EmptyFile, EvidenceError, RefusedType, TooLarge, Truncated
 from evidence.stores import Store, derived_key, object_key
 
 CHUNK_SIZE = 1024 * 1024
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,10 @@ def ingest(
     """
     if expected_size is not None and expected_size > max_bytes:
         raise TooLarge(max_bytes)
+    if expected_sha256 is not None:
+        expected_sha256 = expected_sha256.lower()
+        if not _SHA256_HEX.fullmatch(expected_sha256):
+            raise EvidenceError("The declared SHA-256 must be 64 hexadecimal digits.")
     iterator = iter(chunks)
     head = bytearray()
     for chunk in iterator:
@@ -68,7 +74,7 @@ def ingest(
     is_image = media_type in sniff.IMAGE_TYPES
     digest = hashlib.sha256()
     size = 0
-    staging = store.stage()
+    staging = store.stage(expected_sha256)
     # Images are also copied to a scratch file in the same pass, to be decoded
     # for hashes and a thumbnail without reading the upload a second time.
     scratch = tempfile.NamedTemporaryFile(dir=scratch_dir, suffix=".img") if is_image else None
@@ -84,8 +90,8 @@ def ingest(
         if expected_size is not None and size != expected_size:
             raise Truncated(expected_size, size)
         sha256 = digest.hexdigest()
-        if expected_sha256 is not None and expected_sha256.lower() != sha256:
-            raise DigestMismatch(expected_sha256.lower(), sha256)
+        if expected_sha256 is not None and expected_sha256 != sha256:
+            raise DigestMismatch(expected_sha256, sha256)
         facts = thumb = None
         if scratch is not None:
             scratch.flush()

@@ -45,7 +45,11 @@ class Staging(Protocol):
 
 
 class Store(Protocol):
-    def stage(self) -> Staging: ...
+    def stage(self, expected_sha256: str | None = None) -> Staging:
+        """Somewhere to write a new object; ``expected_sha256`` (the client's declared
+        digest) lets a store write straight to the final address, committed only if the
+        bytes turn out to have that digest."""
+        ...
 
     def exists(self, key: str) -> bool: ...
 

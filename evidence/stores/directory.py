@@ -70,7 +70,7 @@ class DirectoryStore:
             raise ValueError(f"key escapes the store: {key!r}")
         return path
 
-    def stage(self) -> DirectoryStaging:
+    def stage(self, expected_sha256: str | None = None) -> DirectoryStaging:
         try:
             return DirectoryStaging(self)
         except OSError as exc:

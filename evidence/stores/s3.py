@@ -17,10 +17,10 @@ from evidence.errors import ObjectMissing, StoreUnavailable
 from evidence.filenames import content_disposition
 from evidence.stores import check_key, object_key
 
-PART_SIZE = 8 * 1024 * 1024
+PART_SIZE = 5 * 1024 * 1024
 # Parts in flight at once: bounds the memory a streamed upload holds
 # (PART_SIZE * (PARALLEL_PARTS + 1)) while keeping the link to S3 busy.
-PARALLEL_PARTS = 4
+PARALLEL_PARTS = 3
 PRESIGNED_SECONDS = 300
 
 
@@ -44,11 +44,22 @@ def _chunks(body: Any, chunk_size: int) -> Iterator[bytes]:
 
 
 class S3Staging:
-    """A multipart upload under ``staging/``; parts are sent while later ones arrive."""
+    """Bytes on their way into the bucket; parts are sent while later ones arrive.
 
-    def __init__(self, store: S3Store) -> None:
+    Three paths, so that large objects are copied inside the bucket only when
+    unavoidable:
+    - smaller than one part: held in memory, put at the content address once hashed;
+    - larger, with the digest declared by the client: a multipart upload at the
+      content address itself, completed only if the bytes have that digest;
+    - larger, digest unknown: a multipart upload under ``staging/``, then a
+      server-side copy to the content address.
+    An upload that is not completed leaves no object.
+    """
+
+    def __init__(self, store: S3Store, expected_sha256: str | None) -> None:
         self._store = store
-        self._key = store.full_key(f"staging/{uuid.uuid4().hex}")
+        self._expected = expected_sha256
+        self._key = store.full_key(object_key(expected_sha256) if expected_sha256 else f"staging/{uuid.uuid4().hex}")
         self._buffer = bytearray()
         self._upload_id: str | None = None
         self._parts: list[Future[dict[str, Any]]] = []
@@ -75,7 +86,7 @@ class S3Staging:
         for failed in (f for f in self._parts if f.done() and f.exception()):
             raise failed.exception()  # type: ignore[misc]
         self._slots.acquire()
-        data = bytes(self._buffer[:PART_SIZE])
+        data = bytes(memoryview(self._buffer)[:PART_SIZE])
         del self._buffer[:PART_SIZE]
         self._parts.append(self._store.pool.submit(self._send_part, len(self._parts) + 1, data))
 
@@ -85,19 +96,14 @@ class S3Staging:
             while len(self._buffer) >= PART_SIZE:
                 self._flush_part()
         except (BotoCoreError, ClientError) as exc:
-            self.abort()
             raise _unavailable(exc) from exc
 
-    def _finish_upload(self) -> None:
-        client, bucket = self._store.client, self._store.bucket
-        if self._upload_id is None:
-            client.put_object(Bucket=bucket, Key=self._key, Body=bytes(self._buffer))
-            return
+    def _complete(self) -> None:
         if self._buffer:
             self._flush_part()
         parts = [f.result() for f in self._parts]
-        client.complete_multipart_upload(
-            Bucket=bucket, Key=self._key, UploadId=self._upload_id, MultipartUpload={"Parts": parts}
+        self._store.client.complete_multipart_upload(
+            Bucket=self._store.bucket, Key=self._key, UploadId=self._upload_id, MultipartUpload={"Parts": parts}
         )
         self._upload_id = None
 
@@ -105,22 +111,22 @@ class S3Staging:
         store = self._store
         target = store.full_key(object_key(sha256_hex))
         try:
-            self._finish_upload()
             if store.key_exists(target):
-                created = False
+                return False
+            if self._upload_id is None:
+                store.client.put_object(Bucket=store.bucket, Key=target, Body=bytes(self._buffer))
+            elif self._key == target:
+                self._complete()
             else:
+                self._complete()
                 store.client.copy(
-                    {"Bucket": store.bucket, "Key": self._key},
-                    store.bucket,
-                    target,
-                    Config=store.transfer,
+                    {"Bucket": store.bucket, "Key": self._key}, store.bucket, target, Config=store.transfer
                 )
-                created = True
+            return True
         except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
         finally:
             self.abort()
-        return created
 
     def abort(self) -> None:
         if self._done:
@@ -132,10 +138,11 @@ class S3Staging:
         try:
             if self._upload_id is not None:
                 client.abort_multipart_upload(Bucket=bucket, Key=self._key, UploadId=self._upload_id)
-            client.delete_object(Bucket=bucket, Key=self._key)
+            if self._expected is None:
+                client.delete_object(Bucket=bucket, Key=self._key)  # the staging copy, never an address
         except (BotoCoreError, ClientError):
-            # The staging prefix holds nothing that is evidence; a lifecycle
-            # rule or the next scrub removes what an outage left behind.
+            # Nothing here is evidence; a lifecycle rule on incomplete multipart
+            # uploads and on staging/ removes what an outage left behind.
             pass
 
 
@@ -163,6 +170,10 @@ class S3Store:
                 connect_timeout=5,
                 read_timeout=60,
                 max_pool_connections=PARALLEL_PARTS * 4,
+                # SHA-256 of the whole object is checked by the portal; botocore's
+                # optional per-request checksums would only cost CPU and a copy.
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
             ),
         )
         self.pool = ThreadPoolExecutor(max_workers=PARALLEL_PARTS * 2, thread_name_prefix="s3-part")
@@ -180,8 +191,8 @@ class S3Store:
             raise
         return True
 
-    def stage(self) -> S3Staging:
-        return S3Staging(self)
+    def stage(self, expected_sha256: str | None = None) -> S3Staging:
+        return S3Staging(self, expected_sha256)
 
     def exists(self, key: str) -> bool:
         try:

@@ -27,7 +27,7 @@ def staged_leftovers(store: Store) -> list[str]:
         return os.listdir(store.staging_dir)
     client, bucket, prefix = store.client, store.bucket, store.prefix  # type: ignore[attr-defined]
     listed = client.list_objects_v2(Bucket=bucket, Prefix=prefix + "staging/")
-    uploads = client.list_multipart_uploads(Bucket=bucket, Prefix=prefix + "staging/")
+    uploads = client.list_multipart_uploads(Bucket=bucket, Prefix=prefix)
     return [o["Key"] for o in listed.get("Contents", [])] + [u["Key"] for u in uploads.get("Uploads", [])]
 
 
@@ -138,3 +138,30 @@ def test_store_outage_is_store_unavailable(tmp_path: object) -> None:
     )
     with pytest.raises(errors.StoreUnavailable):
         ingest([PDF_BYTES], dead, max_bytes=LIMIT)
+
+
+def test_declared_digest_on_a_large_file(store: Store) -> None:
+    data = b"WARC/1.0\r\n" + os.urandom(20 * 1024 * 1024)
+    sha256 = hashlib.sha256(data).hexdigest()
+    result = ingest(chunks(data, 1024 * 1024), store, max_bytes=LIMIT, expected_sha256=sha256.upper())
+    assert result.sha256 == sha256 and result.created
+    assert rehash(store, result.key) == (sha256, len(data))
+    again = ingest(chunks(data, 1024 * 1024), store, max_bytes=LIMIT, expected_sha256=sha256)
+    assert not again.created and rehash(store, result.key) == (sha256, len(data))
+    assert staged_leftovers(store) == []
+
+
+def test_wrong_declared_digest_on_a_large_file_stores_nothing_at_the_claimed_address(store: Store) -> None:
+    data = b"WARC/1.0\r\n" + os.urandom(20 * 1024 * 1024)
+    claimed = hashlib.sha256(b"other bytes").hexdigest()
+    with pytest.raises(errors.DigestMismatch):
+        ingest(chunks(data, 1024 * 1024), store, max_bytes=LIMIT, expected_sha256=claimed)
+    assert not store.exists(object_key(claimed))
+    assert not store.exists(object_key(hashlib.sha256(data).hexdigest()))
+    assert staged_leftovers(store) == []
+
+
+@pytest.mark.parametrize("claimed", ["../../x", "a" * 63, "g" * 64, ""])
+def test_malformed_declared_digest_is_refused(store: Store, claimed: str) -> None:
+    with pytest.raises(errors.EvidenceError, match="64 hexadecimal"):
+        ingest([PDF_BYTES], store, max_bytes=LIMIT, expected_sha256=claimed)
