@@ -12,7 +12,7 @@ from typing import IO
 
 from evidence import images, sniff
 from evidence.errors import DigestMismatch, EmptyFile, EvidenceError, RefusedType, TooLarge, Truncated
-from evidence.stores import Store, derived_key, object_key
+from evidence.stores import Staging, Store, derived_key, object_key
 
 CHUNK_SIZE = 1024 * 1024
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -38,6 +38,134 @@ def chunks_of(stream: IO[bytes], chunk_size: int = CHUNK_SIZE) -> Iterable[bytes
         yield chunk
 
 
+class Ingest:
+    """Push-style ingest: ``write`` the bytes as they arrive, then ``finish``.
+
+    The first megabyte is held back until its type is known; after that every
+    chunk is hashed and passed to the store (and, for images, to a scratch
+    file for decoding) as it comes, so nothing is read twice and memory stays
+    bounded. Any failure, here or in the caller (``abort``), leaves nothing in
+    the store. ``write`` and ``seek`` make it usable as the file a multipart
+    form parser writes into.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        max_bytes: int,
+        expected_size: int | None = None,
+        expected_sha256: str | None = None,
+        scratch_dir: str | None = None,
+    ) -> None:
+        if expected_size is not None and expected_size > max_bytes:
+            raise TooLarge(max_bytes)
+        if expected_sha256 is not None:
+            expected_sha256 = expected_sha256.lower()
+            if not _SHA256_HEX.fullmatch(expected_sha256):
+                raise EvidenceError("The declared SHA-256 must be 64 hexadecimal digits.")
+        self._store = store
+        self._max_bytes = max_bytes
+        self._expected_size = expected_size
+        self._expected_sha256 = expected_sha256
+        self._scratch_dir = scratch_dir
+        self._head = bytearray()
+        self._digest = hashlib.sha256()
+        self._staging: Staging | None = None
+        self._scratch: IO[bytes] | None = None
+        self._ended = False
+        self.size = 0
+        self.media_type: str | None = None
+
+    def write(self, chunk: bytes) -> int:
+        try:
+            self.size += len(chunk)
+            if self.size > self._max_bytes:
+                raise TooLarge(self._max_bytes)
+            if self._staging is not None:
+                self._consume(chunk)
+            else:
+                self._head += chunk
+                if len(self._head) >= sniff.SNIFF_BYTES:
+                    self._start()
+        except BaseException:
+            self.abort()
+            raise
+        return len(chunk)
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return 0  # a form parser rewinds its file before handing it over; nothing to rewind
+
+    def _start(self) -> None:
+        head, self._head = bytes(self._head), bytearray()
+        if not head:
+            raise EmptyFile()
+        self.media_type = sniff.detect(head[: sniff.SNIFF_BYTES])
+        if not sniff.is_allowed(self.media_type):
+            raise RefusedType(self.media_type)
+        self._staging = self._store.stage(self._expected_sha256)
+        if self.media_type in sniff.IMAGE_TYPES:
+            # Images are copied to a scratch file in the same pass, to be decoded
+            # for hashes and a thumbnail without reading the upload a second time.
+            self._scratch = tempfile.NamedTemporaryFile(dir=self._scratch_dir, suffix=".img")
+        self._consume(head)
+
+    def _consume(self, chunk: bytes) -> None:
+        assert self._staging is not None
+        self._digest.update(chunk)
+        self._staging.write(chunk)
+        if self._scratch is not None:
+            self._scratch.write(chunk)
+
+    def finish(self) -> Ingested:
+        """Check the whole stream and commit it to its content address."""
+        try:
+            if self._staging is None:
+                self._start()
+            assert self._staging is not None and self.media_type is not None
+            if self._expected_size is not None and self.size != self._expected_size:
+                raise Truncated(self._expected_size, self.size)
+            sha256 = self._digest.hexdigest()
+            if self._expected_sha256 is not None and self._expected_sha256 != sha256:
+                raise DigestMismatch(self._expected_sha256, sha256)
+            facts = thumb = None
+            if self._scratch is not None:
+                self._scratch.flush()
+                facts = images.analyse(Path(self._scratch.name))
+                thumb = derived_key(sha256, "thumb-320.jpg")
+                self._store.put_derived(thumb, facts.thumbnail_jpeg, "image/jpeg")
+            created = self._staging.commit(sha256)
+        except BaseException:
+            self.abort()
+            raise
+        self._end()
+        if facts is None:
+            return Ingested(sha256, self.size, self.media_type, object_key(sha256), created)
+        return Ingested(
+            sha256,
+            self.size,
+            self.media_type,
+            object_key(sha256),
+            created,
+            width=facts.width,
+            height=facts.height,
+            phash=facts.phash,
+            dhash=facts.dhash,
+            thumbnail_key=thumb,
+        )
+
+    def abort(self) -> None:
+        """Give up: nothing staged is kept. Harmless after ``finish``."""
+        if not self._ended and self._staging is not None:
+            self._staging.abort()
+        self._end()
+
+    def _end(self) -> None:
+        self._ended = True
+        if self._scratch is not None:
+            self._scratch.close()
+
+
 def ingest(
     chunks: Iterable[bytes],
     store: Store,
@@ -49,82 +177,26 @@ def ingest(
 ) -> Ingested:
     """Store a stream as a content-addressed object and describe it.
 
-    Raises an :class:`~evidence.errors.EvidenceError` (and leaves nothing in
-    the store) when the stream is empty, too large, of a refused type, shorter
-    than announced, not the declared digest, or an undecodable image.
+    Raises an
+    :class:`~evidence.errors.EvidenceError` (and leaves nothing in the store)
+    when the stream is empty, too large, of a refused type, shorter than
+    announced, not the declared digest, or an undecodable image; an error
+    from ``chunks`` itself (a client gone) leaves nothing either.
     """
-    if expected_size is not None and expected_size > max_bytes:
-        raise TooLarge(max_bytes)
-    if expected_sha256 is not None:
-        expected_sha256 = expected_sha256.lower()
-        if not _SHA256_HEX.fullmatch(expected_sha256):
-            raise EvidenceError("The declared SHA-256 must be 64 hexadecimal digits.")
-    iterator = iter(chunks)
-    head = bytearray()
-    for chunk in iterator:
-        head += chunk
-        if len(head) >= sniff.SNIFF_BYTES:
-            break
-    if not head:
-        raise EmptyFile()
-    media_type = sniff.detect(bytes(head[: sniff.SNIFF_BYTES]))
-    if not sniff.is_allowed(media_type):
-        raise RefusedType(media_type)
-
-    is_image = media_type in sniff.IMAGE_TYPES
-    digest = hashlib.sha256()
-    size = 0
-    staging = store.stage(expected_sha256)
-    # Images are also copied to a scratch file in the same pass, to be decoded
-    # for hashes and a thumbnail without reading the upload a second time.
-    scratch = tempfile.NamedTemporaryFile(dir=scratch_dir, suffix=".img") if is_image else None
-    try:
-        for chunk in _prepend(bytes(head), iterator):
-            size += len(chunk)
-            if size > max_bytes:
-                raise TooLarge(max_bytes)
-            digest.update(chunk)
-            staging.write(chunk)
-            if scratch is not None:
-                scratch.write(chunk)
-        if expected_size is not None and size != expected_size:
-            raise Truncated(expected_size, size)
-        sha256 = digest.hexdigest()
-        if expected_sha256 is not None and expected_sha256 != sha256:
-            raise DigestMismatch(expected_sha256, sha256)
-        facts = thumb = None
-        if scratch is not None:
-            scratch.flush()
-            facts = images.analyse(Path(scratch.name))
-            thumb = derived_key(sha256, "thumb-320.jpg")
-            store.put_derived(thumb, facts.thumbnail_jpeg, "image/jpeg")
-        created = staging.commit(sha256)
-    except BaseException:
-        staging.abort()
-        raise
-    finally:
-        if scratch is not None:
-            scratch.close()
-
-    if facts is None:
-        return Ingested(sha256, size, media_type, object_key(sha256), created)
-    return Ingested(
-        sha256,
-        size,
-        media_type,
-        object_key(sha256),
-        created,
-        width=facts.width,
-        height=facts.height,
-        phash=facts.phash,
-        dhash=facts.dhash,
-        thumbnail_key=thumb,
+    sink = Ingest(
+        store,
+        max_bytes=max_bytes,
+        expected_size=expected_size,
+        expected_sha256=expected_sha256,
+        scratch_dir=scratch_dir,
     )
-
-
-def _prepend(first: bytes, rest: Iterable[bytes]) -> Iterable[bytes]:
-    yield first
-    yield from rest
+    try:
+        for chunk in chunks:
+            sink.write(chunk)
+    except BaseException:
+        sink.abort()
+        raise
+    return sink.finish()
 
 
 def rehash(store: Store, key: str) -> tuple[str, int]:

@@ -19,6 +19,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
         instance_path=str(settings.instance_path),
     )
+    from portal.uploads import PortalRequest
+
+    app.request_class = PortalRequest
     app.config.update(
         SETTINGS=settings,
         SECRET_KEY=settings.secret_key,

@@ -4,25 +4,53 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import IO
 
-from flask import current_app, request
+from flask import Request, current_app, request
 from werkzeug.http import parse_options_header
 
-from evidence.ingest import chunks_of
+from evidence.ingest import Ingest, Ingested, chunks_of
+from evidence.stores import Store
 from portal.models import EvidenceKind
 from portal.services.errors import Invalid
-from portal.services.evidence import EvidenceMeta, Limits
+from portal.services.evidence import EvidenceMeta
+
+
+class PortalRequest(Request):
+    """Flask's request, whose multipart file parts can stream into evidence ingest.
+
+    Werkzeug spools a file part to a temporary file before the view sees it;
+    an upload view sets ``file_sink`` so that the parser writes the part into
+    an :class:`~evidence.ingest.Ingest` instead, hashing and storing it as it
+    is parsed.
+    """
+
+    file_sink: Callable[[str | None], IO[bytes]] | None = None
+
+    def _get_file_stream(
+        self,
+        total_content_length: int | None,
+        content_type: str | None,
+        filename: str | None = None,
+        content_length: int | None = None,
+    ) -> IO[bytes]:
+        if self.file_sink is not None:
+            return self.file_sink(filename)
+        return super()._get_file_stream(total_content_length, content_type, filename, content_length)
 
 
 @dataclass(frozen=True)
 class Upload:
-    chunks: Iterable[bytes]
     filename: str
-    expected_size: int | None
-    expected_sha256: str | None
+    values: Mapping[str, str]
+    """The evidence details: query arguments, or the form's other fields."""
+    finish: Callable[[], Ingested]
+    """Receive the rest (if any) and commit the file to its content address."""
+    abort: Callable[[], None]
 
 
 def parse_repr_digest(header: str | None) -> str | None:
@@ -54,21 +82,69 @@ def _filename_from_disposition() -> str | None:
     return options.get("filename")
 
 
-def read_upload() -> Upload:
-    """The upload of the current request, streamed; the body is not parsed into memory."""
+@contextmanager
+def receive_upload(store: Store) -> Iterator[Upload]:
+    """The evidence file of the current request, raw body or multipart field ``file``.
+
+    Nothing is parsed into memory or spooled; whatever the caller does not
+    ``finish`` (a refusal, an error) is aborted and leaves nothing stored.
+    """
+    max_bytes = current_app.config["SETTINGS"].max_upload_bytes
     digest = parse_repr_digest(request.headers.get("Repr-Digest"))
-    if request.mimetype == "multipart/form-data":
-        file = request.files.get("file")
-        if file is None:
-            raise Invalid("Send the file in a multipart field named 'file'.", {"file": "Required."})
-        return Upload(chunks_of(file.stream), file.filename or "", None, digest)
+    upload = (
+        _multipart(store, max_bytes, digest)
+        if request.mimetype == "multipart/form-data"
+        else (_raw(store, max_bytes, digest))
+    )
+    try:
+        yield upload
+    finally:
+        upload.abort()
+
+
+def _raw(store: Store, max_bytes: int, digest: str | None) -> Upload:
     filename = _filename_from_disposition()
     if not filename:
         raise Invalid(
             "Name the file in a Content-Disposition header: attachment; filename*=UTF-8''<name>",
             {"filename": "Required."},
         )
-    return Upload(chunks_of(request.stream), filename, request.content_length, digest)
+    sink = Ingest(store, max_bytes=max_bytes, expected_size=request.content_length, expected_sha256=digest)
+
+    def finish() -> Ingested:
+        for chunk in chunks_of(request.stream):
+            sink.write(chunk)
+        return sink.finish()
+
+    return Upload(filename, request.args, finish, sink.abort)
+
+
+def _multipart(store: Store, max_bytes: int, digest: str | None) -> Upload:
+    opened: list[tuple[Ingest, str]] = []
+
+    def open_sink(filename: str | None) -> IO[bytes]:
+        if opened:
+            raise Invalid("Send one file per request.", {"file": "Only one file."})
+        sink = Ingest(store, max_bytes=max_bytes, expected_sha256=digest)
+        opened.append((sink, filename or ""))
+        return sink  # type: ignore[return-value]
+
+    assert isinstance(request, PortalRequest)
+    request.file_sink = open_sink
+    try:
+        has_file = "file" in request.files
+    except BaseException:
+        for sink, _name in opened:
+            sink.abort()
+        raise
+    finally:
+        request.file_sink = None
+    if not has_file:
+        for sink, _name in opened:
+            sink.abort()
+        raise Invalid("Send the file in a multipart field named 'file'.", {"file": "Required."})
+    sink, filename = opened[0]
+    return Upload(filename, request.form, sink.finish, sink.abort)
 
 
 def _parse_datetime(raw: str) -> datetime:
@@ -106,8 +182,3 @@ def evidence_meta(values: Mapping[str, str], filename: str) -> EvidenceMeta:
         collected_where=values.get("collected_where", ""),
         translation_of_id=translation_of,
     )
-
-
-def limits() -> Limits:
-    settings = current_app.config["SETTINGS"]
-    return Limits(max_bytes=settings.max_upload_bytes)

@@ -60,6 +60,7 @@ class SeaweedS3:
                 "-s3.port.lance=0",
                 "-iam=false",
                 "-master.volumeSizeLimitMB=1024",
+                "-volume.max=40",  # room for the ingest benchmark's gigabytes
             ],
             stdout=self.log,
             stderr=subprocess.STDOUT,

@@ -26,7 +26,7 @@ from portal.services import cases as case_service
 from portal.services.access import REVIEWERS, get_case, get_complaint, require_filing_holder, require_role
 from portal.services.errors import Invalid
 from portal.storage import get_store
-from portal.uploads import evidence_meta, limits, read_upload
+from portal.uploads import evidence_meta, receive_upload
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -173,19 +173,10 @@ def reply(complaint_id: int) -> ResponseReturnValue:
 @bp.post("/complaints/<int:complaint_id>/evidence")
 def upload_evidence(complaint_id: int) -> ResponseReturnValue:
     get_complaint(get_session(), me_(), complaint_id)
-    incoming = read_upload()
-    values = request.form if request.mimetype == "multipart/form-data" else request.args
-    item = evidence.add_evidence(
-        get_session(),
-        get_store(),
-        me_(),
-        complaint_id,
-        incoming.chunks,
-        evidence_meta(values, incoming.filename),
-        limits(),
-        expected_size=incoming.expected_size,
-        expected_sha256=incoming.expected_sha256,
-    )
+    store = get_store()
+    with receive_upload(store) as upload:
+        meta = evidence_meta(upload.values, upload.filename)
+        item = evidence.add_evidence(get_session(), store, me_(), complaint_id, upload.finish, meta)
     return jsonify(evidence_json(item)), 201
 
 

@@ -18,7 +18,7 @@ from portal.services.access import get_complaint, require_filing_holder
 from portal.services.errors import DomainError, Invalid
 from portal.services.evidence import UPLOADABLE, add_evidence
 from portal.storage import get_store
-from portal.uploads import evidence_meta, limits, read_upload
+from portal.uploads import evidence_meta, receive_upload
 
 bp = Blueprint("holder", __name__)
 
@@ -178,16 +178,8 @@ def reply(complaint_id: int) -> ResponseReturnValue:
 def upload(complaint_id: int) -> ResponseReturnValue:
     """The page's uploader: one file a request, raw body, CSRF token in a header."""
     get_complaint(get_session(), actor(), complaint_id)  # access before reading anything
-    incoming = read_upload()
-    item = add_evidence(
-        get_session(),
-        get_store(),
-        actor(),
-        complaint_id,
-        incoming.chunks,
-        evidence_meta(request.args, incoming.filename),
-        limits(),
-        expected_size=incoming.expected_size,
-        expected_sha256=incoming.expected_sha256,
-    )
+    store = get_store()
+    with receive_upload(store) as upload:
+        meta = evidence_meta(upload.values, upload.filename)
+        item = add_evidence(get_session(), store, actor(), complaint_id, upload.finish, meta)
     return jsonify(evidence_json(item)), 201

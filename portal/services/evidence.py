@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from evidence.custody import GENESIS, ChainReport, Entry, entry_hash, verify_chain
 from evidence.errors import ObjectMissing, StoreUnavailable
 from evidence.filenames import clean_display_name
-from evidence.ingest import ingest, rehash
+from evidence.ingest import Ingested, rehash
 from evidence.stores import Store
 from portal.models import (
     ComplaintStatus,
@@ -38,12 +38,6 @@ class EvidenceMeta:
     collected_at: datetime | None = None
     collected_where: str = ""
     translation_of_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_bytes: int
-    scratch_dir: str | None = None
 
 
 def record_custody(
@@ -101,25 +95,20 @@ def add_evidence(
     store: Store,
     actor: User,
     complaint_id: int,
-    chunks: Iterable[bytes],
+    receive: Callable[[], Ingested],
     meta: EvidenceMeta,
-    limits: Limits,
-    expected_size: int | None = None,
-    expected_sha256: str | None = None,
 ) -> EvidenceItem:
-    """Stream an upload into the store and record it as evidence of the complaint."""
+    """Record an upload as evidence of the complaint.
+
+    ``receive`` streams the bytes into the store and commits them to their
+    content address; it runs only once the actor, the complaint's state and
+    the details have been checked.
+    """
     _uploadable(session, actor, complaint_id, meta)
     # The upload may take minutes; no transaction stays open meanwhile.
     session.commit()
     try:
-        stored = ingest(
-            chunks,
-            store,
-            max_bytes=limits.max_bytes,
-            expected_size=expected_size,
-            expected_sha256=expected_sha256,
-            scratch_dir=limits.scratch_dir,
-        )
+        stored = receive()
     except StoreUnavailable as exc:
         raise Unavailable(str(exc)) from exc
     try:
