@@ -1,26 +1,23 @@
-"""Perceptual hashes and thumbnails for image evidence, safe against bombs."""
+"""Perceptual hashes and thumbnails for image evidence, decoded out of process.
+
+The decoding itself is in :mod:`evidence.image_decoder`, run as a child
+process so that the caller never loads the image libraries, never holds a
+decoded picture in memory, and survives a decoder that crashes.
+"""
 
 from __future__ import annotations
 
-import io
-import warnings
+import json
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import imagehash
-from PIL import Image, ImageOps, UnidentifiedImageError
-from pillow_heif import register_heif_opener
-
 from evidence.errors import ImageRefused
 
-register_heif_opener()
-
-# 100 megapixels covers any camera in use; a larger canvas is refused rather
-# than decoded, since a few kilobytes of PNG can claim gigapixels. Pillow
-# checks this limit when it reads the header, before decoding anything.
-MAX_PIXELS = 100_000_000
-Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-THUMB_SIZE = (320, 320)
+DECODE_SECONDS = 120
+_REFUSED = 3
 
 
 @dataclass(frozen=True)
@@ -34,30 +31,26 @@ class ImageFacts:
 
 def analyse(path: Path) -> ImageFacts:
     """Decode the image at ``path`` once: pHash, dHash and a JPEG thumbnail."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+    with tempfile.TemporaryDirectory(prefix="thumb-") as scratch:
+        thumbnail = Path(scratch) / "thumb.jpg"
         try:
-            with Image.open(path) as image:
-                width, height = image.size
-                # Draft mode lets the JPEG decoder scale down by 1/2..1/8 for free.
-                image.draft("RGB", (THUMB_SIZE[0] * 2, THUMB_SIZE[1] * 2))
-                image.load()
-                upright = ImageOps.exif_transpose(image).convert("RGB")
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise ImageRefused(
-                f"The image claims more than the {MAX_PIXELS // 1_000_000} megapixels accepted; "
-                "it looks like a decompression bomb and was not decoded."
-            ) from exc
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-            raise ImageRefused(f"The image could not be decoded: {exc}") from exc
-    thumb = upright.copy()
-    thumb.thumbnail(THUMB_SIZE)
-    out = io.BytesIO()
-    thumb.save(out, "JPEG", quality=85)
-    return ImageFacts(
-        width=width,
-        height=height,
-        phash=str(imagehash.phash(upright)),
-        dhash=str(imagehash.dhash(upright)),
-        thumbnail_jpeg=out.getvalue(),
-    )
+            done = subprocess.run(  # noqa: S603 - our own module, paths we made
+                [sys.executable, "-m", "evidence.image_decoder", str(path), str(thumbnail)],
+                capture_output=True,
+                timeout=DECODE_SECONDS,
+                check=False,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise ImageRefused(f"The image took more than {DECODE_SECONDS} s to decode and was refused.") from exc
+        if done.returncode == _REFUSED:
+            raise ImageRefused(json.loads(done.stdout)["error"])
+        if done.returncode != 0:
+            raise ImageRefused("The image could not be decoded safely: the decoder failed on it.")
+        facts = json.loads(done.stdout)
+        return ImageFacts(
+            width=facts["width"],
+            height=facts["height"],
+            phash=facts["phash"],
+            dhash=facts["dhash"],
+            thumbnail_jpeg=thumbnail.read_bytes(),
+        )

@@ -20,7 +20,8 @@ from evidence.stores import check_key, object_key
 PART_SIZE = 5 * 1024 * 1024
 # Parts in flight at once: bounds the memory a streamed upload holds
 # (PART_SIZE * (PARALLEL_PARTS + 1)) while keeping the link to S3 busy.
-PARALLEL_PARTS = 3
+PARALLEL_PARTS = 6
+COPY_PART_SIZE = 64 * 1024 * 1024
 PRESIGNED_SECONDS = 300
 
 
@@ -177,7 +178,10 @@ class S3Store:
             ),
         )
         self.pool = ThreadPoolExecutor(max_workers=PARALLEL_PARTS * 2, thread_name_prefix="s3-part")
-        self.transfer = TransferConfig(multipart_chunksize=PART_SIZE, max_concurrency=PARALLEL_PARTS)
+        # Server-side copies hold no bytes here: large parts, many at once.
+        self.transfer = TransferConfig(
+            multipart_threshold=COPY_PART_SIZE, multipart_chunksize=COPY_PART_SIZE, max_concurrency=10
+        )
 
     def full_key(self, key: str) -> str:
         return self.prefix + key

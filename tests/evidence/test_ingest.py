@@ -7,6 +7,7 @@ import io
 import os
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 
@@ -165,3 +166,20 @@ def test_wrong_declared_digest_on_a_large_file_stores_nothing_at_the_claimed_add
 def test_malformed_declared_digest_is_refused(store: Store, claimed: str) -> None:
     with pytest.raises(errors.EvidenceError, match="64 hexadecimal"):
         ingest([PDF_BYTES], store, max_bytes=LIMIT, expected_sha256=claimed)
+
+
+def test_a_crashing_decoder_is_a_clear_refusal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evidence import images
+
+    monkeypatch.setattr(images.sys, "executable", "/bin/false")
+    with pytest.raises(errors.ImageRefused, match="decoder failed"):
+        images.analyse(tmp_path / "any.png")
+
+
+def test_decoder_reports_refusals_from_its_own_process(tmp_path: Path) -> None:
+    from evidence import images
+
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(png_bytes((50, 50))[:70])
+    with pytest.raises(errors.ImageRefused, match="could not be decoded"):
+        images.analyse(broken)
