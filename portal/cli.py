@@ -6,7 +6,7 @@ import sys
 from typing import NoReturn
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import func, select
 
@@ -15,6 +15,7 @@ from portal.db import get_session
 from portal.models import Role, User
 from portal.services import accounts
 from portal.services.errors import DomainError
+from portal.settings import SettingsError
 
 
 def fail(message: str) -> NoReturn:
@@ -22,7 +23,14 @@ def fail(message: str) -> NoReturn:
     sys.exit(1)
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=True)
+def _create_app() -> Flask:
+    try:
+        return create_app()
+    except SettingsError as exc:
+        fail(f"configuration: {exc}")
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
 def cli() -> None:
     """Manage the IP evidence portal."""
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from flask import Flask
 
 from portal.cli import cli
@@ -63,3 +68,16 @@ def test_demo_seed_only_when_empty(app: Flask) -> None:
     assert code == 0 and "prosecutor@portal.example" in out
     code, out, _ = run(app, "demo", "seed", "--if-empty")
     assert code == 0 and "not added" in out
+
+
+def test_bad_configuration_stops_with_the_variable_named(tmp_path: Path) -> None:
+    env = {**os.environ, "INSTANCE_PATH": str(tmp_path), "PORT": "eighty"}
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "portal"), "db", "upgrade"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.strip() == "error: configuration: PORT must be a whole number, not 'eighty'"
