@@ -45,17 +45,26 @@ def seed(db: Session) -> list[str]:
         )
     )
     accounts = [
-        ("admin@portal.example", Role.ADMIN, None, "en"),
-        ("prosecutor@portal.example", Role.PROSECUTOR, None, "zh"),
-        ("supervisor@portal.example", Role.SUPERVISOR, None, "zh"),
-        ("counsel@lumiere.example", Role.HOLDER, brand, "en"),
-        ("ip@xinghe.example", Role.HOLDER, pending, "zh"),
+        ("admin@portal.example", Role.ADMIN, None, "en", "Asia/Shanghai"),
+        ("prosecutor@portal.example", Role.PROSECUTOR, None, "zh", "Asia/Shanghai"),
+        ("supervisor@portal.example", Role.SUPERVISOR, None, "zh", "Asia/Shanghai"),
+        ("counsel@lumiere.example", Role.HOLDER, brand, "en", "Europe/Paris"),
+        ("ip@xinghe.example", Role.HOLDER, pending, "zh", "Asia/Shanghai"),
     ]
     db.add_all([brand, pending])
     password_hash = hash_password(DEMO_PASSWORD)
-    for email, role, org, language in accounts:
-        db.add(User(email=email, password_hash=password_hash, role=role, organisation=org, language=language))
+    for email, role, org, language, timezone in accounts:
+        db.add(
+            User(
+                email=email,
+                password_hash=password_hash,
+                role=role,
+                organisation=org,
+                language=language,
+                timezone=timezone,
+            )
+        )
     db.commit()
     lines = [f"Demo accounts (password for all: {DEMO_PASSWORD}):"]
-    lines += [f"  {role.value:<11} {email}" for email, role, _org, _lang in accounts]
+    lines += [f"  {role.value:<11} {email}" for email, role, *_rest in accounts]
     return lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_timezone
 
 from portal import labels
 
@@ -25,7 +25,7 @@ def when(value: datetime | date | None, kind: str = "medium") -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        return format_datetime(value, kind) + " UTC"
+        return f"{format_datetime(value, kind)} {get_timezone()}"
     return format_date(value, kind)
 
 

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.auth.forms import LanguageForm, LoginForm, PasswordForm, RegisterForm
+from portal.auth.forms import LanguageForm, LoginForm, PasswordForm, PreferencesForm, RegisterForm
 from portal.db import get_session
 from portal.forms import apply_errors
 from portal.login import SignedIn, actor
@@ -71,6 +71,7 @@ def register() -> ResponseReturnValue:
                     language=form.language.data or "en",
                     user_email=form.email.data or "",
                     password=form.password.data or "",
+                    timezone=form.timezone.data or "UTC",
                 ),
             )
         except DomainError as exc:
@@ -88,7 +89,7 @@ def register() -> ResponseReturnValue:
 @bp.route("/account", methods=["GET", "POST"])
 def account() -> ResponseReturnValue:
     password_form = PasswordForm(prefix="pw")
-    language_form = LanguageForm(prefix="lang", language=actor().language)
+    preferences_form = PreferencesForm(prefix="prefs", language=actor().language, timezone=actor().timezone)
     db = get_session()
     if "pw-new_password" in request.form and password_form.validate_on_submit():
         try:
@@ -102,10 +103,13 @@ def account() -> ResponseReturnValue:
             login_user(SignedIn(actor(), token))
             flash(_("Password changed. Every other session has been signed out."), "success")
             return redirect(url_for("auth.account"))
-    elif "lang-language" in request.form and language_form.validate_on_submit():
-        accounts.set_language(db, actor(), language_form.language.data or "en")
+    elif "prefs-language" in request.form and preferences_form.validate_on_submit():
+        accounts.set_preferences(
+            db, actor(), preferences_form.language.data or "en", preferences_form.timezone.data or "UTC"
+        )
+        flash(_("Preferences saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=password_form, language_form=language_form)
+    return render_template("auth/account.html", password_form=password_form, preferences_form=preferences_form)
 
 
 @bp.post("/language")

@@ -3,7 +3,17 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp
 
+from portal.services.accounts import TIMEZONES
 from portal.services.passwords import MIN_PASSWORD_LENGTH
+
+
+def timezone_field() -> SelectField:
+    return SelectField(
+        _l("Time zone"),
+        choices=[(zone, zone.replace("_", " ")) for zone in sorted(TIMEZONES)],
+        default="UTC",
+        description=_l("Times are shown in this zone; statutory deadlines are computed in Asia/Shanghai."),
+    )
 
 
 class LoginForm(FlaskForm):
@@ -27,6 +37,7 @@ class RegisterForm(FlaskForm):
     registration_number = StringField(_l("Company registration number"), validators=[Length(max=100)])
     contact_email = EmailField(_l("Contact e-mail"), validators=[InputRequired(), Email()])
     language = SelectField(_l("Preferred language"), choices=[("en", "English"), ("zh", "中文")])
+    timezone = timezone_field()
     email = EmailField(_l("Your e-mail (for signing in)"), validators=[InputRequired(), Email()])
     password = PasswordField(_l("Password"), validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
     confirm = PasswordField(
@@ -40,6 +51,11 @@ class PasswordForm(FlaskForm):
     new_password = PasswordField(
         _l("New password"), validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
     )
+
+
+class PreferencesForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=[("en", "English"), ("zh", "中文")])
+    timezone = timezone_field()
 
 
 class LanguageForm(FlaskForm):

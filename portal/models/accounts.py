@@ -43,6 +43,7 @@ class User(Base):
     role: Mapped[Role] = mapped_column(enum_column(Role))
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     language: Mapped[str] = mapped_column(String(5), default="en")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import available_timezones
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -16,6 +17,7 @@ from portal.services.errors import Conflict, Invalid, NotFound
 from portal.services.passwords import MIN_PASSWORD_LENGTH, check_password, hash_password
 
 LANGUAGES = ("en", "zh")
+TIMEZONES = frozenset(available_timezones())
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
@@ -51,6 +53,7 @@ class Registration:
     language: str
     user_email: str
     password: str
+    timezone: str = "UTC"
 
 
 def register_organisation(session: Session, reg: Registration) -> Organisation:
@@ -58,8 +61,7 @@ def register_organisation(session: Session, reg: Registration) -> Organisation:
     email = normalise_email(reg.user_email)
     _check_email_free(session, email)
     _check_password_strength(reg.password)
-    if reg.language not in LANGUAGES:
-        raise Invalid("Unsupported language.", {"language": "Choose English or Chinese."})
+    _check_preferences(reg.language, reg.timezone)
     org = Organisation(
         legal_name=reg.legal_name.strip(),
         legal_name_latin=reg.legal_name_latin.strip(),
@@ -78,6 +80,7 @@ def register_organisation(session: Session, reg: Registration) -> Organisation:
             role=Role.HOLDER,
             organisation=org,
             language=reg.language,
+            timezone=reg.timezone,
         )
     )
     session.commit()
@@ -185,10 +188,18 @@ def change_password(session: Session, user: User, current: str, new: str) -> str
     return start_login_session(session, user)
 
 
-def set_language(session: Session, user: User, language: str) -> None:
+def _check_preferences(language: str, timezone: str) -> None:
     if language not in LANGUAGES:
-        raise Invalid("Unsupported language.")
+        raise Invalid("Unsupported language.", {"language": "Choose English or Chinese."})
+    if timezone not in TIMEZONES:
+        raise Invalid("Unknown time zone.", {"timezone": "Choose a time zone from the list."})
+
+
+def set_preferences(session: Session, user: User, language: str, timezone: str) -> None:
+    """The language pages and e-mails are in, and the time zone times are shown in."""
+    _check_preferences(language, timezone)
     user.language = language
+    user.timezone = timezone
     session.commit()
 
 

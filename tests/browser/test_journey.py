@@ -73,8 +73,9 @@ def test_main_journey(portal: tuple[str, Portal], page: Page, tmp_path: Path) ->
     sign_in(page, base, "prosecutor@proc.example")
     if language == "zh":
         page.goto(base + "/account")
-        page.select_option("#lang-language", "zh")
-        page.click("form:has(#lang-language) button")
+        page.select_option("#prefs-language", "zh")
+        page.select_option("#prefs-timezone", "Asia/Shanghai")
+        page.click("form:has(#prefs-language) button")
         expect(page.locator("nav.mainnav")).to_contain_text("审查队列")
     page.goto(base + "/review/organisations")
     page.click("button[name=decision][value=approve]")

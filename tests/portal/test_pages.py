@@ -212,3 +212,48 @@ def test_chinese_interface(app: Flask) -> None:
         get_session().commit()
     queue = client.get("/review/").get_data(as_text=True)
     assert "审查队列" in queue and "已提交" in queue
+
+
+def test_times_are_shown_in_the_users_time_zone(app: Flask) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    world = make_world(app)
+    client = app.test_client()
+    holder = Api(client, world.holder_a.token)
+    _cid, eid = holder.submitted(world.right_a)
+    received = datetime.fromisoformat(holder("GET", f"/evidence/{eid}").json["received_at"])
+    sign_in(client, world.holder_a.email)
+    token = csrf(client, "/account")
+    bad = client.post(
+        "/account", data={"prefs-csrf_token": token, "prefs-language": "en", "prefs-timezone": "Mars/Olympus"}
+    )
+    assert bad.status_code == 200 and "Not a valid choice" in bad.get_data(as_text=True)
+    saved = client.post(
+        "/account", data={"prefs-csrf_token": token, "prefs-language": "en", "prefs-timezone": "Asia/Shanghai"}
+    )
+    assert saved.status_code == 302
+    page = client.get(f"/evidence/{eid}").get_data(as_text=True)
+    local = received.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"{local:%-I:%M:%S}" in page and "Asia/Shanghai" in page
+
+
+def test_preferences_are_checked_by_the_service(app: Flask) -> None:
+    import pytest
+
+    from portal.db import get_session
+    from portal.models import User
+    from portal.services import accounts
+    from portal.services.errors import Invalid
+
+    world = make_world(app)
+    with app.app_context():
+        db = get_session()
+        user = db.get(User, world.holder_a.id)
+        assert user is not None
+        with pytest.raises(Invalid, match="time zone"):
+            accounts.set_preferences(db, user, "en", "Mars/Olympus")
+        with pytest.raises(Invalid, match="language"):
+            accounts.set_preferences(db, user, "fr", "UTC")
+        accounts.set_preferences(db, user, "zh", "Europe/Paris")
+        assert (user.language, user.timezone) == ("zh", "Europe/Paris")
