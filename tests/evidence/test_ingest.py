@@ -183,3 +183,17 @@ def test_decoder_reports_refusals_from_its_own_process(tmp_path: Path) -> None:
     broken.write_bytes(png_bytes((50, 50))[:70])
     with pytest.raises(errors.ImageRefused, match="could not be decoded"):
         images.analyse(broken)
+
+
+def test_heic_photo_is_recognised_and_hashed(tmp_path: Path) -> None:
+    from PIL import Image
+    from pillow_heif import register_heif_opener
+
+    from evidence.stores import open_store
+
+    register_heif_opener()
+    out = io.BytesIO()
+    Image.new("RGB", (160, 120), (10, 200, 30)).save(out, "HEIF")
+    result = ingest([out.getvalue()], open_store(str(tmp_path)), max_bytes=LIMIT)
+    assert result.media_type == "image/heic" and (result.width, result.height) == (160, 120)
+    assert result.phash and result.thumbnail_key
