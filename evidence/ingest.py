@@ -56,7 +56,6 @@ class Ingest:
         max_bytes: int,
         expected_size: int | None = None,
         expected_sha256: str | None = None,
-        scratch_dir: str | None = None,
     ) -> None:
         if expected_size is not None and expected_size > max_bytes:
             raise TooLarge(max_bytes)
@@ -68,7 +67,6 @@ class Ingest:
         self._max_bytes = max_bytes
         self._expected_size = expected_size
         self._expected_sha256 = expected_sha256
-        self._scratch_dir = scratch_dir
         self._head = bytearray()
         self._digest = hashlib.sha256()
         self._staging: Staging | None = None
@@ -107,7 +105,7 @@ class Ingest:
         if self.media_type in sniff.IMAGE_TYPES:
             # Images are copied to a scratch file in the same pass, to be decoded
             # for hashes and a thumbnail without reading the upload a second time.
-            self._scratch = tempfile.NamedTemporaryFile(dir=self._scratch_dir, suffix=".img")
+            self._scratch = tempfile.NamedTemporaryFile(suffix=".img")
         self._consume(head)
 
     def _consume(self, chunk: bytes) -> None:
@@ -173,12 +171,10 @@ def ingest(
     max_bytes: int,
     expected_size: int | None = None,
     expected_sha256: str | None = None,
-    scratch_dir: str | None = None,
 ) -> Ingested:
     """Store a stream as a content-addressed object and describe it.
 
-    Raises an
-    :class:`~evidence.errors.EvidenceError` (and leaves nothing in the store)
+    Raises an :class:`~evidence.errors.EvidenceError` (and leaves nothing in the store)
     when the stream is empty, too large, of a refused type, shorter than
     announced, not the declared digest, or an undecodable image; an error
     from ``chunks`` itself (a client gone) leaves nothing either.
@@ -188,7 +184,6 @@ def ingest(
         max_bytes=max_bytes,
         expected_size=expected_size,
         expected_sha256=expected_sha256,
-        scratch_dir=scratch_dir,
     )
     try:
         for chunk in chunks:

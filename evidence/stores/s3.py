@@ -61,10 +61,13 @@ class S3Staging:
         self._store = store
         self._expected = expected_sha256
         self._key = store.full_key(object_key(expected_sha256) if expected_sha256 else f"staging/{uuid.uuid4().hex}")
-        self._buffer = bytearray()
+        # Received chunks not yet sent; joined into a part (one copy) when enough arrived.
+        self._pending: list[bytes] = []
+        self._pending_size = 0
         self._upload_id: str | None = None
         self._parts: list[Future[dict[str, Any]]] = []
         self._slots = threading.BoundedSemaphore(PARALLEL_PARTS)
+        self._staged_object = False
         self._done = False
 
     def _send_part(self, number: int, data: bytes) -> dict[str, Any]:
@@ -87,20 +90,22 @@ class S3Staging:
         for failed in (f for f in self._parts if f.done() and f.exception()):
             raise failed.exception()  # type: ignore[misc]
         self._slots.acquire()
-        data = bytes(memoryview(self._buffer)[:PART_SIZE])
-        del self._buffer[:PART_SIZE]
+        joined = b"".join(self._pending)
+        data, rest = joined[:PART_SIZE], joined[PART_SIZE:]
+        self._pending, self._pending_size = ([rest] if rest else []), len(rest)
         self._parts.append(self._store.pool.submit(self._send_part, len(self._parts) + 1, data))
 
     def write(self, chunk: bytes) -> None:
-        self._buffer += chunk
+        self._pending.append(chunk)
+        self._pending_size += len(chunk)
         try:
-            while len(self._buffer) >= PART_SIZE:
+            while self._pending_size >= PART_SIZE:
                 self._flush_part()
         except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
 
     def _complete(self) -> None:
-        if self._buffer:
+        if self._pending:
             self._flush_part()
         parts = [f.result() for f in self._parts]
         self._store.client.complete_multipart_upload(
@@ -115,11 +120,12 @@ class S3Staging:
             if store.key_exists(target):
                 return False
             if self._upload_id is None:
-                store.client.put_object(Bucket=store.bucket, Key=target, Body=bytes(self._buffer))
+                store.client.put_object(Bucket=store.bucket, Key=target, Body=b"".join(self._pending))
             elif self._key == target:
                 self._complete()
             else:
                 self._complete()
+                self._staged_object = True
                 store.client.copy(
                     {"Bucket": store.bucket, "Key": self._key}, store.bucket, target, Config=store.transfer
                 )
@@ -139,8 +145,8 @@ class S3Staging:
         try:
             if self._upload_id is not None:
                 client.abort_multipart_upload(Bucket=bucket, Key=self._key, UploadId=self._upload_id)
-            if self._expected is None:
-                client.delete_object(Bucket=bucket, Key=self._key)  # the staging copy, never an address
+            if self._staged_object:
+                client.delete_object(Bucket=bucket, Key=self._key)
         except (BotoCoreError, ClientError):
             # Nothing here is evidence; a lifecycle rule on incomplete multipart
             # uploads and on staging/ removes what an outage left behind.
