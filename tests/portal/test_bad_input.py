@@ -17,7 +17,7 @@ from portal.db import get_session
 from portal.models import EvidenceItem
 from tests.evidence.test_ingest import bomb_png
 from tests.factories import PDF_BYTES, Api, make_world, png_bytes
-from tests.portal.test_pages import sign_in
+from tests.portal.test_pages import csrf, sign_in
 
 
 def evidence_count(app: Flask) -> int:
@@ -209,3 +209,22 @@ def test_missing_object_is_a_clear_conflict_not_a_broken_stream(app: Flask, clie
     assert thumbnail.status_code == 409 and "preview of this item is missing" in thumbnail.get_data(as_text=True)
     verified = holder("POST", f"/evidence/{item['id']}/verify").json
     assert verified["outcome"] == "missing" and verified["ok"] is False
+
+
+def test_no_evidence_after_submission_and_withdrawal_is_final(app: Flask, client: FlaskClient) -> None:
+    world = make_world(app)
+    holder = Api(client, world.holder_a.token)
+    cid, _ = holder.submitted(world.right_a)
+    late = holder.upload(cid, PDF_BYTES + b"late")
+    assert late.status_code == 409 and "only to a draft" in late.json["error"]["message"]
+    assert evidence_count(app) == 1
+    sign_in(client, world.holder_a.email)
+    token = csrf(client, f"/complaints/{cid}")
+    assert client.post(f"/complaints/{cid}/withdraw", data={"csrf_token": token}).status_code == 302
+    assert holder("GET", f"/complaints/{cid}").json["status"] == "withdrawn"
+    again = client.post(f"/complaints/{cid}/withdraw", data={"csrf_token": token})
+    assert again.status_code == 409
+    decision = Api(client, world.prosecutor.token)(
+        "POST", f"/complaints/{cid}/decision", json={"action": "decline", "reason": "late"}
+    )
+    assert decision.status_code == 409

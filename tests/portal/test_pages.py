@@ -257,3 +257,34 @@ def test_preferences_are_checked_by_the_service(app: Flask) -> None:
             accounts.set_preferences(db, user, "fr", "UTC")
         accounts.set_preferences(db, user, "zh", "Europe/Paris")
         assert (user.language, user.timezone) == ("zh", "Europe/Paris")
+
+
+def test_registration_refuses_a_taken_email(app: Flask) -> None:
+    world = make_world(app)
+    visitor = app.test_client()
+    token = csrf(visitor, "/register")
+    taken = visitor.post(
+        "/register",
+        data={
+            "csrf_token": token,
+            "legal_name": "X",
+            "legal_name_latin": "X",
+            "country": "DE",
+            "origin": "foreign",
+            "contact_email": "x@x.example",
+            "language": "en",
+            "timezone": "UTC",
+            "email": world.holder_a.email.upper(),
+            "password": PASSWORD,
+            "confirm": PASSWORD,
+            "accept": "y",
+        },
+    )
+    assert taken.status_code == 422 and "Already registered." in taken.get_data(as_text=True)
+
+
+def test_login_is_throttled_per_address(app: Flask) -> None:
+    client = app.test_client()
+    for attempt in range(10):
+        assert sign_in(client, f"nobody{attempt}@x.example", "wrong password!") == 422, attempt
+    assert sign_in(client, "someone-else@x.example", "wrong password!") == 429
