@@ -71,30 +71,111 @@ def _subproof(m: int, leaves: Sequence[bytes], complete: bool) -> list[bytes]:
     return [*_subproof(m - k, leaves[k:], False), root(leaves[:k])]
 
 
+def _climb(index: int, size: int, seed: bytes, proof: Sequence[bytes]) -> tuple[bytes, list[tuple[int, bytes]]]:
+    """Hash ``seed`` at position ``index`` of a tree of ``size`` up to the root along ``proof``.
+
+    RFC 9162's inclusion algorithm (2.1.3.2), also usable one level up where
+    "leaves" are equal-sized nodes. Returns the root and the left siblings
+    met on the way, each with its height above the seed.
+    """
+    if not 0 <= index < size:
+        raise ProofError(f"position {index} is outside a tree of size {size}")
+    fn, sn, r, height = index, size - 1, seed, 0
+    lefts: list[tuple[int, bytes]] = []
+    for p in proof:
+        if sn == 0:
+            raise ProofError("the proof is longer than the tree is deep")
+        if fn & 1 or fn == sn:
+            if not fn & 1:
+                # The last node of its level with no right sibling moves up unchanged.
+                while fn & 1 == 0 and fn != 0:
+                    fn, sn, height = fn >> 1, sn >> 1, height + 1
+            r = node_hash(p, r)
+            lefts.append((height, p))
+        else:
+            r = node_hash(r, p)
+        fn, sn, height = fn >> 1, sn >> 1, height + 1
+    if sn != 0:
+        raise ProofError("the proof is shorter than the tree is deep")
+    return r, lefts
+
+
+def _check_sizes(*hashes: bytes) -> None:
+    if any(len(h) != HASH_SIZE for h in hashes):
+        raise ProofError("hashes in a proof must be 32 bytes")
+
+
 def verify_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes], expected_root: bytes) -> None:
     """Raise ProofError unless ``proof`` shows leaf ``index`` in the tree of ``size`` (RFC 9162 2.1.3.2)."""
     if not 0 <= index < size:
         raise ProofError(f"leaf index {index} is outside a tree of size {size}")
-    if len(leaf) != HASH_SIZE or any(len(p) != HASH_SIZE for p in proof):
-        raise ProofError("hashes in an inclusion proof must be 32 bytes")
-    fn, sn, r = index, size - 1, leaf
-    for p in proof:
-        if sn == 0:
-            raise ProofError("the inclusion proof is longer than the tree is deep")
-        if fn & 1 or fn == sn:
-            r = node_hash(p, r)
-            if not fn & 1:
-                while fn & 1 == 0 and fn != 0:
-                    fn >>= 1
-                    sn >>= 1
-        else:
-            r = node_hash(r, p)
-        fn >>= 1
-        sn >>= 1
-    if sn != 0:
-        raise ProofError("the inclusion proof is shorter than the tree is deep")
-    if r != expected_root:
+    _check_sizes(leaf, *proof)
+    if _climb(index, size, leaf, proof)[0] != expected_root:
         raise ProofError("the inclusion proof leads to a different root")
+
+
+def _check_subtree(start: int, end: int) -> int:
+    """The height of the subtree [start, end), which must be aligned like a tree node."""
+    if not 0 <= start < end:
+        raise ProofError(f"[{start}, {end}) is not a subtree")
+    height = ((end - 1) ^ start).bit_length()
+    if start % (1 << height):
+        raise ProofError(f"[{start}, {end}) does not start at a multiple of {1 << height}")
+    return height
+
+
+def verify_subtree_inclusion(
+    index: int, start: int, end: int, leaf: bytes, proof: Sequence[bytes], subtree_root: bytes
+) -> None:
+    """Raise ProofError unless ``proof`` shows leaf ``index`` in the subtree [start, end)."""
+    _check_subtree(start, end)
+    if not start <= index < end:
+        raise ProofError(f"leaf {index} is outside the subtree [{start}, {end})")
+    verify_inclusion(index - start, end - start, leaf, proof, subtree_root)
+
+
+def verify_subtree_consistency(
+    start: int, end: int, size: int, proof: Sequence[bytes], subtree_root: bytes, tree_root: bytes
+) -> None:
+    """Raise ProofError unless ``proof`` shows the subtree [start, end) with its root in the tree of ``size``."""
+    if start == end and 0 <= start <= size:
+        # An empty subtree is part of every tree, given the empty tree's hash and no proof.
+        if proof or subtree_root != EMPTY_ROOT:
+            raise ProofError("an empty subtree needs an empty proof and the empty tree's hash")
+        return
+    height = _check_subtree(start, end)
+    if size < end:
+        raise ProofError(f"the subtree ends at {end}, past the tree's {size} entries")
+    _check_sizes(*proof)
+    if start == 0 and end == size:
+        if proof or subtree_root != tree_root:
+            raise ProofError("a subtree that is the whole tree needs an empty proof and the same root")
+        return
+    if not proof:
+        raise ProofError("the subtree consistency proof is empty")
+    if end == size:
+        # The subtree is a node on the tree's right edge: only left siblings lead up.
+        if len(proof) != bin(start >> height).count("1"):
+            raise ProofError("the subtree consistency proof has the wrong length")
+        reached = subtree_root
+        for p in proof:
+            reached = node_hash(p, reached)
+    else:
+        # Climb from the rightmost perfect node inside the subtree, the leaves
+        # [end - 2**low, end); its hash opens the proof unless it is the subtree.
+        low = ((end - start) & -(end - start)).bit_length() - 1
+        perfect = end - start == 1 << low
+        seed, path = (subtree_root, list(proof)) if perfect else (proof[0], list(proof[1:]))
+        reached, lefts = _climb((end - 1) >> low, ((size - 1) >> low) + 1, seed, path)
+        if not perfect:
+            rebuilt = seed
+            for above, p in lefts:
+                if low + above < height:
+                    rebuilt = node_hash(p, rebuilt)
+            if rebuilt != subtree_root:
+                raise ProofError("the subtree consistency proof does not lead to the subtree root")
+    if reached != tree_root:
+        raise ProofError("the subtree consistency proof leads to a different tree root")
 
 
 def verify_consistency(old_size: int, new_size: int, proof: Sequence[bytes], old_root: bytes, new_root: bytes) -> None:
@@ -103,8 +184,7 @@ def verify_consistency(old_size: int, new_size: int, proof: Sequence[bytes], old
         raise ProofError("a consistency proof from the empty tree proves nothing")
     if new_size < old_size:
         raise ProofError(f"the tree shrank from {old_size} to {new_size} entries")
-    if any(len(p) != HASH_SIZE for p in proof):
-        raise ProofError("hashes in a consistency proof must be 32 bytes")
+    _check_sizes(*proof)
     if old_size == new_size:
         if proof:
             raise ProofError("trees of equal size need an empty consistency proof")

@@ -49,6 +49,34 @@ def test_consistency_vectors(path: Path) -> None:
         verify()
 
 
+@pytest.mark.parametrize("path", vectors("subtreeinclusion"), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_subtree_inclusion_vectors(path: Path) -> None:
+    case = json.loads(path.read_text())
+    proof = [b64(p) for p in case["proof"] or []]
+    verify = lambda: merkle.verify_subtree_inclusion(  # noqa: E731
+        case["leafIdx"], case["start"], case["end"], b64(case["leafHash"]), proof, b64(case["root"])
+    )
+    if case["wantErr"]:
+        with pytest.raises(merkle.ProofError):
+            verify()
+    else:
+        verify()
+
+
+@pytest.mark.parametrize("path", vectors("subtreeconsistency"), ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_subtree_consistency_vectors(path: Path) -> None:
+    case = json.loads(path.read_text())
+    proof = [b64(p) for p in case["proof"] or []]
+    verify = lambda: merkle.verify_subtree_consistency(  # noqa: E731
+        case["start"], case["end"], case["size"], proof, b64(case["root1"]), b64(case["root2"])
+    )
+    if case["wantErr"]:
+        with pytest.raises(merkle.ProofError):
+            verify()
+    else:
+        verify()
+
+
 LEAVES = [merkle.leaf_hash(bytes([i])) for i in range(33)]
 
 
