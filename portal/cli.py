@@ -10,6 +10,8 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import func, select
 
+from evidence.keys import ROLES, KeyDirectory, KeyProblem, fingerprint, public_pem
+from evidence.signed_note import Verifier
 from portal import create_app, migrate
 from portal.db import get_session
 from portal.models import Role, User
@@ -40,6 +42,7 @@ orgs_group = AppGroup("orgs", help="Rights-holder organisations.")
 users_group = AppGroup("users", help="User accounts.")
 tokens_group = AppGroup("tokens", help="API tokens.")
 demo_group = AppGroup("demo", help="Demonstration data.")
+keys_group = AppGroup("keys", help="The portal's Ed25519 signing keys.")
 
 
 def _url() -> str:
@@ -111,5 +114,44 @@ def demo_seed(if_empty: bool) -> None:
         click.echo(line)
 
 
-for group in (db_group, orgs_group, users_group, tokens_group, demo_group):
+def _key_dir() -> KeyDirectory:
+    keys: KeyDirectory = current_app.extensions["signing_keys"]
+    return keys
+
+
+@keys_group.command("show")
+def keys_show() -> None:
+    """Print each public key as PEM with its fingerprint; the checkpoint key also as a verifier key."""
+    origin = current_app.config["SETTINGS"].log_origin
+    try:
+        for role in ROLES:
+            for info in _key_dir().public_keys(role):
+                state = "active" if info.active else "retired"
+                click.echo(f"{role} key ({state}), SHA-256 fingerprint {info.fingerprint}")
+                if role == "checkpoint":
+                    click.echo(f"verifier key: {Verifier(origin, info.public_key).encode()}")
+                click.echo(public_pem(info.public_key))
+    except KeyProblem as exc:
+        fail(str(exc))
+
+
+@keys_group.command("generate")
+def keys_generate() -> None:
+    """Create the keys that do not exist yet (never replaces one)."""
+    made = _key_dir().ensure()
+    click.echo(f"generated: {', '.join(made)}" if made else "all keys exist already")
+
+
+@keys_group.command("rotate")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+def keys_rotate(role: str) -> None:
+    """Retire the role's key (its public half stays for verification) and make a new one."""
+    try:
+        key = _key_dir().rotate(role)
+    except KeyProblem as exc:
+        fail(str(exc))
+    click.echo(f"new {role} key, SHA-256 fingerprint {fingerprint(key.public_key())}")
+
+
+for group in (db_group, orgs_group, users_group, tokens_group, demo_group, keys_group):
     cli.add_command(group)

@@ -63,6 +63,8 @@ class Settings:
     port: int
     secure_cookies: bool
     ratelimit_storage_uri: str
+    signing_key_dir: Path
+    log_origin: str
     embedded: bool
     """True when no database is configured: the SQLite + directory default."""
 
@@ -99,6 +101,10 @@ class Settings:
         elif len(secret_key) < 32:
             raise SettingsError("SECRET_KEY must be at least 32 characters long")
 
+        log_origin = env.get("LOG_ORIGIN", "").strip() or "ip-evidence-portal.localhost/log"
+        if any(ch.isspace() or ch == "+" for ch in log_origin):
+            raise SettingsError(f"LOG_ORIGIN must contain no spaces or '+', not {log_origin!r}")
+
         return cls(
             instance_path=instance,
             database_url=database_url,
@@ -113,5 +119,7 @@ class Settings:
             port=_int(env, "PORT", 8000, 1, 65535),
             secure_cookies=_bool(env, "SECURE_COOKIES", not embedded),
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
+            signing_key_dir=Path(env.get("SIGNING_KEY_DIR") or instance / "keys").resolve(),
+            log_origin=log_origin,
             embedded=embedded,
         )

@@ -81,3 +81,24 @@ def test_bad_configuration_stops_with_the_variable_named(tmp_path: Path) -> None
     )
     assert done.returncode == 1 and done.stdout == ""
     assert done.stderr.strip() == "error: configuration: PORT must be a whole number, not 'eighty'"
+
+
+def test_keys_show_generate_rotate(app: Flask) -> None:
+    from evidence.signed_note import Verifier
+
+    settings = app.config["SETTINGS"]
+    if not settings.embedded:  # production generates no key by itself
+        code, out, err = run(app, "keys", "show")
+        assert code == 1 and "portal keys generate" in err
+        assert run(app, "keys", "generate")[1].strip() == "generated: checkpoint, receipt"
+    assert run(app, "keys", "generate")[1].strip() == "all keys exist already"
+    code, out, _ = run(app, "keys", "show")
+    assert code == 0 and out.count("BEGIN PUBLIC KEY") == 2
+    verifier_line = next(line for line in out.splitlines() if line.startswith("verifier key: "))
+    verifier = Verifier.decode(verifier_line.removeprefix("verifier key: "))
+    assert verifier.name == settings.log_origin
+    code, out, _ = run(app, "keys", "rotate", "--role", "checkpoint")
+    assert code == 0 and out.startswith("new checkpoint key")
+    shown = run(app, "keys", "show")[1]
+    assert "checkpoint key (retired)" in shown and shown.count("verifier key: ") == 2
+    assert run(app, "keys", "rotate", "--role", "root")[0] == 2

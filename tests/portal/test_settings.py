@@ -22,6 +22,8 @@ from portal.settings import Settings, SettingsError
         ({"EVIDENCE_STORE": "ftp://host/x"}, "EVIDENCE_STORE"),
         ({"S3_ENDPOINT_URL": "localhost:9000"}, "S3_ENDPOINT_URL"),
         ({"SECURE_COOKIES": "maybe"}, "SECURE_COOKIES"),
+        ({"LOG_ORIGIN": "my log"}, "LOG_ORIGIN"),
+        ({"LOG_ORIGIN": "a+b"}, "LOG_ORIGIN"),
     ],
 )
 def test_bad_values_name_the_variable(tmp_path: Path, env: dict[str, str], name: str) -> None:
