@@ -27,7 +27,7 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
-def _split(size: int) -> int:
+def split_point(size: int) -> int:
     """The largest power of two smaller than ``size`` (size >= 2)."""
     return 1 << ((size - 1).bit_length() - 1)
 
@@ -38,37 +38,50 @@ def root(leaves: Sequence[bytes]) -> bytes:
         return EMPTY_ROOT
     if len(leaves) == 1:
         return leaves[0]
-    k = _split(len(leaves))
+    k = split_point(len(leaves))
     return node_hash(root(leaves[:k]), root(leaves[k:]))
+
+
+def inclusion_ranges(index: int, size: int) -> list[tuple[int, int]]:
+    """The leaf ranges [start, end) whose roots form PATH(index) in a tree of ``size``, in proof order."""
+    if not 0 <= index < size:
+        raise ValueError(f"leaf {index} is not in a tree of size {size}")
+    return _inclusion_ranges(index, 0, size)
+
+
+def _inclusion_ranges(index: int, start: int, end: int) -> list[tuple[int, int]]:
+    if end - start == 1:
+        return []
+    k = split_point(end - start)
+    if index < start + k:
+        return [*_inclusion_ranges(index, start, start + k), (start + k, end)]
+    return [*_inclusion_ranges(index, start + k, end), (start, start + k)]
+
+
+def consistency_ranges(old_size: int, new_size: int) -> list[tuple[int, int]]:
+    """The leaf ranges whose roots form PROOF(old_size) in a tree of ``new_size`` (RFC 9162 2.1.4.1)."""
+    if not 0 < old_size <= new_size:
+        raise ValueError(f"no consistency proof from size {old_size} to size {new_size}")
+    return _consistency_ranges(old_size, 0, new_size, True)
+
+
+def _consistency_ranges(m: int, start: int, end: int, complete: bool) -> list[tuple[int, int]]:
+    if m == end - start:
+        return [] if complete else [(start, end)]
+    k = split_point(end - start)
+    if m <= k:
+        return [*_consistency_ranges(m, start, start + k, complete), (start + k, end)]
+    return [*_consistency_ranges(m - k, start + k, end, False), (start, start + k)]
 
 
 def inclusion_proof(index: int, leaves: Sequence[bytes]) -> list[bytes]:
     """PATH(index, leaves): the audit path of one leaf (RFC 9162 2.1.3.1)."""
-    if not 0 <= index < len(leaves):
-        raise ValueError(f"leaf {index} is not in a tree of size {len(leaves)}")
-    if len(leaves) == 1:
-        return []
-    k = _split(len(leaves))
-    if index < k:
-        return [*inclusion_proof(index, leaves[:k]), root(leaves[k:])]
-    return [*inclusion_proof(index - k, leaves[k:]), root(leaves[:k])]
+    return [root(leaves[start:end]) for start, end in inclusion_ranges(index, len(leaves))]
 
 
 def consistency_proof(old_size: int, leaves: Sequence[bytes]) -> list[bytes]:
     """PROOF(old_size, leaves): the tree of ``old_size`` is a prefix (RFC 9162 2.1.4.1)."""
-    if not 0 < old_size <= len(leaves):
-        raise ValueError(f"no consistency proof from size {old_size} to size {len(leaves)}")
-    return _subproof(old_size, leaves, True)
-
-
-def _subproof(m: int, leaves: Sequence[bytes], complete: bool) -> list[bytes]:
-    n = len(leaves)
-    if m == n:
-        return [] if complete else [root(leaves)]
-    k = _split(n)
-    if m <= k:
-        return [*_subproof(m, leaves[:k], complete), root(leaves[k:])]
-    return [*_subproof(m - k, leaves[k:], False), root(leaves[:k])]
+    return [root(leaves[start:end]) for start, end in consistency_ranges(old_size, len(leaves))]
 
 
 def _climb(index: int, size: int, seed: bytes, proof: Sequence[bytes]) -> tuple[bytes, list[tuple[int, bytes]]]:
