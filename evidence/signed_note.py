@@ -92,7 +92,7 @@ class Signer:
 
 def _check_text(text: str) -> None:
     if not text.endswith("\n"):
-        raise NoteError("the note text must end with a newline")
+        raise NoteError("a note and its text must end with a newline")
     if any(ord(ch) < 0x20 and ch != "\n" for ch in text):
         raise NoteError("the note contains control characters")
 
@@ -109,15 +109,12 @@ def open_note(note: str, trusted: list[Verifier]) -> tuple[str, list[Verifier]]:
     Signatures from unknown keys are ignored; a bad signature from a trusted
     key, or no good signature from any, rejects the note.
     """
+    _check_text(note)
     text, separator, block = note.rpartition("\n\n")
     if not separator:
         raise NoteError("the note has no signature block")
     text += "\n"
-    _check_text(text)
-    lines = block.split("\n")
-    if lines[-1] != "":
-        raise NoteError("the signature block must end with a newline")
-    lines = lines[:-1]
+    lines = block.split("\n")[:-1]
     if not lines or len(lines) > MAX_SIGNATURES:
         raise NoteError(f"a note carries between 1 and {MAX_SIGNATURES} signatures")
     known = {(v.name, v.key_id): v for v in trusted}

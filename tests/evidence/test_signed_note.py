@@ -59,6 +59,7 @@ def test_unknown_signatures_are_ignored_and_bad_ones_reject() -> None:
         (GO_TEXT + "\n\u2014 PeterNeumann !!!\n", "not base64"),
         (GO_TEXT + "\n- PeterNeumann AAAAAAAA\n", "not a signature line"),
         (GO_NOTE.rstrip("\n"), "must end with a newline"),
+        (GO_NOTE.replace("PeterNeumann", "Peter\tNeumann"), "control characters"),
         ("bell\x07\n" + GO_NOTE[len(GO_TEXT) :], "control characters"),
         (GO_TEXT + "\n" + "\u2014 x AAAAAAAA\n" * 17, "between 1 and 16"),
     ],
