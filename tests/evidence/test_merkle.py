@@ -11,6 +11,8 @@ import pytest
 from evidence import merkle
 
 VECTORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "merkle-vectors" / "testdata"
+# A missing folder must fail the suite, not quietly parametrize nothing.
+assert VECTORS.is_dir(), f"the Merkle test vectors are missing: {VECTORS} (../shared beside the project)"
 
 
 def b64(value: str | None) -> bytes:
