@@ -29,7 +29,8 @@ run: install
 	$(BIN)/portal db upgrade
 	$(BIN)/portal demo seed --if-empty
 	@echo "IP evidence portal on http://$(HOST):$(PORT)/"
-	@exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --worker-class gthread --threads 4 \
+	@$(BIN)/portal worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --worker-class gthread --threads 4 \
 		--timeout 120 --access-logfile - wsgi:app
 
 # Debian packages the tests need: libmagic for type sniffing, Chromium and CJK

@@ -12,6 +12,7 @@ from typing import IO
 
 from evidence import images, sniff
 from evidence.errors import DigestMismatch, EmptyFile, EvidenceError, RefusedType, TooLarge, Truncated
+from evidence.hashes import Digests, Hasher
 from evidence.stores import Staging, Store, derived_key, object_key
 
 CHUNK_SIZE = 1024 * 1024
@@ -20,7 +21,7 @@ _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 @dataclass(frozen=True)
 class Ingested:
-    sha256: str
+    digests: Digests
     size: int
     media_type: str
     key: str
@@ -31,6 +32,10 @@ class Ingested:
     phash: str | None = None
     dhash: str | None = None
     thumbnail_key: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        return self.digests.sha256
 
 
 def chunks_of(stream: IO[bytes], chunk_size: int = CHUNK_SIZE) -> Iterable[bytes]:
@@ -68,7 +73,7 @@ class Ingest:
         self._expected_size = expected_size
         self._expected_sha256 = expected_sha256
         self._head = bytearray()
-        self._digest = hashlib.sha256()
+        self._hasher = Hasher()
         self._staging: Staging | None = None
         self._scratch: IO[bytes] | None = None
         self._ended = False
@@ -110,7 +115,7 @@ class Ingest:
 
     def _consume(self, chunk: bytes) -> None:
         assert self._staging is not None
-        self._digest.update(chunk)
+        self._hasher.update(chunk)
         self._staging.write(chunk)
         if self._scratch is not None:
             self._scratch.write(chunk)
@@ -123,7 +128,7 @@ class Ingest:
             assert self._staging is not None and self.media_type is not None
             if self._expected_size is not None and self.size != self._expected_size:
                 raise Truncated(self._expected_size, self.size)
-            sha256 = self._digest.hexdigest()
+            sha256 = self._hasher.sha256
             if self._expected_sha256 is not None and self._expected_sha256 != sha256:
                 raise DigestMismatch(self._expected_sha256, sha256)
             facts = thumb = None
@@ -133,14 +138,15 @@ class Ingest:
                 thumb = derived_key(sha256, "thumb-320.jpg")
                 self._store.put_derived(thumb, facts.thumbnail_jpeg, "image/jpeg")
             created = self._staging.commit(sha256)
+            digests = self._hasher.digests()
         except BaseException:
             self.abort()
             raise
         self._end()
         if facts is None:
-            return Ingested(sha256, self.size, self.media_type, object_key(sha256), created)
+            return Ingested(digests, self.size, self.media_type, object_key(sha256), created)
         return Ingested(
-            sha256,
+            digests,
             self.size,
             self.media_type,
             object_key(sha256),
@@ -160,6 +166,7 @@ class Ingest:
 
     def _end(self) -> None:
         self._ended = True
+        self._hasher.close()
         if self._scratch is not None:
             self._scratch.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from typing import NoReturn
 
 import click
@@ -10,14 +11,15 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import func, select
 
-from evidence.keys import ROLES, KeyDirectory, KeyProblem, fingerprint, public_pem
+from evidence.keys import ROLES, KeyProblem, fingerprint, public_pem
 from evidence.signed_note import Verifier
 from portal import create_app, migrate
 from portal.db import get_session
 from portal.models import Role, User
-from portal.services import accounts
+from portal.services import accounts, receipts, transparency
 from portal.services.errors import DomainError
 from portal.settings import SettingsError
+from portal.signing import get_keys, get_notary
 
 
 def fail(message: str) -> NoReturn:
@@ -43,6 +45,7 @@ users_group = AppGroup("users", help="User accounts.")
 tokens_group = AppGroup("tokens", help="API tokens.")
 demo_group = AppGroup("demo", help="Demonstration data.")
 keys_group = AppGroup("keys", help="The portal's Ed25519 signing keys.")
+log_group = AppGroup("log", help="The transparency log.")
 
 
 def _url() -> str:
@@ -114,18 +117,13 @@ def demo_seed(if_empty: bool) -> None:
         click.echo(line)
 
 
-def _key_dir() -> KeyDirectory:
-    keys: KeyDirectory = current_app.extensions["signing_keys"]
-    return keys
-
-
 @keys_group.command("show")
 def keys_show() -> None:
     """Print each public key as PEM with its fingerprint; the checkpoint key also as a verifier key."""
     origin = current_app.config["SETTINGS"].log_origin
     try:
         for role in ROLES:
-            for info in _key_dir().public_keys(role):
+            for info in get_keys().public_keys(role):
                 state = "active" if info.active else "retired"
                 click.echo(f"{role} key ({state}), SHA-256 fingerprint {info.fingerprint}")
                 if role == "checkpoint":
@@ -138,7 +136,7 @@ def keys_show() -> None:
 @keys_group.command("generate")
 def keys_generate() -> None:
     """Create the keys that do not exist yet (never replaces one)."""
-    made = _key_dir().ensure()
+    made = get_keys().ensure()
     click.echo(f"generated: {', '.join(made)}" if made else "all keys exist already")
 
 
@@ -147,11 +145,45 @@ def keys_generate() -> None:
 def keys_rotate(role: str) -> None:
     """Retire the role's key (its public half stays for verification) and make a new one."""
     try:
-        key = _key_dir().rotate(role)
+        key = get_keys().rotate(role)
     except KeyProblem as exc:
         fail(str(exc))
     click.echo(f"new {role} key, SHA-256 fingerprint {fingerprint(key.public_key())}")
 
 
-for group in (db_group, orgs_group, users_group, tokens_group, demo_group, keys_group):
+def _checkpoint_now() -> str:
+    notary = get_notary()
+    try:
+        made = transparency.make_checkpoint(get_session(), notary.checkpoint_signer(), notary.origin, notary.timestamps)
+    except KeyProblem as exc:
+        fail(str(exc))
+    if made is None:
+        return "no new entries since the latest checkpoint"
+    stamped = "timestamped" if made.timestamp_token else "not timestamped"
+    return f"checkpoint of size {made.size} signed, {stamped}"
+
+
+@log_group.command("checkpoint")
+def log_checkpoint() -> None:
+    """Sign a checkpoint of the log now, if it has grown since the latest one."""
+    click.echo(_checkpoint_now())
+
+
+@cli.command("worker")
+@click.option("--once", is_flag=True, help="Do one round and exit.")
+def worker(once: bool) -> None:
+    """Background duties: a checkpoint every CHECKPOINT_INTERVAL seconds, missing timestamps."""
+    interval = current_app.config["SETTINGS"].checkpoint_interval
+    while True:
+        click.echo(_checkpoint_now())
+        stamped = receipts.stamp_missing(get_session(), get_notary())
+        if stamped:
+            click.echo(f"timestamped {stamped} receipt(s) the TSA could not serve at upload time")
+        get_session().close()
+        if once:
+            return
+        time.sleep(interval)
+
+
+for group in (db_group, orgs_group, users_group, tokens_group, demo_group, keys_group, log_group):
     cli.add_command(group)

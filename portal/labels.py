@@ -49,6 +49,7 @@ CUSTODY_ACTION = {
     CustodyAction.DOWNLOADED: _l("Downloaded"),
     CustodyAction.VERIFIED: _l("Verified"),
     CustodyAction.LINKED: _l("Linked to a case"),
+    CustodyAction.EXPORTED: _l("Exported in a bundle"),
 }
 STAGE = {
     Stage.FILING_SUPERVISION: _l("Case-filing supervision"),

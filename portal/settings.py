@@ -65,6 +65,9 @@ class Settings:
     ratelimit_storage_uri: str
     signing_key_dir: Path
     log_origin: str
+    tsa_url: str | None
+    tsa_ca_file: Path | None
+    checkpoint_interval: int
     embedded: bool
     """True when no database is configured: the SQLite + directory default."""
 
@@ -105,6 +108,15 @@ class Settings:
         if any(ch.isspace() or ch == "+" for ch in log_origin):
             raise SettingsError(f"LOG_ORIGIN must contain no spaces or '+', not {log_origin!r}")
 
+        tsa_url = env.get("TSA_URL", "").strip() or None
+        tsa_ca = env.get("TSA_CA_FILE", "").strip() or None
+        if tsa_url and urlsplit(tsa_url).scheme not in {"http", "https"}:
+            raise SettingsError(f"TSA_URL must be an http(s) URL, not {tsa_url!r}")
+        if tsa_url and not tsa_ca:
+            raise SettingsError("TSA_CA_FILE must name the TSA's CA certificate (PEM) when TSA_URL is set")
+        if tsa_ca and not Path(tsa_ca).is_file():
+            raise SettingsError(f"TSA_CA_FILE is not a readable file: {tsa_ca!r}")
+
         return cls(
             instance_path=instance,
             database_url=database_url,
@@ -121,5 +133,8 @@ class Settings:
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
             signing_key_dir=Path(env.get("SIGNING_KEY_DIR") or instance / "keys").resolve(),
             log_origin=log_origin,
+            tsa_url=tsa_url,
+            tsa_ca_file=Path(tsa_ca).resolve() if tsa_ca else None,
+            checkpoint_interval=_int(env, "CHECKPOINT_INTERVAL", 300, 10, 86400),
             embedded=embedded,
         )

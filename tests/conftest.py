@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from evidence.keys import KeyDirectory
 from portal import create_app
 from portal.db import make_engine
 from portal.models import Base
@@ -69,6 +70,8 @@ def make_app(stack_env: dict[str, str]) -> Iterator[Callable[..., Flask]]:
     built: list[Flask] = []
 
     def make(**overrides: str) -> Flask:
+        # Production (PostgreSQL) never generates keys by itself; the operator does, as here.
+        KeyDirectory(Settings.from_env({**stack_env, **overrides}).signing_key_dir).ensure()
         app = build_app(stack_env, **overrides)
         Base.metadata.create_all(app.extensions["db_engine"])
         built.append(app)

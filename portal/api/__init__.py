@@ -25,12 +25,14 @@ from portal.services import accounts, complaints, evidence, review
 from portal.services import cases as case_service
 from portal.services.access import REVIEWERS, get_case, get_complaint, require_filing_holder, require_role
 from portal.services.errors import Invalid
+from portal.signing import get_notary
 from portal.storage import get_store
 from portal.uploads import evidence_meta, receive_upload
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-PUBLIC = frozenset({"api.openapi"})
+# Anyone may read the API description and check the transparency log.
+PUBLIC = frozenset({"api.openapi", "api.log_checkpoint", "api.log_inclusion_proof", "api.log_consistency_proof"})
 
 
 @bp.before_request
@@ -176,7 +178,7 @@ def upload_evidence(complaint_id: int) -> ResponseReturnValue:
     store = get_store()
     with receive_upload(store) as upload:
         meta = evidence_meta(upload.values, upload.filename)
-        item = evidence.add_evidence(get_session(), store, me_(), complaint_id, upload.finish, meta)
+        item = evidence.add_evidence(get_session(), store, get_notary(), me_(), complaint_id, upload.finish, meta)
     return jsonify(evidence_json(item)), 201
 
 
@@ -323,3 +325,6 @@ def add_stage(case_id: int) -> ResponseReturnValue:
         ),
     )
     return jsonify(_case_body(case_id)), 201
+
+
+from portal.api import log  # noqa: E402, F401 - registers its routes on bp

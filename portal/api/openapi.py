@@ -57,6 +57,10 @@ def _query(name: str, schema: dict[str, Any], description: str = "") -> dict[str
     return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
 
 
+def _required_query(name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": True, "schema": schema}
+
+
 def _enum(kind: type[StrEnum]) -> dict[str, Any]:
     return {"type": "string", "enum": [m.value for m in kind]}
 
@@ -72,6 +76,12 @@ def spec() -> dict[str, Any]:
         _query("translation_of", i, "id of the item this translates"),
     ]
     schemas = {
+        "Proof": {
+            "type": "object",
+            "description": "Base64 SHA-256 hashes in RFC 9162 order, with the sizes or index they are for",
+            "properties": {"index": i, "size": i, "from": i, "to": i, "hashes": {"type": "array", "items": s}},
+            "required": ["hashes"],
+        },
         "Error": {
             "type": "object",
             "required": ["error"],
@@ -378,6 +388,42 @@ def spec() -> dict[str, Any]:
             "post": _op(
                 "Record a stage change", "201", _ref("Case"), "401 403 404 422", body=_json(_ref("StageInput"))
             ),
+        },
+        "/log/checkpoint": {
+            "get": {
+                **_op(
+                    "The latest signed checkpoint (C2SP tlog-checkpoint in a signed note); no token needed",
+                    "200",
+                    None,
+                    "404",
+                    ok_content={"content": {"text/plain": {"schema": s}}},
+                ),
+                "security": [],
+            }
+        },
+        "/log/proof/inclusion": {
+            "get": {
+                **_op(
+                    "RFC 9162 inclusion proof of leaf `index` in the tree of `size` leaves; no token needed",
+                    "200",
+                    _ref("Proof"),
+                    "422",
+                    params=[_required_query("index", i), _required_query("size", i)],
+                ),
+                "security": [],
+            }
+        },
+        "/log/proof/consistency": {
+            "get": {
+                **_op(
+                    "RFC 9162 consistency proof between tree sizes `from` and `to`; no token needed",
+                    "200",
+                    _ref("Proof"),
+                    "422",
+                    params=[_required_query("from", i), _required_query("to", i)],
+                ),
+                "security": [],
+            }
         },
         "/openapi.json": {
             "get": {

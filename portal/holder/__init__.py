@@ -17,6 +17,7 @@ from portal.services import complaints as service
 from portal.services.access import get_complaint, require_filing_holder
 from portal.services.errors import DomainError, Invalid
 from portal.services.evidence import UPLOADABLE, add_evidence
+from portal.signing import get_notary
 from portal.storage import get_store
 from portal.uploads import evidence_meta, receive_upload
 
@@ -181,5 +182,5 @@ def upload(complaint_id: int) -> ResponseReturnValue:
     store = get_store()
     with receive_upload(store) as upload:
         meta = evidence_meta(upload.values, upload.filename)
-        item = add_evidence(get_session(), store, actor(), complaint_id, upload.finish, meta)
+        item = add_evidence(get_session(), store, get_notary(), actor(), complaint_id, upload.finish, meta)
     return jsonify(evidence_json(item)), 201

@@ -14,6 +14,7 @@ from portal.models.enums import (
     Stage,
 )
 from portal.models.evidence import CustodyEvent, EvidenceItem
+from portal.models.transparency import LogCheckpoint, LogEntry, LogHead, LogNode, Receipt
 
 __all__ = [
     "ApiToken",
@@ -26,6 +27,11 @@ __all__ = [
     "EvidenceItem",
     "EvidenceKind",
     "IPRight",
+    "LogCheckpoint",
+    "LogEntry",
+    "LogHead",
+    "LogNode",
+    "Receipt",
     "InformationRequest",
     "Infringer",
     "LoginSession",

@@ -53,6 +53,7 @@ class EvidenceKind(StrEnum):
 
 class CustodyAction(StrEnum):
     RECEIVED = "received"
+    EXPORTED = "exported"
     VIEWED = "viewed"
     DOWNLOADED = "downloaded"
     VERIFIED = "verified"

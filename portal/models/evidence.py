@@ -18,6 +18,8 @@ class EvidenceItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+    sha512: Mapped[str | None] = mapped_column(String(128))
+    sm3: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(BigInteger)
     media_type: Mapped[str] = mapped_column(String(100))
     storage_key: Mapped[str] = mapped_column(String(200))

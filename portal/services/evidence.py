@@ -14,6 +14,7 @@ from evidence.custody import GENESIS, ChainReport, Entry, entry_hash, verify_cha
 from evidence.errors import ObjectMissing, StoreUnavailable
 from evidence.filenames import clean_display_name
 from evidence.ingest import Ingested, rehash
+from evidence.records import custody_leaf
 from evidence.stores import Store
 from portal.models import (
     ComplaintStatus,
@@ -24,6 +25,7 @@ from portal.models import (
     User,
     utcnow,
 )
+from portal.services import receipts, transparency
 from portal.services.access import get_complaint, get_evidence, require_filing_holder
 from portal.services.errors import Conflict, Invalid, Unavailable
 
@@ -48,7 +50,11 @@ def record_custody(
     outcome: str = "ok",
     details: dict[str, Any] | None = None,
 ) -> CustodyEvent:
-    """Append one link to the item's custody chain (the caller commits)."""
+    """Append one link to the item's custody chain and log it (the caller commits).
+
+    Where one transaction records several items, lock them first with
+    :func:`lock_items`, so that item locks are always taken before the log's.
+    """
     if item.id is not None and session.bind is not None and session.bind.dialect.name == "postgresql":
         # Serialise appends to one item's chain across workers.
         session.refresh(item, with_for_update=True)
@@ -66,7 +72,18 @@ def record_custody(
     item.custody_head = event.hash
     item.custody_length = event.seq
     session.add(event)
+    session.flush()
+    leaf = custody_leaf(item.id, Entry(event.seq, event.record(), event.prev_hash, event.hash))
+    transparency.append(session, "custody", leaf, evidence_id=item.id, custody_event_id=event.id)
     return event
+
+
+def lock_items(session: Session, ids: Iterable[int]) -> list[EvidenceItem]:
+    """Lock items in id order before recording custody on several of them at once."""
+    query = select(EvidenceItem).where(EvidenceItem.id.in_(list(ids))).order_by(EvidenceItem.id)
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update()
+    return list(session.scalars(query))
 
 
 def _uploadable(session: Session, actor: User, complaint_id: int, meta: EvidenceMeta) -> None:
@@ -93,6 +110,7 @@ def _uploadable(session: Session, actor: User, complaint_id: int, meta: Evidence
 def add_evidence(
     session: Session,
     store: Store,
+    notary: receipts.Notary,
     actor: User,
     complaint_id: int,
     receive: Callable[[], Ingested],
@@ -102,7 +120,9 @@ def add_evidence(
 
     ``receive`` streams the bytes into the store and commits them to their
     content address; it runs only once the actor, the complaint's state and
-    the details have been checked.
+    the details have been checked. The signed receipt is written with the
+    item; its timestamp is asked for after the commit, and a TSA that does
+    not answer leaves it to ``portal worker``.
     """
     _uploadable(session, actor, complaint_id, meta)
     # The upload may take minutes; no transaction stays open meanwhile.
@@ -115,6 +135,8 @@ def add_evidence(
         item = EvidenceItem(
             complaint_id=complaint_id,
             sha256=stored.sha256,
+            sha512=stored.digests.sha512,
+            sm3=stored.digests.sm3,
             size=stored.size,
             media_type=stored.media_type,
             storage_key=stored.key,
@@ -147,12 +169,14 @@ def add_evidence(
                 "filename": item.filename,
             },
         )
+        receipt = receipts.issue(session, notary, item)
         session.commit()
     except BaseException:
         session.rollback()
         if stored.created:
             _discard_unreferenced(session, store, stored.sha256, stored.key)
         raise
+    receipts.stamp(session, notary, receipt)
     return item
 
 
@@ -245,6 +269,6 @@ def custody(session: Session, actor: User, evidence_id: int) -> tuple[list[Custo
     return events, report
 
 
-def record_linked(session: Session, items: Iterable[EvidenceItem], actor: User, case_number: str) -> None:
-    for item in items:
+def record_linked(session: Session, ids: Iterable[int], actor: User, case_number: str) -> None:
+    for item in lock_items(session, ids):
         record_custody(session, item, CustodyAction.LINKED, actor, details={"case_number": case_number})

@@ -146,8 +146,8 @@ def decide(session: Session, actor: User, complaint_id: int, decision: Decision)
         complaint.case_id = case.id
         complaint.status = ComplaintStatus.ACCEPTED
         complaint.decided_at = utcnow()
-        items = session.scalars(select(EvidenceItem).where(EvidenceItem.complaint_id == complaint.id))
-        record_linked(session, items, actor, case.case_number)
+        ids = session.scalars(select(EvidenceItem.id).where(EvidenceItem.complaint_id == complaint.id))
+        record_linked(session, list(ids), actor, case.case_number)
     else:
         raise Invalid(f"Unknown decision {decision.action!r}.", {"action": "Unknown."})
     session.commit()

@@ -72,6 +72,7 @@ def serve(tmp_path: Path, extra_env: dict[str, str]) -> Iterator[Portal]:
     }
     portal = Portal(f"http://127.0.0.1:{port}", env)
     portal.cli("db", "upgrade")
+    portal.cli("keys", "generate")  # what an operator does once in production
     log = (tmp_path / "gunicorn.log").open("wb")
     process = subprocess.Popen(
         [

@@ -197,3 +197,11 @@ def test_heic_photo_is_recognised_and_hashed(tmp_path: Path) -> None:
     result = ingest([out.getvalue()], open_store(str(tmp_path)), max_bytes=LIMIT)
     assert result.media_type == "image/heic" and (result.width, result.height) == (160, 120)
     assert result.phash and result.thumbnail_key
+
+
+def test_ingest_records_sha512_and_sm3_in_the_same_pass(store: Store) -> None:
+    data = PDF_BYTES + os.urandom(3 * 1024 * 1024)
+    result = ingest(chunks(data, 70_000), store, max_bytes=LIMIT)
+    assert result.digests.sha256 == hashlib.sha256(data).hexdigest()
+    assert result.digests.sha512 == hashlib.sha512(data).hexdigest()
+    assert result.digests.sm3 == hashlib.new("sm3", data).hexdigest()

@@ -8,7 +8,17 @@ from flask.testing import FlaskClient
 
 from tests.factories import PASSWORD, Api, World, make_world
 
-PUBLIC = {"/login", "/register", "/language", "/health", "/static/<path:filename>", "/api/v1/openapi.json"}
+PUBLIC = {
+    "/login",
+    "/register",
+    "/language",
+    "/health",
+    "/static/<path:filename>",
+    "/api/v1/openapi.json",
+    "/api/v1/log/checkpoint",
+    "/api/v1/log/proof/inclusion",
+    "/api/v1/log/proof/consistency",
+}
 
 # (method, rule): who may use it. "owner" = the holder of organisation A whose objects fill the rule;
 # "staff" = prosecutors and supervisors; "admin"; "deciders" = staff and admin; "any" = any signed-in user.

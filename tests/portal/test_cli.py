@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import Flask
 
 from portal.cli import cli
+from tests.conftest import build_app
 
 
 def run(app: Flask, *args: str) -> tuple[int, str, str]:
@@ -83,9 +84,10 @@ def test_bad_configuration_stops_with_the_variable_named(tmp_path: Path) -> None
     assert done.stderr.strip() == "error: configuration: PORT must be a whole number, not 'eighty'"
 
 
-def test_keys_show_generate_rotate(app: Flask) -> None:
+def test_keys_show_generate_rotate(stack_env: dict[str, str]) -> None:
     from evidence.signed_note import Verifier
 
+    app = build_app(stack_env)  # not make_app: that provides keys as an operator would
     settings = app.config["SETTINGS"]
     if not settings.embedded:  # production generates no key by itself
         code, out, err = run(app, "keys", "show")

@@ -1,0 +1,47 @@
+"""The exact bytes the portal signs and logs: RFC 8785 canonical JSON.
+
+Canonical JSON gives one byte string per value, so anyone can re-serialise a
+record and get the bytes that were hashed and signed, in any language.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import rfc8785
+
+from evidence.custody import Entry
+
+CUSTODY_TYPE = "ip-evidence-portal/custody@v1"
+
+
+def canonical(value: Any) -> bytes:
+    return rfc8785.dumps(value)
+
+
+def custody_leaf(evidence_id: int, entry: Entry) -> bytes:
+    """A custody entry as logged: one leaf per event, a line of ``custody/<id>.jsonl``."""
+    return canonical(
+        {
+            "type": CUSTODY_TYPE,
+            "evidence_id": evidence_id,
+            "seq": entry.seq,
+            "prev": entry.prev_hash,
+            "hash": entry.hash,
+            "record": dict(entry.record),
+        }
+    )
+
+
+def parse_custody_leaf(line: bytes) -> tuple[int, Entry]:
+    """The evidence id and entry of a logged custody line (raises ValueError)."""
+    value = json.loads(line)
+    if not isinstance(value, Mapping) or value.get("type") != CUSTODY_TYPE:
+        raise ValueError("not a custody record")
+    try:
+        entry = Entry(int(value["seq"]), value["record"], str(value["prev"]), str(value["hash"]))
+        return int(value["evidence_id"]), entry
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"custody record lacks {exc}") from None

@@ -1,0 +1,143 @@
+"""The transparency log in the database: appends, checkpoints and proofs.
+
+Every receipt and custody event becomes a leaf in the same transaction as
+the row it records, so a committed act is always logged and a rolled-back
+one never is. Appenders first increment the single ``log_head`` row; that
+row lock (PostgreSQL) or the write lock (SQLite) serialises them, so indexes
+are dense and unique however many workers append at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.orm import Session
+
+from evidence import tlog
+from evidence.checkpoint import Checkpoint
+from evidence.merkle import leaf_hash
+from evidence.proofs import TlogProof
+from evidence.signed_note import Signer
+from evidence.timestamps import TimestampClient, TimestampError
+from portal.models import LogCheckpoint, LogEntry, LogHead, LogNode
+from portal.services.errors import Invalid, NotFound
+
+HEAD_ID = 1
+_READ_BATCH = 500
+
+
+def _reader(session: Session) -> tlog.ReadNodes:
+    def read(wanted: Iterable[tlog.Node]) -> Mapping[tlog.Node, bytes]:
+        wanted = list(wanted)
+        found: dict[tlog.Node, bytes] = {}
+        for start in range(0, len(wanted), _READ_BATCH):
+            batch = wanted[start : start + _READ_BATCH]
+            rows = session.execute(
+                select(LogNode.level, LogNode.index, LogNode.hash).where(
+                    tuple_(LogNode.level, LogNode.index).in_(batch)
+                )
+            )
+            found.update({(level, index): node for level, index, node in rows})
+        missing = set(wanted) - found.keys()
+        if missing:
+            raise RuntimeError(f"the log is missing stored nodes {sorted(missing)[:3]}")
+        return found
+
+    return read
+
+
+def append(
+    session: Session, kind: str, data: bytes, *, evidence_id: int | None = None, custody_event_id: int | None = None
+) -> LogEntry:
+    """Add one leaf (the caller commits, with the row the leaf records)."""
+    size = session.execute(
+        update(LogHead).where(LogHead.id == HEAD_ID).values(size=LogHead.size + 1).returning(LogHead.size)
+    ).scalar_one()
+    index = size - 1
+    leaf = leaf_hash(data)
+    nodes = tlog.append(index, leaf, _reader(session))
+    session.add_all(LogNode(level=level, index=node_index, hash=node) for level, node_index, node in nodes)
+    entry = LogEntry(
+        index=index,
+        kind=kind,
+        data=data,
+        leaf_hash=leaf,
+        evidence_id=evidence_id,
+        custody_event_id=custody_event_id,
+    )
+    session.add(entry)
+    return entry
+
+
+def size(session: Session) -> int:
+    return session.execute(select(LogHead.size).where(LogHead.id == HEAD_ID)).scalar_one()
+
+
+def latest_checkpoint(session: Session) -> LogCheckpoint | None:
+    return session.scalars(select(LogCheckpoint).order_by(LogCheckpoint.size.desc()).limit(1)).first()
+
+
+def checkpoint_at(session: Session, tree_size: int) -> LogCheckpoint:
+    found = session.get(LogCheckpoint, tree_size)
+    if found is None:
+        raise NotFound("There is no checkpoint of that size.")
+    return found
+
+
+def make_checkpoint(
+    session: Session, signer: Signer, origin: str, timestamps: TimestampClient | None
+) -> LogCheckpoint | None:
+    """Sign the log as it is now, unless the latest checkpoint already covers it."""
+    current = size(session)
+    latest = latest_checkpoint(session)
+    if current == 0 or (latest is not None and latest.size >= current):
+        return None
+    root = tlog.root(current, _reader(session))
+    note = Checkpoint(origin, current, root).signed(signer)
+    token = None
+    if timestamps is not None:
+        try:
+            token, _info = timestamps.stamp(hashlib.sha256(note.encode()).digest())
+        except TimestampError:
+            token = None  # the checkpoint stands on its signature; the worker does not retry old ones
+    checkpoint = LogCheckpoint(size=current, root_hash=root, note=note, timestamp_token=token)
+    session.add(checkpoint)
+    session.commit()
+    return checkpoint
+
+
+def _check_range(name: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise Invalid(f"{name} must be between {low} and {high}.", {name: f"Between {low} and {high}."})
+
+
+def inclusion_proof(session: Session, index: int, tree_size: int) -> list[bytes]:
+    current = size(session)
+    _check_range("size", tree_size, 1, current)
+    _check_range("index", index, 0, tree_size - 1)
+    return tlog.inclusion_proof(index, tree_size, _reader(session))
+
+
+def consistency_proof(session: Session, old_size: int, new_size: int) -> list[bytes]:
+    current = size(session)
+    _check_range("to", new_size, 1, current)
+    _check_range("from", old_size, 1, new_size)
+    return tlog.consistency_proof(old_size, new_size, _reader(session))
+
+
+@dataclass(frozen=True)
+class Proven:
+    entry: LogEntry
+    proof: TlogProof | None
+    """None while the entry is newer than the latest checkpoint."""
+
+
+def prove(session: Session, entry: LogEntry, checkpoint: LogCheckpoint | None) -> Proven:
+    """The entry's tlog-proof against ``checkpoint``, if that checkpoint covers it."""
+    if checkpoint is None or entry.index >= checkpoint.size:
+        return Proven(entry, None)
+    hashes = tlog.inclusion_proof(entry.index, checkpoint.size, _reader(session))
+    return Proven(entry, TlogProof(entry.index, tuple(hashes), checkpoint.note))
