@@ -15,6 +15,8 @@ import rfc8785
 from evidence.custody import Entry
 
 CUSTODY_TYPE = "ip-evidence-portal/custody@v1"
+RECEIPT_TYPE = "ip-evidence-portal/receipt@v1"
+STATEMENT_TYPE = "ip-evidence-portal/export@v1"
 
 
 def canonical(value: Any) -> bytes:

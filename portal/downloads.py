@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from flask import Response, redirect
 
 from evidence.filenames import content_disposition
+from portal.services.bundles import Export
 from portal.services.evidence import Download
 
 
@@ -27,3 +28,15 @@ def thumbnail_response(chunks: Iterator[bytes]) -> Response:
     response = Response(chunks, mimetype="image/jpeg")
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def archive(filename: str, chunks: Iterable[bytes], size: int) -> Response:
+    response = Response(chunks, mimetype="application/zip", direct_passthrough=True)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["Content-Length"] = str(size)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def bundle_response(export: Export) -> Response:
+    return archive(export.filename, export.stream, export.size)

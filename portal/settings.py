@@ -9,6 +9,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+# Where Debian's fonts-noto-cjk puts the face PDFs embed for Chinese text.
+CJK_FONTS = (
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"),
+)
+
 
 class SettingsError(ValueError):
     """A configuration variable has a value the portal cannot use."""
@@ -68,6 +74,7 @@ class Settings:
     tsa_url: str | None
     tsa_ca_file: Path | None
     checkpoint_interval: int
+    pdf_font: Path | None
     embedded: bool
     """True when no database is configured: the SQLite + directory default."""
 
@@ -117,6 +124,11 @@ class Settings:
         if tsa_ca and not Path(tsa_ca).is_file():
             raise SettingsError(f"TSA_CA_FILE is not a readable file: {tsa_ca!r}")
 
+        pdf_font = env.get("PDF_FONT", "").strip()
+        if pdf_font and not Path(pdf_font).is_file():
+            raise SettingsError(f"PDF_FONT is not a readable font file: {pdf_font!r}")
+        font = Path(pdf_font) if pdf_font else next((p for p in CJK_FONTS if p.is_file()), None)
+
         return cls(
             instance_path=instance,
             database_url=database_url,
@@ -136,5 +148,6 @@ class Settings:
             tsa_url=tsa_url,
             tsa_ca_file=Path(tsa_ca).resolve() if tsa_ca else None,
             checkpoint_interval=_int(env, "CHECKPOINT_INTERVAL", 300, 10, 86400),
+            pdf_font=font,
             embedded=embedded,
         )

@@ -18,6 +18,7 @@ from portal.db import make_engine
 from portal.models import Base
 from portal.settings import Settings
 from tests.servers import SeaweedS3, start_postgres
+from tests.tsa import LocalTSA
 
 SECRET = "x" * 40
 
@@ -43,6 +44,13 @@ def reset_postgres(url: str) -> None:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalTSA]:
+    authority = LocalTSA(tmp_path_factory.mktemp("tsa"))
+    yield authority
+    authority.stop()
 
 
 @pytest.fixture(params=["sqlite-dir", "pg-s3"])

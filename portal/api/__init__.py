@@ -15,13 +15,14 @@ from typing import Any
 from flask import Blueprint, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from portal import evidence_list
 from portal.api.openapi import spec
 from portal.db import get_session
-from portal.downloads import attachment
+from portal.downloads import attachment, bundle_response
 from portal.errors import json_error
 from portal.models import ComplaintStatus, RightType, Stage, User
 from portal.serialise import case_json, complaint_json, custody_json, evidence_json, user_json
-from portal.services import accounts, complaints, evidence, review
+from portal.services import accounts, bundles, complaints, evidence, review
 from portal.services import cases as case_service
 from portal.services.access import REVIEWERS, get_case, get_complaint, require_filing_holder, require_role
 from portal.services.errors import Invalid
@@ -325,6 +326,19 @@ def add_stage(case_id: int) -> ResponseReturnValue:
         ),
     )
     return jsonify(_case_body(case_id)), 201
+
+
+@bp.get("/cases/<int:case_id>/bundle")
+def case_bundle(case_id: int) -> ResponseReturnValue:
+    raw = request.args.get("evidence")
+    wanted = None
+    if raw is not None:
+        parts = [p.strip() for p in raw.split(",")]
+        if not parts or not all(p.isdigit() for p in parts):
+            raise Invalid("evidence must be a comma-separated list of ids.", {"evidence": "Ids such as 3,5,8."})
+        wanted = [int(p) for p in parts]
+    export = bundles.export(get_session(), get_store(), get_notary(), me_(), case_id, wanted, evidence_list.render)
+    return bundle_response(export)
 
 
 from portal.api import log  # noqa: E402, F401 - registers its routes on bp

@@ -425,6 +425,18 @@ def spec() -> dict[str, Any]:
                 "security": [],
             }
         },
+        "/cases/{case_id}/bundle": {
+            "parameters": [kid],
+            "get": _op(
+                "Export the case's evidence as a signed, timestamped BagIt bag in a ZIP (prosecutors); "
+                "the export is recorded in each item's custody",
+                "200",
+                None,
+                "401 403 404 409 422 503",
+                params=[_query("evidence", s, "comma-separated evidence ids for a subset, e.g. 3,5")],
+                ok_content={"content": {"application/zip": {"schema": {"type": "string"}}}},
+            ),
+        },
         "/openapi.json": {
             "get": {
                 "summary": "This document",

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from portal import evidence_list
 from portal.cases.forms import StageForm
 from portal.db import get_session
+from portal.downloads import bundle_response
 from portal.forms import apply_errors
 from portal.login import actor
 from portal.models import Stage
+from portal.services import bundles, complaints
 from portal.services import cases as service
-from portal.services import complaints
 from portal.services.access import REVIEWERS, require_role
-from portal.services.errors import DomainError
+from portal.services.errors import Conflict, DomainError, Invalid
+from portal.signing import get_notary
+from portal.storage import get_store
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -45,6 +49,19 @@ def _render(case_id: int, form: StageForm) -> ResponseReturnValue:
 def case(case_id: int) -> ResponseReturnValue:
     case = service.get_case(get_session(), actor(), case_id)
     return _render(case_id, StageForm(stage=case.stage.value, occurred_on=date.today()))
+
+
+@bp.post("/<int:case_id>/bundle")
+def export_bundle(case_id: int) -> ResponseReturnValue:
+    chosen = [int(v) for v in request.form.getlist("evidence") if v.isdigit()]
+    try:
+        export = bundles.export(
+            get_session(), get_store(), get_notary(), actor(), case_id, chosen, evidence_list.render
+        )
+    except (Conflict, Invalid) as exc:
+        flash(_(exc.message), "error")
+        return redirect(url_for("cases.case", case_id=case_id))
+    return bundle_response(export)
 
 
 @bp.post("/<int:case_id>/stages")

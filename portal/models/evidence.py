@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +10,9 @@ from portal.models.accounts import User, enum_column
 from portal.models.base import Base, utcnow
 from portal.models.complaints import Complaint
 from portal.models.enums import CustodyAction, EvidenceKind
+
+if TYPE_CHECKING:
+    from portal.models.transparency import Receipt
 
 
 class EvidenceItem(Base):
@@ -43,6 +46,7 @@ class EvidenceItem(Base):
     uploaded_by: Mapped[User] = relationship()
     translation_of: Mapped[EvidenceItem | None] = relationship(remote_side=[id])
     custody: Mapped[list[CustodyEvent]] = relationship(back_populates="item", order_by="CustodyEvent.seq")
+    receipt: Mapped[Receipt | None] = relationship(back_populates="item")
 
     @property
     def is_image(self) -> bool:

@@ -71,5 +71,5 @@ class Receipt(Base):
     timestamp_token: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    item: Mapped[EvidenceItem] = relationship()
+    item: Mapped[EvidenceItem] = relationship(back_populates="receipt")
 

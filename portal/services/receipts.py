@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from evidence.keys import KeyDirectory, fingerprint
-from evidence.records import canonical
+from evidence.records import RECEIPT_TYPE, canonical
 from evidence.signatures import sign
 from evidence.signed_note import Signer
 from evidence.timestamps import TimestampClient, TimestampError, TokenInfo, verify_token
@@ -19,8 +19,6 @@ from portal.models import EvidenceItem, LogEntry, Receipt, User
 from portal.services import transparency
 from portal.services.access import get_evidence
 from portal.services.errors import Conflict
-
-RECEIPT_TYPE = "ip-evidence-portal/receipt@v1"
 
 
 @dataclass(frozen=True)

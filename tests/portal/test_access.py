@@ -51,6 +51,7 @@ ROUTES = {
     ("GET", "/cases/"): "any",
     ("GET", "/cases/<int:case_id>"): "owner+staff",
     ("POST", "/cases/<int:case_id>/stages"): "staff",
+    ("POST", "/cases/<int:case_id>/bundle"): "staff",
     ("GET", "/admin/users"): "admin",
     ("POST", "/admin/users"): "admin",
     ("GET", "/api/v1/me"): "any",
@@ -71,6 +72,7 @@ ROUTES = {
     ("POST", "/api/v1/cases"): "staff",
     ("GET", "/api/v1/cases/<int:case_id>"): "owner+staff",
     ("POST", "/api/v1/cases/<int:case_id>/stages"): "staff",
+    ("GET", "/api/v1/cases/<int:case_id>/bundle"): "staff",
 }
 
 

@@ -1,0 +1,364 @@
+"""Evidence bundles for the case file: a signed, timestamped BagIt bag of a case's evidence.
+
+The export is recorded first (one custody event per item) and a checkpoint is
+signed over the log including those events, so every custody entry in the
+bundle, the export included, carries an inclusion proof. Then the bag is
+described in full (only the originals are left to stream) and handed back as
+a sized ZIP stream.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from cryptography.hazmat.primitives.serialization import Encoding
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from zipstream import ZipStream
+
+from evidence import bagit, bundle
+from evidence.keys import fingerprint, public_pem
+from evidence.records import STATEMENT_TYPE, canonical
+from evidence.signatures import sign
+from evidence.signed_note import Verifier
+from evidence.stores import Store
+from evidence.timestamps import TimestampError
+from portal.models import Case, Complaint, CustodyAction, CustodyEvent, EvidenceItem, LogCheckpoint, LogEntry, User
+from portal.services import transparency
+from portal.services.access import REVIEWERS, get_case, require_role
+from portal.services.errors import Conflict, Invalid
+from portal.services.evidence import lock_items, record_custody
+from portal.services.receipts import Notary, token_info
+
+
+@dataclass(frozen=True)
+class ListedItem:
+    """One line of the evidence list (证据清单)."""
+
+    number: int
+    item: EvidenceItem
+    path: str
+    provider: str
+    timestamped_at: datetime | None
+
+
+RenderList = Callable[[Case, Sequence[ListedItem], datetime], dict[str, bytes]]
+"""Makes the evidence list files (CSV and PDF), keyed by their path in the bag."""
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    stream: ZipStream
+
+    @property
+    def size(self) -> int:
+        return len(self.stream)
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def case_items(session: Session, case: Case, wanted: Sequence[int] | None) -> list[EvidenceItem]:
+    items = list(
+        session.scalars(
+            select(EvidenceItem).join(Complaint).where(Complaint.case_id == case.id).order_by(EvidenceItem.id)
+        )
+    )
+    if wanted is not None:
+        if not wanted:
+            raise Invalid("Choose at least one evidence item to export.", {"evidence": "Choose at least one."})
+        known = {item.id for item in items}
+        strangers = [i for i in wanted if i not in known]
+        if strangers:
+            listed = ", ".join(str(i) for i in strangers)
+            raise Invalid(
+                f"Not evidence of this case: {listed}.", {"evidence": f"Not evidence of this case: {listed}."}
+            )
+        items = [item for item in items if item.id in set(wanted)]
+    if not items:
+        raise Conflict("There is no evidence to export: no complaint linked to this case has any.")
+    missing = [str(item.id) for item in items if item.receipt is None]
+    if missing:
+        raise Conflict(
+            "Some items were received before receipts were issued and cannot be exported with proofs; "
+            "choose the other items.",
+            {"evidence": f"Without receipts: {', '.join(missing)}."},
+        )
+    return items
+
+
+def export(
+    session: Session,
+    store: Store,
+    notary: Notary,
+    actor: User,
+    case_id: int,
+    wanted: Sequence[int] | None,
+    render_list: RenderList,
+) -> Export:
+    require_role(actor, REVIEWERS, "Only prosecutors export evidence bundles.")
+    case = get_case(session, actor, case_id)
+    items = case_items(session, case, wanted)
+    now = datetime.now(UTC)
+    name = f"evidence-{_safe(case.case_number)}-{now:%Y%m%dT%H%M%SZ}"
+    previous = transparency.latest_checkpoint(session)
+    for item in lock_items(session, [item.id for item in items]):
+        record_custody(
+            session, item, CustodyAction.EXPORTED, actor, details={"case_number": case.case_number, "bundle": name}
+        )
+    session.commit()
+    checkpoint = transparency.make_checkpoint(session, notary.checkpoint_signer(), notary.origin, notary.timestamps)
+    checkpoint = checkpoint or transparency.latest_checkpoint(session)
+    assert checkpoint is not None
+
+    files: list[bagit.BagFile] = []
+    listed: list[ListedItem] = []
+    statement_items = []
+    for number, item in enumerate(items, start=1):
+        path = bundle.original(item.id, item.filename)
+        files.append(_original(store, item, path))
+        files += _item_records(session, notary, item, checkpoint)
+        token = token_info(notary, item.receipt) if item.receipt else None
+        listed.append(
+            ListedItem(number, item, path, item.complaint.organisation.legal_name, token.gen_time if token else None)
+        )
+        statement_items.append(
+            {
+                "evidence_id": item.id,
+                "path": path,
+                "sha256": item.sha256,
+                "size": item.size,
+                "custody_length": item.custody_length,
+                "custody_head": item.custody_head,
+            }
+        )
+    files += _log_files(session, notary, checkpoint, previous)
+    files += [bagit.BagFile.of(path, body) for path, body in render_list(case, listed, now).items()]
+    files += _statement(notary, case, actor, now, name, checkpoint, statement_items)
+    files += _keys(notary)
+    bag = bagit.make_bag(
+        name,
+        files,
+        {
+            "Source-Organization": notary.origin,
+            "External-Identifier": case.case_number,
+            "External-Description": f"Evidence of case {case.case_number}, {case.procuratorate}",
+            "Bagging-Date": now.date().isoformat(),
+        },
+        {bundle.VERIFY_MD: verify_md(name, [(item.id, bundle.original(item.id, item.filename)) for item in items])},
+    )
+    return Export(name + ".zip", bagit.stream_bag(bag, _seal(notary, bag)))
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in text)[:60] or "case"
+
+
+def _original(store: Store, item: EvidenceItem, path: str) -> bagit.BagFile:
+    digests = {"sha256": item.sha256}
+    if item.sha512:
+        digests["sha512"] = item.sha512
+    return bagit.BagFile(path, item.size, digests, lambda: store.read(item.storage_key))
+
+
+def _item_records(
+    session: Session, notary: Notary, item: EvidenceItem, checkpoint: LogCheckpoint
+) -> list[bagit.BagFile]:
+    receipt = item.receipt
+    assert receipt is not None
+    receipt_entry = session.get(LogEntry, receipt.log_index)
+    assert receipt_entry is not None
+    files = [
+        bagit.BagFile.of(bundle.receipt(item.id), receipt.body),
+        bagit.BagFile.of(bundle.signature(bundle.receipt(item.id)), receipt.signature),
+        bagit.BagFile.of(bundle.receipt_proof(item.id), _proof(session, receipt_entry, checkpoint)),
+    ]
+    if receipt.timestamp_token:
+        files.append(bagit.BagFile.of(bundle.file_token(item.id), receipt.timestamp_token))
+    rows = session.execute(
+        select(CustodyEvent, LogEntry)
+        .outerjoin(LogEntry, LogEntry.custody_event_id == CustodyEvent.id)
+        .where(CustodyEvent.evidence_id == item.id)
+        .order_by(CustodyEvent.seq)
+    ).all()
+    lines = []
+    for event, entry in rows:
+        if entry is None:
+            raise Conflict(
+                "An item has custody recorded before the log existed; choose the other items.",
+                {"evidence": f"Recorded before the log: {item.id}."},
+            )
+        lines.append(entry.data)
+        files.append(bagit.BagFile.of(bundle.custody_proof(item.id, event.seq), _proof(session, entry, checkpoint)))
+    files.append(bagit.BagFile.of(bundle.custody(item.id), b"".join(line + b"\n" for line in lines)))
+    return files
+
+
+def _proof(session: Session, entry: LogEntry, checkpoint: LogCheckpoint) -> bytes:
+    proven = transparency.prove(session, entry, checkpoint)
+    assert proven.proof is not None
+    return proven.proof.format().encode()
+
+
+def _log_files(
+    session: Session, notary: Notary, checkpoint: LogCheckpoint, previous: LogCheckpoint | None
+) -> list[bagit.BagFile]:
+    files = [bagit.BagFile.of(bundle.CHECKPOINT, checkpoint.note.encode())]
+    if checkpoint.timestamp_token:
+        files.append(bagit.BagFile.of(bundle.CHECKPOINT_STAMP, checkpoint.timestamp_token))
+    if previous is not None and previous.size < checkpoint.size:
+        hashes = transparency.consistency_proof(session, previous.size, checkpoint.size)
+        proof = {"from": previous.size, "to": checkpoint.size, "hashes": [base64.b64encode(h).decode() for h in hashes]}
+        files.append(bagit.BagFile.of(bundle.PREVIOUS_CHECKPOINT, previous.note.encode()))
+        files.append(bagit.BagFile.of(bundle.CONSISTENCY, json.dumps(proof, indent=1).encode()))
+    return files
+
+
+def _stamped(notary: Notary, path: str, body: bytes) -> list[bagit.BagFile]:
+    """``body`` with its signature and, when the TSA answers, its RFC 3161 token."""
+    key = notary.keys.private_key("receipt")
+    files = [bagit.BagFile.of(path, body), bagit.BagFile.of(bundle.signature(path), sign(key, body))]
+    token = _token(notary, body)
+    if token is not None:
+        files.append(bagit.BagFile.of(bundle.token(path), token))
+    return files
+
+
+def _token(notary: Notary, body: bytes) -> bytes | None:
+    if notary.timestamps is None:
+        return None
+    try:
+        token, _info = notary.timestamps.stamp(hashlib.sha256(body).digest())
+    except TimestampError:
+        return None
+    return token
+
+
+def _statement(
+    notary: Notary,
+    case: Case,
+    actor: User,
+    now: datetime,
+    name: str,
+    checkpoint: LogCheckpoint,
+    items: list[dict[str, object]],
+) -> list[bagit.BagFile]:
+    key = notary.keys.private_key("receipt")
+    body = canonical(
+        {
+            "type": STATEMENT_TYPE,
+            "log": notary.origin,
+            "bag": name,
+            "case": {"id": case.id, "number": case.case_number, "procuratorate": case.procuratorate},
+            "exported_at": _utc(now),
+            "exported_by": {"id": actor.id, "email": actor.email},
+            "checkpoint": {"size": checkpoint.size, "root_hash": base64.b64encode(checkpoint.root_hash).decode()},
+            "items": items,
+            "signing_key": fingerprint(key.public_key()),
+        }
+    )
+    return _stamped(notary, bundle.STATEMENT, body)
+
+
+def _keys(notary: Notary) -> list[bagit.BagFile]:
+    """Convenience copies: trust comes from the published keys, not from these."""
+    receipt_key = notary.keys.private_key("receipt").public_key()
+    checkpoint_key = notary.keys.private_key("checkpoint").public_key()
+    files = [
+        bagit.BagFile.of(bundle.RECEIPT_KEY, public_pem(receipt_key).encode()),
+        bagit.BagFile.of(bundle.CHECKPOINT_KEY, (Verifier(notary.origin, checkpoint_key).encode() + "\n").encode()),
+        bagit.BagFile.of(bundle.CHECKPOINT_PEM, public_pem(checkpoint_key).encode()),
+    ]
+    if notary.timestamps is not None:
+        pems = b"".join(root.public_bytes(Encoding.PEM) for root in notary.timestamps.roots)
+        files.append(bagit.BagFile.of(bundle.TSA_CA, pems))
+    return files
+
+
+def _seal(notary: Notary, bag: bagit.Bag) -> dict[str, bytes]:
+    manifest = bag.tag_manifest("sha256")
+    seals = {bundle.SEAL: sign(notary.keys.private_key("receipt"), manifest)}
+    token = _token(notary, manifest)
+    if token is not None:
+        seals[bundle.SEAL_STAMP] = token
+    return seals
+
+
+def verify_md(name: str, originals: list[tuple[int, str]]) -> bytes:
+    """How to check this bag with standard tools only; the shell blocks run as written from the bag folder."""
+    item_checks = "\n".join(f'check_item {evidence_id} "data/{path}"' for evidence_id, path in originals)
+    return VERIFY_TEMPLATE.format(name=name, item_checks=item_checks).encode()
+
+
+VERIFY_TEMPLATE = """\
+# Verifying this evidence bundle / 核验本证据包
+
+Bag `{name}` is a BagIt bag (RFC 8493). Every original file is byte-identical
+to what the portal received. Each has a receipt signed with Ed25519, an
+RFC 3161 timestamp token over its SHA-256 (when the portal had a TSA), and
+its custody record; all are entries of the portal's transparency log, whose
+signed checkpoint is in `data/log/checkpoint.txt`.
+
+本证据包为 BagIt 格式（RFC 8493）。每个原始文件与门户接收时逐字节一致，附有 Ed25519
+签名的回执、对其 SHA-256 的 RFC 3161 可信时间戳（门户配置了时间戳服务时）以及保管记录；
+它们都是门户透明日志的条目，日志的签名检查点见 `data/log/checkpoint.txt`。
+
+The keys in `data/keys/` are copies for convenience. Before relying on the
+results, compare their fingerprints with the ones the portal publishes
+(its "Keys" page), or set the variables below to the published files.
+`data/keys/` 中的密钥仅为方便而附；请先与门户公布的指纹核对，或将下列变量指向公布的密钥文件。
+
+Run the commands from the bag folder (the one holding `bagit.txt`).
+The whole check, including the Merkle proofs that no standard tool
+reads, is also `evidence-verify {name}.zip --trust KEYS`.
+
+```sh
+set -eu
+RECEIPT_KEY=${{RECEIPT_KEY:-data/keys/receipt.pem}}
+CHECKPOINT_KEY=${{CHECKPOINT_KEY:-data/keys/checkpoint.pem}}
+TSA_CA=${{TSA_CA:-data/keys/tsa-ca.pem}}
+
+# 1. Completeness and fixity of every file (BagIt) / 完整性与固定性
+bagit.py --validate .
+sha256sum --quiet -c manifest-sha256.txt
+sha256sum --quiet -c tagmanifest-sha256.txt
+
+# 2. The export seal: the signed tag manifest covers every manifest, so every file / 导出封印
+openssl pkeyutl -verify -pubin -inkey "$RECEIPT_KEY" -rawin \\
+  -in tagmanifest-sha256.txt -sigfile tagmanifest-sha256.txt.sig
+if [ -f tagmanifest-sha256.txt.tsr ]; then
+  openssl ts -verify -data tagmanifest-sha256.txt -in tagmanifest-sha256.txt.tsr -CAfile "$TSA_CA"
+fi
+
+# 3. The export statement / 导出声明
+openssl pkeyutl -verify -pubin -inkey "$RECEIPT_KEY" -rawin \\
+  -in data/export/statement.json -sigfile data/export/statement.json.sig
+
+# 4. The log checkpoint: a C2SP signed note; the signature is over the text
+#    before the blank line, after a 4-byte key id / 日志检查点
+sed '/^$/,$d' data/log/checkpoint.txt > checkpoint.body
+grep '^— ' data/log/checkpoint.txt | head -n 1 | awk '{{print $3}}' | base64 -d | tail -c 64 > checkpoint.sig
+openssl pkeyutl -verify -pubin -inkey "$CHECKPOINT_KEY" -rawin -in checkpoint.body -sigfile checkpoint.sig
+rm -f checkpoint.body checkpoint.sig
+
+# 5. Every item: receipt signature, hashes against the receipt, timestamp / 逐项核验
+check_item() {{
+  dir="data/evidence/$1"
+  openssl pkeyutl -verify -pubin -inkey "$RECEIPT_KEY" -rawin -in "$dir/receipt.json" -sigfile "$dir/receipt.json.sig"
+  grep -q "\\"sha256\\":\\"$(sha256sum "$2" | cut -d' ' -f1)\\"" "$dir/receipt.json"
+  grep -q "\\"sha512\\":\\"$(sha512sum "$2" | cut -d' ' -f1)\\"" "$dir/receipt.json"
+  if [ -f "$dir/original.tsr" ]; then
+    openssl ts -verify -data "$2" -in "$dir/original.tsr" -CAfile "$TSA_CA"
+  fi
+}}
+{item_checks}
+echo "all checks passed / 全部核验通过"
+```
+"""
