@@ -493,3 +493,77 @@ def verify_bundle(path: Path, trust: Trust | None = None) -> Report:
         for listed in (statement or {}).get("items", []):
             verification.item(listed)
     return verification.report
+
+
+def is_receipt(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "receipt.json" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def verify_receipt(path: Path, trust: Trust | None = None, original: Path | None = None) -> Report:
+    """Check a receipt ZIP from the portal and, given ``original``, the file it is for."""
+    report = Report()
+    add = report.checks.append
+    try:
+        with zipfile.ZipFile(path) as archive:
+            files = {name: archive.read(name) for name in archive.namelist() if not name.endswith("/")}
+    except (zipfile.BadZipFile, OSError) as exc:
+        return Report([Check(FAIL, "archive", f"{path} cannot be read as a ZIP: {exc}")])
+    if "receipt.json" not in files:
+        return Report([Check(FAIL, "archive", f"{path} holds no receipt.json")])
+    if trust is None:
+        trust = Trust(source="bundle")
+        for name in (bundle.RECEIPT_KEY, bundle.CHECKPOINT_KEY, bundle.TSA_CA):
+            if name in files:
+                _add_anchors(trust, files[name].decode(), name)
+        add(Check(WARN, "trust anchors", "no --trust given: the keys shipped in the ZIP are used"))
+    body = files["receipt.json"]
+    receipt = json.loads(body)
+    key = signed_by(body, files.get("receipt.json.sig", b""), trust.receipt_keys)
+    if key is None:
+        add(Check(FAIL, "receipt signature", "receipt.json is not signed by a trusted receipt key"))
+    else:
+        add(Check(PASS, "receipt signature", f"receipt of item {receipt.get('evidence_id')} signed by key {key[:16]}…"))
+    hashes = receipt.get("hashes", {})
+    if original is not None:
+        hasher = Hasher()
+        size = 0
+        with original.open("rb") as handle:
+            while chunk := handle.read(_READ):
+                hasher.update(chunk)
+                size += len(chunk)
+        computed = hasher.digests().as_dict()
+        wrong = [a.upper() for a, expected in hashes.items() if expected and computed.get(a) != expected]
+        if size != receipt.get("size"):
+            wrong.insert(0, f"size ({size} bytes, the receipt says {receipt.get('size')})")
+        if wrong:
+            add(Check(FAIL, "file", f"{original.name} does not match the receipt: {', '.join(wrong)} differ"))
+        else:
+            add(Check(PASS, "file", f"{original.name}: size, SHA-256, SHA-512 and SM3 match the receipt"))
+    sha256 = str(hashes.get("sha256", ""))
+    if "original.tsr" not in files:
+        add(Check(WARN, "timestamp", "no RFC 3161 token (the portal had no TSA configured, or is still asking)"))
+    else:
+        try:
+            info = verify_token(files["original.tsr"], bytes.fromhex(sha256), trust.tsa_roots)
+            add(Check(PASS, "timestamp", f"the TSA saw this SHA-256 at {info.gen_time.isoformat()}"))
+        except (TimestampError, ValueError) as exc:
+            add(Check(FAIL, "timestamp", f"original.tsr: {exc}"))
+    if "receipt.tlog-proof" not in files:
+        add(Check(WARN, "log inclusion", "pending: no checkpoint covered the receipt yet; download it again later"))
+        return report
+    try:
+        proof = TlogProof.parse(files["receipt.tlog-proof"].decode())
+        text, _signers = open_note(proof.checkpoint, trust.checkpoint_keys)
+        checkpoint = Checkpoint.parse(text)
+        merkle.verify_inclusion(
+            proof.index, checkpoint.size, merkle.leaf_hash(body), proof.hashes, checkpoint.root_hash
+        )
+    except (ProofFormatError, NoteError, merkle.ProofError, UnicodeDecodeError) as exc:
+        add(Check(FAIL, "log inclusion", f"receipt.tlog-proof: {exc}"))
+        return report
+    add(Check(PASS, "log inclusion", f"entry {proof.index} of the log's {checkpoint.size}, checkpoint signed"))
+    return report

@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.holder import bp as holder_bp
     from portal.main import bp as main_bp
     from portal.review import bp as review_bp
+    from portal.transparency import bp as transparency_bp
 
     for init in (
         db.init_app,
@@ -56,7 +57,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         errors.init_app,
     ):
         init(app)
-    for blueprint in (main_bp, auth_bp, holder_bp, evidence_bp, review_bp, cases_bp, admin_bp, api_bp):
+    blueprints = (main_bp, auth_bp, holder_bp, evidence_bp, review_bp, cases_bp, admin_bp, api_bp, transparency_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     security.csrf.exempt(api_bp)
     return app

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterable, Iterator
 
 from flask import Response, redirect
@@ -9,6 +11,7 @@ from flask import Response, redirect
 from evidence.filenames import content_disposition
 from portal.services.bundles import Export
 from portal.services.evidence import Download
+from portal.services.receipts import ReceiptView
 
 
 def attachment(download: Download) -> Response:
@@ -30,7 +33,7 @@ def thumbnail_response(chunks: Iterator[bytes]) -> Response:
     return response
 
 
-def archive(filename: str, chunks: Iterable[bytes], size: int) -> Response:
+def archive_response(filename: str, chunks: Iterable[bytes], size: int) -> Response:
     response = Response(chunks, mimetype="application/zip", direct_passthrough=True)
     response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Content-Length"] = str(size)
@@ -38,5 +41,15 @@ def archive(filename: str, chunks: Iterable[bytes], size: int) -> Response:
     return response
 
 
+def receipt_archive(view: ReceiptView, files: dict[str, bytes]) -> Response:
+    """The receipt ZIP: a few small files, built in memory."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, body in files.items():
+            archive.writestr(name, body)
+    data = buffer.getvalue()
+    return archive_response(f"receipt-{view.item.id}.zip", [data], len(data))
+
+
 def bundle_response(export: Export) -> Response:
-    return archive(export.filename, export.stream, export.size)
+    return archive_response(export.filename, export.stream, export.size)

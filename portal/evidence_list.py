@@ -18,10 +18,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from flask_babel import LazyString, force_locale
 from flask_babel import lazy_gettext as _l
 
 from evidence import bundle
+from portal.i18n import both
 from portal.labels import EVIDENCE_KIND
 from portal.models import Case
 from portal.services.bundles import ListedItem
@@ -29,15 +29,6 @@ from portal.services.errors import Unavailable
 
 CHINA = ZoneInfo("Asia/Shanghai")
 FONT_FACE = "Noto Sans CJK SC"
-
-
-def _both(message: LazyString) -> str:
-    """'中文 English' for a message, whatever the user's language."""
-    with force_locale("zh"):
-        chinese = str(message)
-    with force_locale("en"):
-        english = str(message)
-    return f"{chinese} {english}"
 
 
 def _time(moment: datetime | None) -> str:
@@ -63,10 +54,13 @@ COLUMNS = (
 TITLE = _l("Evidence list")
 EXPORTED_AT = _l("Exported at")
 ITEMS = _l("items")
+PREPARED_BY = _l("Prepared by")
+CHECKED_BY = _l("Checked by")
+HOLDER = _l("Holder of the data")
 
 
 def _columns() -> list[str]:
-    return [name if isinstance(name, str) else _both(name) for name in COLUMNS]
+    return [name if isinstance(name, str) else both(name, ' ') for name in COLUMNS]
 
 
 def _row(listed: ListedItem) -> list[str]:
@@ -74,7 +68,7 @@ def _row(listed: ListedItem) -> list[str]:
     return [
         str(listed.number),
         item.filename,
-        _both(EVIDENCE_KIND[item.kind]),
+        both(EVIDENCE_KIND[item.kind], " "),
         item.media_type,
         str(item.size),
         item.sha256,
@@ -126,17 +120,17 @@ def _pdf(case: Case, listed: Sequence[ListedItem], now: datetime) -> bytes:
 
     path, number = _font(str(font_file))
     pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_title(f"{_both(TITLE)} {case.case_number}")
+    pdf.set_title(f"{both(TITLE, ' ')} {case.case_number}")
     pdf.set_creator("IP evidence portal")
     pdf.add_font("cjk", fname=path, collection_font_number=number)
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
     pdf.set_font("cjk", size=14)
-    pdf.cell(text=f"{_both(TITLE)} · {case.case_number}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(text=f"{both(TITLE, ' ')} · {case.case_number}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=8)
     pdf.multi_cell(
         0,
-        text=f"{case.procuratorate} · {_both(EXPORTED_AT)} {_time(now)} · {len(listed)} {_both(ITEMS)}",
+        text=f"{case.procuratorate} · {both(EXPORTED_AT, ' ')} {_time(now)} · {len(listed)} {both(ITEMS, ' ')}",
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -163,4 +157,9 @@ def _pdf(case: Case, listed: Sequence[ListedItem], now: datetime) -> bytes:
                 f"SHA-256 {values[5]}\nSHA-512 {values[6]}\nSM3 {values[7]}\n{headings[13]}: {values[13]}",
                 colspan=len(main),
             )
+    # The 2016 provisions have the collection list signed by those involved.
+    pdf.ln(8)
+    pdf.set_font("cjk", size=9)
+    for role in (PREPARED_BY, CHECKED_BY, HOLDER):
+        pdf.cell(90, 8, text=f"{both(role, ' ')}: ________________", new_x="RIGHT")
     return bytes(pdf.output())

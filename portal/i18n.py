@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, request, session
-from flask_babel import Babel
+from flask_babel import Babel, LazyString, force_locale, gettext
 from flask_login import current_user
 
 from portal.services.accounts import LANGUAGES
@@ -26,7 +26,17 @@ def select_timezone() -> str:
     return "UTC"
 
 
+def both(message: str | LazyString, sep: str = " / ", **params: object) -> str:
+    """'中文 / English' for what both sides read: receipts, evidence lists."""
+    texts = []
+    for locale in ("zh", "en"):
+        with force_locale(locale):
+            texts.append(gettext(message, **params) if isinstance(message, str) else str(message))
+    return texts[0] if texts[0] == texts[1] else sep.join(texts)
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.globals["both"] = both

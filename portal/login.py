@@ -18,7 +18,18 @@ login_manager.login_message = _l("Please sign in to continue.")
 login_manager.session_protection = "basic"
 
 # Endpoints that anyone may reach; everything else requires a signed-in user.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.register", "auth.language", "static", "main.health"})
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "auth.login",
+        "auth.register",
+        "auth.language",
+        "static",
+        "main.health",
+        "transparency.log",
+        "transparency.keys",
+        "transparency.trust_file",
+    }
+)
 
 
 class SignedIn(UserMixin):

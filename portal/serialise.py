@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from portal.models import Case, Complaint, CustodyEvent, EvidenceItem, IPRight, Organisation, User
 from portal.services.cases import TimelineEntry
+from portal.services.receipts import ReceiptView
 
 
 def _iso(value: Any) -> str | None:
@@ -132,4 +134,29 @@ def case_json(case: Case, timeline: list[TimelineEntry], complaints: list[Compla
             for t in timeline
         ],
         "complaints": [{"id": c.id, "reference": c.reference, "title": c.title} for c in complaints],
+    }
+
+
+def receipt_json(view: ReceiptView) -> dict[str, Any]:
+    receipt, proven, token = view.receipt, view.proof, view.token
+    proof = proven.proof
+    return {
+        "receipt": view.record,
+        "receipt_canonical": receipt.body.decode(),
+        "signature": base64.b64encode(receipt.signature).decode(),
+        "key_fingerprint": receipt.key_fingerprint,
+        "timestamps_enabled": view.timestamps_on,
+        "timestamp": None
+        if receipt.timestamp_token is None
+        else {
+            "token": base64.b64encode(receipt.timestamp_token).decode(),
+            "time": _iso(token.gen_time) if token else None,
+            "tsa": token.tsa_name if token else None,
+        },
+        "log": {
+            "index": receipt.log_index,
+            "status": "pending" if proof is None else "included",
+            "tree_size": proven.tree_size,
+            "tlog_proof": proof.format() if proof else None,
+        },
     }

@@ -18,11 +18,11 @@ from flask.typing import ResponseReturnValue
 from portal import evidence_list
 from portal.api.openapi import spec
 from portal.db import get_session
-from portal.downloads import attachment, bundle_response
+from portal.downloads import attachment, bundle_response, receipt_archive
 from portal.errors import json_error
 from portal.models import ComplaintStatus, RightType, Stage, User
-from portal.serialise import case_json, complaint_json, custody_json, evidence_json, user_json
-from portal.services import accounts, bundles, complaints, evidence, review
+from portal.serialise import case_json, complaint_json, custody_json, evidence_json, receipt_json, user_json
+from portal.services import accounts, bundles, complaints, evidence, receipts, review
 from portal.services import cases as case_service
 from portal.services.access import REVIEWERS, get_case, get_complaint, require_filing_holder, require_role
 from portal.services.errors import Invalid
@@ -211,6 +211,15 @@ def verify_evidence(evidence_id: int) -> ResponseReturnValue:
 def evidence_custody(evidence_id: int) -> ResponseReturnValue:
     events, report = evidence.custody(get_session(), me_(), evidence_id)
     return jsonify(events=[custody_json(e) for e in events], chain_ok=report.ok, problems=list(report.problems))
+
+
+@bp.get("/evidence/<int:evidence_id>/receipt")
+def evidence_receipt(evidence_id: int) -> ResponseReturnValue:
+    notary = get_notary()
+    view = receipts.view(get_session(), notary, me_(), evidence_id)
+    if request.accept_mimetypes.best_match(["application/zip", "application/json"]) == "application/json":
+        return jsonify(receipt_json(view))
+    return receipt_archive(view, receipts.receipt_files(notary, view))
 
 
 @bp.get("/review/complaints")

@@ -350,6 +350,22 @@ def spec() -> dict[str, Any]:
             "parameters": [eid],
             "get": _op("The custody chain and whether it verifies", "200", _ref("Custody"), "401 404"),
         },
+        "/evidence/{evidence_id}/receipt": {
+            "parameters": [eid],
+            "get": _op(
+                "The item's signed receipt: a ZIP (receipt.json, its signature, RFC 3161 token, tlog-proof, "
+                "keys, VERIFY.md), or JSON with Accept: application/json",
+                "200",
+                None,
+                "401 404 409",
+                ok_content={
+                    "content": {
+                        "application/zip": {"schema": {"type": "string"}},
+                        "application/json": {"schema": {"type": "object"}},
+                    }
+                },
+            ),
+        },
         "/review/complaints": {
             "get": _op(
                 "Review queue (prosecutors)",

@@ -7,10 +7,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from portal.db import get_session
-from portal.downloads import attachment, thumbnail_response
+from portal.downloads import attachment, receipt_archive, thumbnail_response
 from portal.holder.forms import ConfirmForm
 from portal.login import actor
 from portal.services import evidence as service
+from portal.services import receipts
+from portal.signing import get_notary
 from portal.storage import get_store
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
@@ -32,6 +34,22 @@ def download(evidence_id: int) -> ResponseReturnValue:
 @bp.get("/<int:evidence_id>/thumbnail")
 def thumbnail(evidence_id: int) -> ResponseReturnValue:
     return thumbnail_response(service.thumbnail(get_session(), get_store(), actor(), evidence_id))
+
+
+@bp.get("/<int:evidence_id>/receipt")
+def receipt(evidence_id: int) -> str:
+    notary = get_notary()
+    view = receipts.view(get_session(), notary, actor(), evidence_id)
+    return render_template(
+        "evidence/receipt.html", view=view, r=view.record, commands=receipts.verify_commands(view), notary=notary
+    )
+
+
+@bp.get("/<int:evidence_id>/receipt.zip")
+def receipt_zip(evidence_id: int) -> ResponseReturnValue:
+    notary = get_notary()
+    view = receipts.view(get_session(), notary, actor(), evidence_id)
+    return receipt_archive(view, receipts.receipt_files(notary, view))
 
 
 @bp.post("/<int:evidence_id>/verify")

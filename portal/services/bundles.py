@@ -16,16 +16,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from zipstream import ZipStream
 
 from evidence import bagit, bundle
-from evidence.keys import fingerprint, public_pem
+from evidence.keys import fingerprint
 from evidence.records import STATEMENT_TYPE, canonical
 from evidence.signatures import sign
-from evidence.signed_note import Verifier
 from evidence.stores import Store
 from evidence.timestamps import TimestampError
 from portal.models import Case, Complaint, CustodyAction, CustodyEvent, EvidenceItem, LogCheckpoint, LogEntry, User
@@ -142,7 +140,7 @@ def export(
     files += _log_files(session, notary, checkpoint, previous)
     files += [bagit.BagFile.of(path, body) for path, body in render_list(case, listed, now).items()]
     files += _statement(notary, case, actor, now, name, checkpoint, statement_items)
-    files += _keys(notary)
+    files += [bagit.BagFile.of(path, body) for path, body in notary.key_files().items()]
     bag = bagit.make_bag(
         name,
         files,
@@ -265,21 +263,6 @@ def _statement(
         }
     )
     return _stamped(notary, bundle.STATEMENT, body)
-
-
-def _keys(notary: Notary) -> list[bagit.BagFile]:
-    """Convenience copies: trust comes from the published keys, not from these."""
-    receipt_key = notary.keys.private_key("receipt").public_key()
-    checkpoint_key = notary.keys.private_key("checkpoint").public_key()
-    files = [
-        bagit.BagFile.of(bundle.RECEIPT_KEY, public_pem(receipt_key).encode()),
-        bagit.BagFile.of(bundle.CHECKPOINT_KEY, (Verifier(notary.origin, checkpoint_key).encode() + "\n").encode()),
-        bagit.BagFile.of(bundle.CHECKPOINT_PEM, public_pem(checkpoint_key).encode()),
-    ]
-    if notary.timestamps is not None:
-        pems = b"".join(root.public_bytes(Encoding.PEM) for root in notary.timestamps.roots)
-        files.append(bagit.BagFile.of(bundle.TSA_CA, pems))
-    return files
 
 
 def _seal(notary: Notary, bag: bagit.Bag) -> dict[str, bytes]:

@@ -7,13 +7,15 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from cryptography.hazmat.primitives.serialization import Encoding
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from evidence.keys import KeyDirectory, fingerprint
+from evidence import bundle
+from evidence.keys import KeyDirectory, fingerprint, public_pem
 from evidence.records import RECEIPT_TYPE, canonical
 from evidence.signatures import sign
-from evidence.signed_note import Signer
+from evidence.signed_note import Signer, Verifier
 from evidence.timestamps import TimestampClient, TimestampError, TokenInfo, verify_token
 from portal.models import EvidenceItem, LogEntry, Receipt, User
 from portal.services import transparency
@@ -31,6 +33,19 @@ class Notary:
 
     def checkpoint_signer(self) -> Signer:
         return self.keys.signer("checkpoint", self.origin)
+
+    def key_files(self) -> dict[str, bytes]:
+        """Copies of the public keys and the TSA root, for people who verify (not trust anchors)."""
+        receipt_key = self.keys.private_key("receipt").public_key()
+        checkpoint_key = self.keys.private_key("checkpoint").public_key()
+        files = {
+            bundle.RECEIPT_KEY: public_pem(receipt_key).encode(),
+            bundle.CHECKPOINT_KEY: (Verifier(self.origin, checkpoint_key).encode() + "\n").encode(),
+            bundle.CHECKPOINT_PEM: public_pem(checkpoint_key).encode(),
+        }
+        if self.timestamps is not None:
+            files[bundle.TSA_CA] = b"".join(root.public_bytes(Encoding.PEM) for root in self.timestamps.roots)
+        return files
 
 
 def receipt_record(item: EvidenceItem, origin: str, key_fingerprint: str) -> dict[str, Any]:
@@ -119,4 +134,51 @@ def view(session: Session, notary: Notary, actor: User, evidence_id: int) -> Rec
     proof = transparency.prove(session, entry, transparency.latest_checkpoint(session))
     return ReceiptView(
         item, receipt, json.loads(receipt.body), proof, token_info(notary, receipt), notary.timestamps is not None
+    )
+
+
+def receipt_files(notary: Notary, view: ReceiptView) -> dict[str, bytes]:
+    """The receipt ZIP's contents: the signed JSON, its signature, the proof and token when they exist."""
+    receipt = view.receipt
+    files = {"receipt.json": receipt.body, "receipt.json.sig": receipt.signature}
+    if view.proof.proof is not None:
+        files["receipt.tlog-proof"] = view.proof.proof.format().encode()
+    if receipt.timestamp_token is not None:
+        files["original.tsr"] = receipt.timestamp_token
+    return {**files, **notary.key_files(), "VERIFY.md": receipt_verify_md(view).encode()}
+
+
+def verify_commands(view: ReceiptView) -> str:
+    """Shell commands, standard tools only, that check the receipt ZIP (unpacked) and the original."""
+    name = view.item.filename.replace('"', '\\"').replace("$", "\\$").replace("`", "\\`")
+    lines = [
+        f'ORIGINAL="{name}"   # the file you handed over / 您提交的原始文件',
+        "",
+        "# 1. The file is what the portal received / 文件与门户接收的一致",
+        'sha256sum "$ORIGINAL"; sha512sum "$ORIGINAL"; openssl dgst -sm3 "$ORIGINAL"',
+        "grep -o '\"hashes\":{[^}]*}' receipt.json",
+        "",
+        "# 2. The portal signed this receipt (Ed25519) / 回执由门户签名",
+        "openssl pkeyutl -verify -pubin -inkey keys/receipt.pem -rawin -in receipt.json -sigfile receipt.json.sig",
+    ]
+    if view.receipt.timestamp_token is not None:
+        lines += [
+            "",
+            "# 3. An independent TSA saw the file's SHA-256 at that time (RFC 3161) / 可信时间戳",
+            'openssl ts -verify -data "$ORIGINAL" -in original.tsr -CAfile keys/tsa-ca.pem',
+        ]
+    lines += [
+        "",
+        "# 4. The receipt is an entry of the transparency log / 回执已记入透明日志",
+        'evidence-verify receipt.zip --file "$ORIGINAL"',
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def receipt_verify_md(view: ReceiptView) -> str:
+    return (
+        f"# Receipt for evidence item {view.item.id} / 证据 {view.item.id} 的回执\n\n"
+        "Compare the fingerprints of `keys/` with those the portal publishes on its Keys page before relying "
+        "on them. / 使用前请将 `keys/` 中的指纹与门户“密钥”页面公布的指纹核对。\n\n"
+        "```sh\n" + verify_commands(view) + "```\n"
     )

@@ -133,6 +133,7 @@ class Proven:
     entry: LogEntry
     proof: TlogProof | None
     """None while the entry is newer than the latest checkpoint."""
+    tree_size: int | None = None
 
 
 def prove(session: Session, entry: LogEntry, checkpoint: LogCheckpoint | None) -> Proven:
@@ -140,4 +141,4 @@ def prove(session: Session, entry: LogEntry, checkpoint: LogCheckpoint | None) -
     if checkpoint is None or entry.index >= checkpoint.size:
         return Proven(entry, None)
     hashes = tlog.inclusion_proof(entry.index, checkpoint.size, _reader(session))
-    return Proven(entry, TlogProof(entry.index, tuple(hashes), checkpoint.note))
+    return Proven(entry, TlogProof(entry.index, tuple(hashes), checkpoint.note), checkpoint.size)

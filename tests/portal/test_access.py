@@ -18,6 +18,9 @@ PUBLIC = {
     "/api/v1/log/checkpoint",
     "/api/v1/log/proof/inclusion",
     "/api/v1/log/proof/consistency",
+    "/transparency/",
+    "/transparency/keys",
+    "/transparency/trust.pem",
 }
 
 # (method, rule): who may use it. "owner" = the holder of organisation A whose objects fill the rule;
@@ -43,6 +46,8 @@ ROUTES = {
     ("GET", "/evidence/<int:evidence_id>/download"): "owner+staff",
     ("GET", "/evidence/<int:evidence_id>/thumbnail"): "owner+staff",
     ("POST", "/evidence/<int:evidence_id>/verify"): "owner+staff",
+    ("GET", "/evidence/<int:evidence_id>/receipt"): "owner+staff",
+    ("GET", "/evidence/<int:evidence_id>/receipt.zip"): "owner+staff",
     ("GET", "/review/"): "staff",
     ("GET", "/review/complaints/<int:complaint_id>"): "staff",
     ("POST", "/review/complaints/<int:complaint_id>/decision"): "staff",
@@ -67,6 +72,7 @@ ROUTES = {
     ("GET", "/api/v1/evidence/<int:evidence_id>/content"): "owner+staff",
     ("POST", "/api/v1/evidence/<int:evidence_id>/verify"): "owner+staff",
     ("GET", "/api/v1/evidence/<int:evidence_id>/custody"): "owner+staff",
+    ("GET", "/api/v1/evidence/<int:evidence_id>/receipt"): "owner+staff",
     ("GET", "/api/v1/review/complaints"): "staff",
     ("GET", "/api/v1/cases"): "any",
     ("POST", "/api/v1/cases"): "staff",
