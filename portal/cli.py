@@ -11,15 +11,17 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlalchemy import func, select
 
+from evidence.errors import StoreUnavailable
 from evidence.keys import ROLES, KeyProblem, fingerprint, public_pem
 from evidence.signed_note import Verifier
 from portal import create_app, migrate
 from portal.db import get_session
 from portal.models import Role, User
-from portal.services import accounts, receipts, transparency
+from portal.services import accounts, receipts, scrub, transparency
 from portal.services.errors import DomainError
 from portal.settings import SettingsError
 from portal.signing import get_keys, get_notary
+from portal.storage import get_store
 
 
 def fail(message: str) -> NoReturn:
@@ -46,6 +48,7 @@ tokens_group = AppGroup("tokens", help="API tokens.")
 demo_group = AppGroup("demo", help="Demonstration data.")
 keys_group = AppGroup("keys", help="The portal's Ed25519 signing keys.")
 log_group = AppGroup("log", help="The transparency log.")
+evidence_group = AppGroup("evidence", help="Stored evidence.")
 
 
 def _url() -> str:
@@ -163,6 +166,33 @@ def _checkpoint_now() -> str:
     return f"checkpoint of size {made.size} signed, {stamped}"
 
 
+@evidence_group.command("scrub")
+def evidence_scrub() -> None:
+    """Re-read every stored original and check its SHA-256; exits 1 if any is altered or missing."""
+    db = get_session()
+    total = sum(size for _sha, _key, size in scrub.objects(db))
+    started = time.monotonic()
+    try:
+        with click.progressbar(length=total, label="Scrubbing", show_pos=True, file=sys.stderr) as bar:
+            report = scrub.scrub(db, get_store(), bar.update)
+    except StoreUnavailable as exc:
+        fail(f"the evidence store is unavailable: {exc}")
+    for problem in report.problems:
+        items = ", ".join(str(i) for i in problem.evidence_ids)
+        if problem.outcome == "missing":
+            click.echo(f"MISSING   {problem.sha256}  (evidence {items})")
+        else:
+            click.echo(f"MISMATCH  {problem.sha256}  now reads {problem.found_sha256}  (evidence {items})")
+    seconds = time.monotonic() - started
+    click.echo(
+        f"{report.objects} objects, {report.bytes_read:,} bytes read in {seconds:.1f} s: {report.ok} intact, "
+        f"{sum(p.outcome == 'mismatch' for p in report.problems)} altered, "
+        f"{sum(p.outcome == 'missing' for p in report.problems)} missing; problems recorded in custody"
+    )
+    if report.problems:
+        sys.exit(1)
+
+
 @log_group.command("checkpoint")
 def log_checkpoint() -> None:
     """Sign a checkpoint of the log now, if it has grown since the latest one."""
@@ -185,5 +215,5 @@ def worker(once: bool) -> None:
         time.sleep(interval)
 
 
-for group in (db_group, orgs_group, users_group, tokens_group, demo_group, keys_group, log_group):
+for group in (db_group, orgs_group, users_group, tokens_group, demo_group, keys_group, log_group, evidence_group):
     cli.add_command(group)
