@@ -9,8 +9,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Portal
 from tests.factories import PDF_BYTES, png_bytes
+from tests.gunicorn import Portal
 
 PASSWORD = "a long browser password"
 

@@ -1,0 +1,78 @@
+"""The portal served by a real gunicorn on a free loopback port, for browser and concurrency tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.conftest import SECRET
+from tests.servers import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Portal:
+    url: str
+    env: dict[str, str]
+
+    def cli(self, *args: str) -> str:
+        done = subprocess.run(
+            [str(BIN / "portal"), *args], env=self.env, cwd=ROOT, capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+
+def serve(tmp_path: Path, extra_env: dict[str, str], workers: int = 2) -> Iterator[Portal]:
+    """gunicorn on a free port, migrated and with keys, until the generator is closed."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": SECRET,
+        "SECURE_COOKIES": "false",
+        **extra_env,
+    }
+    portal = Portal(f"http://127.0.0.1:{port}", env)
+    portal.cli("db", "upgrade")
+    portal.cli("keys", "generate")  # what an operator does once in production
+    log = (tmp_path / "gunicorn.log").open("wb")
+    process = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(portal.url + "/health", timeout=2)  # noqa: S310 - loopback
+            break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                raise RuntimeError(f"gunicorn did not start: {(tmp_path / 'gunicorn.log').read_text()}") from None
+            time.sleep(0.2)
+    yield portal
+    process.terminate()
+    process.wait(10)
+    log.close()
