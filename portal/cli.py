@@ -193,6 +193,16 @@ def evidence_scrub() -> None:
         sys.exit(1)
 
 
+@evidence_group.command("retention")
+def evidence_retention() -> None:
+    """Say whether the evidence store itself retains objects (S3 Object Lock)."""
+    try:
+        for line in get_store().retention_report():
+            click.echo(line)
+    except StoreUnavailable as exc:
+        fail(f"the evidence store is unavailable: {exc}")
+
+
 @log_group.command("checkpoint")
 def log_checkpoint() -> None:
     """Sign a checkpoint of the log now, if it has grown since the latest one."""

@@ -75,6 +75,8 @@ class Settings:
     tsa_ca_file: Path | None
     checkpoint_interval: int
     pdf_font: Path | None
+    object_lock_mode: str | None
+    object_lock_days: int
     embedded: bool
     """True when no database is configured: the SQLite + directory default."""
 
@@ -129,6 +131,12 @@ class Settings:
             raise SettingsError(f"PDF_FONT is not a readable font file: {pdf_font!r}")
         font = Path(pdf_font) if pdf_font else next((p for p in CJK_FONTS if p.is_file()), None)
 
+        lock_mode = env.get("OBJECT_LOCK_MODE", "").strip().upper() or None
+        if lock_mode is not None and lock_mode not in {"GOVERNANCE", "COMPLIANCE"}:
+            raise SettingsError(f"OBJECT_LOCK_MODE must be governance or compliance, not {lock_mode.lower()!r}")
+        if lock_mode is not None and not store.startswith("s3://"):
+            raise SettingsError("OBJECT_LOCK_MODE needs an S3 evidence store (EVIDENCE_STORE=s3://...)")
+
         return cls(
             instance_path=instance,
             database_url=database_url,
@@ -149,5 +157,7 @@ class Settings:
             tsa_ca_file=Path(tsa_ca).resolve() if tsa_ca else None,
             checkpoint_interval=_int(env, "CHECKPOINT_INTERVAL", 300, 10, 86400),
             pdf_font=font,
+            object_lock_mode=lock_mode,
+            object_lock_days=_int(env, "OBJECT_LOCK_DAYS", 3650, 1, 36500),
             embedded=embedded,
         )

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Protocol
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
 
 from evidence.errors import EvidenceError
 
@@ -32,6 +34,28 @@ def check_key(key: str) -> str:
     if not _KEY_RE.fullmatch(key):
         raise EvidenceError(f"Not a valid store key: {key!r}")
     return key
+
+
+@dataclass(frozen=True)
+class Retention:
+    """S3 Object Lock on evidence objects: GOVERNANCE or COMPLIANCE mode, for ``days`` from writing."""
+
+    mode: str
+    days: int
+
+    def __post_init__(self) -> None:
+        if self.mode not in {"GOVERNANCE", "COMPLIANCE"}:
+            raise ValueError(f"Object Lock mode must be GOVERNANCE or COMPLIANCE, not {self.mode!r}")
+        if self.days < 1:
+            raise ValueError("Object Lock retention must be at least one day")
+
+    def args(self) -> dict[str, Any]:
+        """Request arguments for an object written now; S3 wants a checksum with any locked write."""
+        return {
+            "ObjectLockMode": self.mode,
+            "ObjectLockRetainUntilDate": datetime.now(UTC) + timedelta(days=self.days),
+            "ChecksumAlgorithm": "SHA256",
+        }
 
 
 class Staging(Protocol):
@@ -65,18 +89,24 @@ class Store(Protocol):
         """Remove an object; used only to undo a store whose database row failed."""
         ...
 
+    def retention_report(self) -> list[str]:
+        """Lines saying whether the store itself keeps evidence from being deleted or changed."""
+        ...
+
     def download_url(self, key: str, filename: str, media_type: str) -> str | None:
         """A short-lived URL that serves the object as an attachment, if the store has one."""
         ...
 
 
-def open_store(location: str, **s3_options: str | None) -> Store:
+def open_store(location: str, retention: Retention | None = None, **s3_options: str | None) -> Store:
     """A store for a directory path or an ``s3://bucket/prefix`` URL."""
     if location.startswith("s3://"):
         from evidence.stores.s3 import S3Store
 
         bucket, _, prefix = location[len("s3://") :].partition("/")
-        return S3Store(bucket=bucket, prefix=prefix, **s3_options)
+        return S3Store(bucket=bucket, prefix=prefix, retention=retention, **s3_options)
+    if retention is not None:
+        raise ValueError("Object Lock retention needs an S3 store")
     from evidence.stores.directory import DirectoryStore
 
     return DirectoryStore(location)

@@ -102,5 +102,11 @@ class DirectoryStore:
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
+    def retention_report(self) -> list[str]:
+        return [
+            f"directory store {self.root}: files are written read-only (0444), but anyone with write access "
+            "to the folder can remove them; Object Lock needs an S3 store"
+        ]
+
     def download_url(self, key: str, filename: str, media_type: str) -> str | None:
         return None

@@ -15,7 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from evidence.errors import ObjectMissing, StoreUnavailable
 from evidence.filenames import content_disposition
-from evidence.stores import check_key, object_key
+from evidence.stores import Retention, check_key, object_key
 
 PART_SIZE = 5 * 1024 * 1024
 # Parts in flight at once: bounds the memory a streamed upload holds
@@ -69,6 +69,8 @@ class S3Staging:
         self._slots = threading.BoundedSemaphore(PARALLEL_PARTS)
         self._staged_object = False
         self._done = False
+        # Parts sent straight to the content address are the evidence object itself: locked if so configured.
+        self._lock = store.retention.args() if store.retention and expected_sha256 else {}
 
     def _send_part(self, number: int, data: bytes) -> dict[str, Any]:
         try:
@@ -78,15 +80,21 @@ class S3Staging:
                 UploadId=self._upload_id,
                 PartNumber=number,
                 Body=data,
+                **({"ChecksumAlgorithm": "SHA256"} if self._lock else {}),
             )
-            return {"PartNumber": number, "ETag": answer["ETag"]}
+            part = {"PartNumber": number, "ETag": answer["ETag"]}
+            if self._lock:
+                part["ChecksumSHA256"] = answer["ChecksumSHA256"]
+            return part
         finally:
             self._slots.release()
 
     def _flush_part(self) -> None:
         client = self._store.client
         if self._upload_id is None:
-            self._upload_id = client.create_multipart_upload(Bucket=self._store.bucket, Key=self._key)["UploadId"]
+            self._upload_id = client.create_multipart_upload(Bucket=self._store.bucket, Key=self._key, **self._lock)[
+                "UploadId"
+            ]
         for failed in (f for f in self._parts if f.done() and f.exception()):
             raise failed.exception()  # type: ignore[misc]
         self._slots.acquire()
@@ -119,8 +127,9 @@ class S3Staging:
         try:
             if store.key_exists(target):
                 return False
+            lock = store.retention.args() if store.retention else {}
             if self._upload_id is None:
-                store.client.put_object(Bucket=store.bucket, Key=target, Body=b"".join(self._pending))
+                store.client.put_object(Bucket=store.bucket, Key=target, Body=b"".join(self._pending), **lock)
             elif self._key == target:
                 self._complete()
             else:
@@ -129,6 +138,16 @@ class S3Staging:
                 store.client.copy(
                     {"Bucket": store.bucket, "Key": self._key}, store.bucket, target, Config=store.transfer
                 )
+                if lock:
+                    # Set after the copy: not every S3 service honours lock headers on CopyObject.
+                    store.client.put_object_retention(
+                        Bucket=store.bucket,
+                        Key=target,
+                        Retention={
+                            "Mode": lock["ObjectLockMode"],
+                            "RetainUntilDate": lock["ObjectLockRetainUntilDate"],
+                        },
+                    )
             return True
         except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
@@ -162,8 +181,10 @@ class S3Store:
         region: str | None = None,
         access_key: str | None = None,
         secret_key: str | None = None,
+        retention: Retention | None = None,
     ) -> None:
         self.bucket = bucket
+        self.retention = retention
         self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
         self.client = boto3.client(
             "s3",
@@ -245,6 +266,38 @@ class S3Store:
             self.client.delete_object(Bucket=self.bucket, Key=self.full_key(check_key(key)))
         except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
+
+    def retention_report(self) -> list[str]:
+        """Whether the bucket enforces Object Lock, and what the portal asks of it."""
+        asked = f"{self.retention.mode} for {self.retention.days} days" if self.retention else "nothing (not set)"
+        try:
+            answer = self.client.get_object_lock_configuration(Bucket=self.bucket)["ObjectLockConfiguration"]
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in {"ObjectLockConfigurationNotFoundError", "NoSuchObjectLockConfiguration"}:
+                return [
+                    f"bucket {self.bucket}: Object Lock is NOT enabled; stored evidence can be deleted or overwritten",
+                    f"portal asks for retention: {asked}",
+                ]
+            raise _unavailable(exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+        enabled = answer.get("ObjectLockEnabled") == "Enabled"
+        rule = answer.get("Rule", {}).get("DefaultRetention")
+        default = "none"
+        if rule:
+            default = (
+                f"{rule.get('Mode')} for {rule['Days']} days"
+                if rule.get("Days")
+                else f"{rule.get('Mode')} for {rule.get('Years')} years"
+            )
+        enforced = enabled and (self.retention is not None or rule is not None)
+        verdict = "evidence objects are retained by the bucket" if enforced else "evidence objects are NOT retained"
+        return [
+            f"bucket {self.bucket}: Object Lock {'enabled' if enabled else 'not enabled'}, default retention {default}",
+            f"portal asks for retention: {asked}",
+            verdict + ("" if enforced or not enabled else ": set OBJECT_LOCK_MODE"),
+        ]
 
     def download_url(self, key: str, filename: str, media_type: str) -> str | None:
         return str(

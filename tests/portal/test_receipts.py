@@ -147,5 +147,5 @@ def test_public_pages_show_the_checkpoint_and_the_keys(app: Flask, client: Flask
     trust = client.get("/transparency/trust.pem")
     assert trust.status_code == 200 and trust.text.count("BEGIN PUBLIC KEY") == 1
     vkey = next(line for line in trust.text.splitlines() if line.startswith("ip-evidence-portal.localhost/log+"))
-    decoded = base64.b64decode(vkey.split("+")[2])
+    decoded = base64.b64decode(vkey.split("+", 2)[2])
     assert decoded[0] == 1 and len(decoded) == 33  # Ed25519 type byte and key
