@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from evidence import tlog
@@ -26,22 +26,24 @@ from portal.models import LogCheckpoint, LogEntry, LogHead, LogNode
 from portal.services.errors import Invalid, NotFound
 
 HEAD_ID = 1
-_READ_BATCH = 500
 
 
-def _reader(session: Session) -> tlog.ReadNodes:
+def reader(session: Session) -> tlog.ReadNodes:
     def read(wanted: Iterable[tlog.Node]) -> Mapping[tlog.Node, bytes]:
-        wanted = list(wanted)
+        by_level: dict[int, list[int]] = {}
+        for level, index in wanted:
+            by_level.setdefault(level, []).append(index)
+        # One lookup per level, OR-ed: each is a primary-key range the database can seek,
+        # where a row-value IN list makes SQLite scan the table.
         found: dict[tlog.Node, bytes] = {}
-        for start in range(0, len(wanted), _READ_BATCH):
-            batch = wanted[start : start + _READ_BATCH]
+        if by_level:
             rows = session.execute(
                 select(LogNode.level, LogNode.index, LogNode.hash).where(
-                    tuple_(LogNode.level, LogNode.index).in_(batch)
+                    or_(*(and_(LogNode.level == level, LogNode.index.in_(ids)) for level, ids in by_level.items()))
                 )
             )
-            found.update({(level, index): node for level, index, node in rows})
-        missing = set(wanted) - found.keys()
+            found = {(level, index): node for level, index, node in rows}
+        missing = {(level, index) for level, ids in by_level.items() for index in ids} - found.keys()
         if missing:
             raise RuntimeError(f"the log is missing stored nodes {sorted(missing)[:3]}")
         return found
@@ -58,7 +60,7 @@ def append(
     ).scalar_one()
     index = size - 1
     leaf = leaf_hash(data)
-    nodes = tlog.append(index, leaf, _reader(session))
+    nodes = tlog.append(index, leaf, reader(session))
     session.add_all(LogNode(level=level, index=node_index, hash=node) for level, node_index, node in nodes)
     entry = LogEntry(
         index=index,
@@ -95,7 +97,7 @@ def make_checkpoint(
     latest = latest_checkpoint(session)
     if current == 0 or (latest is not None and latest.size >= current):
         return None
-    root = tlog.root(current, _reader(session))
+    root = tlog.root(current, reader(session))
     note = Checkpoint(origin, current, root).signed(signer)
     token = None
     if timestamps is not None:
@@ -118,14 +120,14 @@ def inclusion_proof(session: Session, index: int, tree_size: int) -> list[bytes]
     current = size(session)
     _check_range("size", tree_size, 1, current)
     _check_range("index", index, 0, tree_size - 1)
-    return tlog.inclusion_proof(index, tree_size, _reader(session))
+    return tlog.inclusion_proof(index, tree_size, reader(session))
 
 
 def consistency_proof(session: Session, old_size: int, new_size: int) -> list[bytes]:
     current = size(session)
     _check_range("to", new_size, 1, current)
     _check_range("from", old_size, 1, new_size)
-    return tlog.consistency_proof(old_size, new_size, _reader(session))
+    return tlog.consistency_proof(old_size, new_size, reader(session))
 
 
 @dataclass(frozen=True)
@@ -140,5 +142,5 @@ def prove(session: Session, entry: LogEntry, checkpoint: LogCheckpoint | None) -
     """The entry's tlog-proof against ``checkpoint``, if that checkpoint covers it."""
     if checkpoint is None or entry.index >= checkpoint.size:
         return Proven(entry, None)
-    hashes = tlog.inclusion_proof(entry.index, checkpoint.size, _reader(session))
+    hashes = tlog.inclusion_proof(entry.index, checkpoint.size, reader(session))
     return Proven(entry, TlogProof(entry.index, tuple(hashes), checkpoint.note), checkpoint.size)

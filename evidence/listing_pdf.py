@@ -1,0 +1,103 @@
+"""The evidence list as a PDF, rendered in a child process.
+
+fpdf2 brings Pillow and numpy with it, and parsing a CJK font takes a
+hundred megabytes for a moment; a child process keeps both out of the web
+worker, whose memory then stays flat however large the bundle. The caller
+passes the finished text (already translated) as JSON; this module only lays
+it out: a landscape A4 table, one row per item with its check values on a
+line of their own, and signature lines at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+RENDER_SECONDS = 120
+FONT_FACE = "Noto Sans CJK SC"
+
+
+class ListingError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Listing:
+    title: str
+    subtitle: str
+    headings: list[str]
+    rows: list[list[str]]
+    details: list[str]
+    """One block of text per row, shown under it across the table (check values, path)."""
+    signatures: list[str] = field(default_factory=list)
+    font: str = ""
+
+
+def render(listing: Listing) -> bytes:
+    """Lay out ``listing`` in a child process; raises ListingError if it fails."""
+    try:
+        done = subprocess.run(  # noqa: S603 - our own module
+            [sys.executable, "-m", "evidence.listing_pdf"],
+            input=json.dumps(asdict(listing)).encode(),
+            capture_output=True,
+            timeout=RENDER_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ListingError(f"the evidence list took more than {RENDER_SECONDS} s to render") from exc
+    if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
+        raise ListingError(f"the evidence list could not be rendered: {done.stderr.decode()[-300:]}")
+    return done.stdout
+
+
+def _font_number(path: str) -> int:
+    """The face's index in a font collection (.ttc), 0 for a single font."""
+    if not path.endswith(".ttc"):
+        return 0
+    from fontTools.ttLib import TTCollection
+
+    for number, face in enumerate(TTCollection(path, lazy=True).fonts):
+        if face["name"].getDebugName(4) == FONT_FACE:
+            return number
+    return 0
+
+
+def _layout(spec: dict[str, Any]) -> bytes:
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    listing = Listing(**spec)
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.set_title(listing.title)
+    pdf.set_creator("IP evidence portal")
+    pdf.add_font("cjk", fname=listing.font, collection_font_number=_font_number(listing.font))
+    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf.add_page()
+    pdf.set_font("cjk", size=14)
+    pdf.cell(text=listing.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("cjk", size=8)
+    pdf.multi_cell(0, text=listing.subtitle, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    pdf.set_font("cjk", size=6)
+    widths = (8, 40, 26, 22, 16, 26, 26, 30, 28, 28)[: len(listing.headings)]
+    with pdf.table(col_widths=widths, headings_style=FontFace(fill_color=(230, 236, 244)), line_height=3.4) as table:
+        header = table.row()
+        for heading in listing.headings:
+            header.cell(heading)
+        for cells, details in zip(listing.rows, listing.details, strict=True):
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+            table.row().cell(details, colspan=len(listing.headings))
+    pdf.ln(8)
+    pdf.set_font("cjk", size=9)
+    for label in listing.signatures:
+        pdf.cell(90, 8, text=f"{label}: ________________", new_x="RIGHT")
+    return bytes(pdf.output())
+
+
+if __name__ == "__main__":
+    sys.stdout.buffer.write(_layout(json.load(sys.stdin)))
