@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import rfc8785
@@ -21,6 +22,11 @@ STATEMENT_TYPE = "ip-evidence-portal/export@v1"
 
 def canonical(value: Any) -> bytes:
     return rfc8785.dumps(value)
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """RFC 3339 in UTC with a Z, the one way times are written in signed records."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def custody_leaf(evidence_id: int, entry: Entry) -> bytes:

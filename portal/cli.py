@@ -17,7 +17,7 @@ from evidence.signed_note import Verifier
 from portal import create_app, migrate
 from portal.db import get_session
 from portal.models import Role, User
-from portal.services import accounts, receipts, scrub, transparency
+from portal.services import accounts, receipts, scrub
 from portal.services.errors import DomainError
 from portal.settings import SettingsError
 from portal.signing import get_keys, get_notary
@@ -157,7 +157,7 @@ def keys_rotate(role: str) -> None:
 def _checkpoint_now() -> str:
     notary = get_notary()
     try:
-        made = transparency.make_checkpoint(get_session(), notary.checkpoint_signer(), notary.origin, notary.timestamps)
+        made = receipts.checkpoint(get_session(), notary)
     except KeyProblem as exc:
         fail(str(exc))
     if made is None:

@@ -22,12 +22,12 @@ from zipstream import ZipStream
 
 from evidence import bagit, bundle
 from evidence.keys import fingerprint
-from evidence.records import STATEMENT_TYPE, canonical
+from evidence.records import STATEMENT_TYPE, canonical, utc_timestamp
 from evidence.signatures import sign
 from evidence.stores import Store
 from evidence.timestamps import TimestampError
 from portal.models import Case, Complaint, CustodyAction, CustodyEvent, EvidenceItem, LogCheckpoint, LogEntry, User
-from portal.services import transparency
+from portal.services import receipts, transparency
 from portal.services.access import REVIEWERS, get_case, require_role
 from portal.services.errors import Conflict, Invalid
 from portal.services.evidence import lock_items, record_custody
@@ -57,10 +57,6 @@ class Export:
     @property
     def size(self) -> int:
         return len(self.stream)
-
-
-def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def case_items(session: Session, case: Case, wanted: Sequence[int] | None) -> list[EvidenceItem]:
@@ -112,7 +108,7 @@ def export(
             session, item, CustodyAction.EXPORTED, actor, details={"case_number": case.case_number, "bundle": name}
         )
     session.commit()
-    checkpoint = transparency.make_checkpoint(session, notary.checkpoint_signer(), notary.origin, notary.timestamps)
+    checkpoint = receipts.checkpoint(session, notary)
     checkpoint = checkpoint or transparency.latest_checkpoint(session)
     assert checkpoint is not None
 
@@ -255,7 +251,7 @@ def _statement(
             "log": notary.origin,
             "bag": name,
             "case": {"id": case.id, "number": case.case_number, "procuratorate": case.procuratorate},
-            "exported_at": _utc(now),
+            "exported_at": utc_timestamp(now),
             "exported_by": {"id": actor.id, "email": actor.email},
             "checkpoint": {"size": checkpoint.size, "root_hash": base64.b64encode(checkpoint.root_hash).decode()},
             "items": items,

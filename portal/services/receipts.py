@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from evidence import bundle
 from evidence.keys import KeyDirectory, fingerprint, public_pem
-from evidence.records import RECEIPT_TYPE, canonical
+from evidence.records import RECEIPT_TYPE, canonical, utc_timestamp
 from evidence.signatures import sign
 from evidence.signed_note import Signer, Verifier
 from evidence.timestamps import TimestampClient, TimestampError, TokenInfo, verify_token
-from portal.models import EvidenceItem, LogEntry, Receipt, User
+from portal.models import EvidenceItem, LogCheckpoint, LogEntry, Receipt, User
 from portal.services import transparency
 from portal.services.access import get_evidence
 from portal.services.errors import Conflict
@@ -48,6 +48,29 @@ class Notary:
         return files
 
 
+KEY_TYPE = "ip-evidence-portal/key@v1"
+
+
+def record_keys(session: Session, notary: Notary) -> None:
+    """Log each role's active key the first time it signs, so the log says which key was valid when."""
+    logged: dict[str, str] = {}
+    for data in session.scalars(select(LogEntry.data).where(LogEntry.kind == "key").order_by(LogEntry.index)):
+        record = json.loads(data)
+        logged[record["role"]] = record["fingerprint"]
+    for role in ("checkpoint", "receipt"):
+        active = fingerprint(notary.keys.private_key(role).public_key())
+        if logged.get(role) != active:
+            record = {"type": KEY_TYPE, "role": role, "fingerprint": active, "replaces": logged.get(role)}
+            transparency.append(session, "key", canonical({**record, "from": utc_timestamp(datetime.now(UTC))}))
+    session.commit()
+
+
+def checkpoint(session: Session, notary: Notary) -> LogCheckpoint | None:
+    """Log key changes, then sign a checkpoint if the log grew (None if it did not)."""
+    record_keys(session, notary)
+    return transparency.make_checkpoint(session, notary.checkpoint_signer(), notary.origin, notary.timestamps)
+
+
 def receipt_record(item: EvidenceItem, origin: str, key_fingerprint: str) -> dict[str, Any]:
     complaint = item.complaint
     organisation = complaint.organisation
@@ -60,7 +83,7 @@ def receipt_record(item: EvidenceItem, origin: str, key_fingerprint: str) -> dic
         "size": item.size,
         "media_type": item.media_type,
         "hashes": {"sha256": item.sha256, "sha512": item.sha512, "sm3": item.sm3},
-        "received_at": item.received_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+        "received_at": utc_timestamp(item.received_at),
         "uploaded_by": {"id": item.uploaded_by_id, "email": item.uploaded_by.email},
         "organisation": {"id": organisation.id, "name": organisation.legal_name},
         "signing_key": key_fingerprint,

@@ -72,6 +72,7 @@ def test_parallel_uploads_never_share_or_skip_an_index(busy_portal: tuple[Portal
         root = bytes(db.execute(text("SELECT root_hash FROM log_checkpoints ORDER BY size DESC")).scalars().first())
         custody = db.execute(text("SELECT count(*) FROM custody_events")).scalar_one()
     engine.dispose()
-    assert indexes == list(range(2 * UPLOADS)) and size == 2 * UPLOADS  # a receipt and a custody entry each
+    # A receipt and a custody entry per upload, and the two signing keys logged at the checkpoint.
+    assert indexes == list(range(2 * UPLOADS + 2)) and size == 2 * UPLOADS + 2
     assert custody == UPLOADS
     assert root == merkle.root(leaves)  # every stored node agrees with the leaves

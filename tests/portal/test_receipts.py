@@ -86,7 +86,7 @@ def test_receipt_is_signed_stamped_and_proven_once_checkpointed(
         [str(BIN / "evidence-verify"), str(zip_path), "--file", str(original)], capture_output=True, text=True
     )
     assert checked.returncode == 0, checked.stdout
-    assert "PASS  log inclusion: entry 1 of the log's 2" in checked.stdout
+    assert "PASS  log inclusion: entry 1 of the log's 4" in checked.stdout
     assert "PASS  file: photo.png: size, SHA-256, SHA-512 and SM3 match the receipt" in checked.stdout
     wrong = subprocess.run(
         [str(BIN / "evidence-verify"), str(zip_path), "--file", str(tmp_path / "altered.png")],
@@ -141,7 +141,7 @@ def test_public_pages_show_the_checkpoint_and_the_keys(app: Flask, client: Flask
     Api(client, world.holder_a.token).submitted(world.right_a)
     app.test_cli_runner().invoke(cli, ["log", "checkpoint"])
     page = client.get("/transparency/")
-    assert page.status_code == 200 and "ip-evidence-portal.localhost/log\n2\n" in page.text
+    assert page.status_code == 200 and "ip-evidence-portal.localhost/log\n4\n" in page.text
     keys = client.get("/transparency/keys").text
     assert keys.count("BEGIN PUBLIC KEY") == 2 and "ip-evidence-portal.localhost/log+" in keys
     trust = client.get("/transparency/trust.pem")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 from flask import Flask
@@ -49,13 +50,12 @@ def test_checkpoints_and_proofs_verify(app: Flask, client: FlaskClient) -> None:
     world = make_world(app)
     holder = Api(client, world.holder_a.token)
     assert client.get("/api/v1/log/checkpoint").status_code == 404
+    assert checkpoint_now(app).startswith("checkpoint of size 2 signed")  # the two signing keys are logged first
     assert checkpoint_now(app) == "no new entries since the latest checkpoint"
     holder.submitted(world.right_a)
-    first = checkpoint_now(app)
-    assert first.startswith("checkpoint of size 2 signed")  # one receipt, one custody event
-    assert checkpoint_now(app) == "no new entries since the latest checkpoint"
+    assert checkpoint_now(app).startswith("checkpoint of size 4 signed")  # one receipt, one custody event
     holder.submitted(world.right_a, png_bytes(color=(9, 9, 9)))
-    assert checkpoint_now(app).startswith("checkpoint of size 4 signed")
+    assert checkpoint_now(app).startswith("checkpoint of size 6 signed")
 
     with app.app_context():
         notary = get_notary()
@@ -64,14 +64,14 @@ def test_checkpoints_and_proofs_verify(app: Flask, client: FlaskClient) -> None:
     note = client.get("/api/v1/log/checkpoint")
     assert note.status_code == 200 and note.mimetype == "text/plain"
     checkpoint = open_checkpoint(note.text, notary.origin, verifiers)
-    assert checkpoint.size == 4 and checkpoint.root_hash == merkle.root([merkle.leaf_hash(d) for d in leaves])
+    assert checkpoint.size == 6 and checkpoint.root_hash == merkle.root([merkle.leaf_hash(d) for d in leaves])
 
     for index, data in enumerate(leaves):
-        proof = client.get(f"/api/v1/log/proof/inclusion?index={index}&size=4").json
-        merkle.verify_inclusion(index, 4, merkle.leaf_hash(data), b64(proof["hashes"]), checkpoint.root_hash)
-    old_root = merkle.root([merkle.leaf_hash(d) for d in leaves[:2]])
-    consistency = client.get("/api/v1/log/proof/consistency?from=2&to=4").json
-    merkle.verify_consistency(2, 4, b64(consistency["hashes"]), old_root, checkpoint.root_hash)
+        proof = client.get(f"/api/v1/log/proof/inclusion?index={index}&size=6").json
+        merkle.verify_inclusion(index, 6, merkle.leaf_hash(data), b64(proof["hashes"]), checkpoint.root_hash)
+    old_root = merkle.root([merkle.leaf_hash(d) for d in leaves[:4]])
+    consistency = client.get("/api/v1/log/proof/consistency?from=4&to=6").json
+    merkle.verify_consistency(4, 6, b64(consistency["hashes"]), old_root, checkpoint.root_hash)
 
 
 @pytest.mark.parametrize(
@@ -104,6 +104,20 @@ def test_worker_round_makes_a_checkpoint(app: Flask, client: FlaskClient) -> Non
     world = make_world(app)
     Api(client, world.holder_a.token).submitted(world.right_a)
     result = app.test_cli_runner().invoke(cli, ["worker", "--once"])
-    assert result.exit_code == 0 and "checkpoint of size 2 signed" in result.stdout
+    assert result.exit_code == 0 and "checkpoint of size 4 signed" in result.stdout
     with app.app_context():
-        assert get_session().scalar(select(func.count()).select_from(LogEntry)) == 2
+        assert get_session().scalar(select(func.count()).select_from(LogEntry)) == 4
+
+
+def test_key_changes_are_logged_with_the_key_they_replace(app: Flask, client: FlaskClient) -> None:
+    checkpoint_now(app)
+    assert app.test_cli_runner().invoke(cli, ["keys", "rotate", "--role", "receipt"]).exit_code == 0
+    assert checkpoint_now(app).startswith("checkpoint of size 3 signed")
+    with app.app_context():
+        records = [json.loads(e.data) for e in get_session().scalars(select(LogEntry).where(LogEntry.kind == "key"))]
+    assert [(r["role"], r["replaces"] is None) for r in records] == [
+        ("checkpoint", True),
+        ("receipt", True),
+        ("receipt", False),
+    ]
+    assert records[2]["replaces"] == records[1]["fingerprint"] != records[2]["fingerprint"]
