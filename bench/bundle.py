@@ -5,6 +5,8 @@ here), uploads --files files totalling --total-mib, accepts them into a case,
 then in the same run:
 
   store read   every object read straight from the store (files, or boto3 get_object)
+  downloads    every object through the portal, GET /api/v1/evidence/{id}/content
+               (streamed by gunicorn from a directory; a presigned redirect to S3)
   bundle       GET /api/v1/cases/{id}/bundle through gunicorn, read to the end
 
 and prints MB/s for both, their ratio, and the gunicorn worker's peak
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,6 +82,14 @@ class CasePortal(Portal):
         )
         return int(done.stdout.split("RIGHT", 1)[1].split()[0])
 
+    def download_all(self, ids: list[int]) -> tuple[float, int]:
+        """Each original downloaded through the portal, one after another, as a user would."""
+        start, total = time.perf_counter(), 0
+        for evidence_id in ids:
+            url = f"http://127.0.0.1:{self.port}/api/v1/evidence/{evidence_id}/content"
+            total += fetch(url, {"Authorization": f"Bearer {self.token}"})
+        return time.perf_counter() - start, total
+
     def export(self, case_id: int, ids: list[int] | None) -> tuple[float, int, int]:
         """Seconds, bytes and the worker's peak RSS for one bundle download."""
         query = "" if ids is None else "?evidence=" + ",".join(str(i) for i in ids)
@@ -91,12 +102,31 @@ class CasePortal(Portal):
             response = conn.getresponse()
             if response.status != 200:
                 raise RuntimeError(f"{response.status}: {response.read()[:300]!r}")
+            self.first_byte = time.perf_counter() - start
             received = 0
             while chunk := response.read(READ):
                 received += len(chunk)
             elapsed = time.perf_counter() - start
         conn.close()
         return elapsed, received, memory.peak_worker
+
+
+def fetch(url: str, headers: dict[str, str]) -> int:
+    """GET ``url`` to the end, following one redirect (S3 presigned URLs); returns the bytes received."""
+    parts = urllib.parse.urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=600)
+    conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers)
+    response = conn.getresponse()
+    if response.status in {302, 303}:
+        location = response.getheader("Location", "")
+        response.read()
+        conn.close()
+        return fetch(location, {})
+    received = 0
+    while chunk := response.read(READ):
+        received += len(chunk)
+    conn.close()
+    return received
 
 
 def read_directory(root: Path, digests: list[str]) -> tuple[float, int]:
@@ -152,24 +182,38 @@ def main() -> None:
                         print(f"{label}: uploaded {number + 1}/{args.files}", file=sys.stderr)
                     case_id = portal.accept()
                     store_rates, bundle_rates, peaks_full, peaks_quarter = [], [], [], []
+                    first_bytes: list[float] = []
+                    download_rates: list[float] = []
+                    streaming_rates: list[float] = []
                     for _ in range(args.rounds):
                         if "EVIDENCE_STORE" in env and not env["EVIDENCE_STORE"].startswith("s3://"):
                             seconds, total = read_directory(Path(env["EVIDENCE_STORE"]), digests)
                         else:
                             seconds, total = read_s3(s3, "bench-bundle", "ev", digests)
                         store_rates.append(mbps(total, seconds))
+                        seconds, total = portal.download_all(ids)
+                        download_rates.append(mbps(total, seconds))
                         seconds, received, peak = portal.export(case_id, None)
                         bundle_rates.append(mbps(received, seconds))
+                        first_bytes.append(portal.first_byte)
+                        streaming_rates.append(mbps(received, seconds - portal.first_byte))
                         peaks_full.append(peak)
                         _s, _r, peak = portal.export(case_id, ids[: max(1, args.files // 4)])
                         peaks_quarter.append(peak)
                     store, bundle = statistics.median(store_rates), statistics.median(bundle_rates)
+                    download = statistics.median(download_rates)
                     print(f"{label}: {args.files} files, {args.total_mib} MiB; median of {args.rounds} rounds")
-                    print(f"  store read   {store:8.1f} MB/s   (rounds: {', '.join(f'{v:.0f}' for v in store_rates)})")
-                    print(
-                        f"  bundle       {bundle:8.1f} MB/s   (rounds: {', '.join(f'{v:.0f}' for v in bundle_rates)})"
-                    )
+                    for name, rate, rates in (
+                        ("store read", store, store_rates),
+                        ("downloads", download, download_rates),
+                        ("bundle", bundle, bundle_rates),
+                    ):
+                        print(f"  {name:<12} {rate:8.1f} MB/s   (rounds: {', '.join(f'{v:.0f}' for v in rates)})")
                     print(f"  bundle / store read: {bundle / store:.2f}x  (target >= 0.70)")
+                    print(f"  bundle / downloads of the same files through the portal: {bundle / download:.2f}x")
+                    waited, streamed = statistics.median(first_bytes), statistics.median(streaming_rates)
+                    print(f"  of which: {waited:.2f} s before the first byte (export recorded, checkpoint, proofs)")
+                    print(f"            then {streamed:.0f} MB/s streaming")
                     print(
                         f"  worker peak RSS: {max(peaks_quarter) / MIB:.0f} MB exporting a quarter, "
                         f"{max(peaks_full) / MIB:.0f} MB exporting all"

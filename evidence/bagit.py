@@ -1,9 +1,8 @@
-"""BagIt bags (RFC 8493) written as a streamed ZIP, and read back from one.
+"""BagIt bags (RFC 8493) written as a streamed ZIP.
 
-Every check value is known before the first byte is sent (the originals'
-from their receipts, the rest are small and made in memory), so the archive
-is a sized stream: the originals flow from the store straight into the ZIP
-without being buffered or copied, and the download has a Content-Length.
+The originals' check values come from their receipts, so they flow from the
+store straight into the ZIP without being hashed again, buffered or copied;
+the small files are made in memory, the slow ones while the originals flow.
 """
 
 from __future__ import annotations
@@ -52,50 +51,65 @@ def bag_info(fields: Mapping[str, str], payload: list[BagFile]) -> bytes:
     return "".join(f"{label}: {value}\n" for label, value in lines.items()).encode()
 
 
-@dataclass(frozen=True)
-class Bag:
-    name: str
-    payload: list[BagFile]
-    tag_files: dict[str, bytes]
-    """Every tag file, manifests included; ``tagmanifest-*.txt`` are built from these."""
+def stream_bag(
+    name: str,
+    payload: list[BagFile],
+    late: Mapping[str, Callable[[], bytes]],
+    info: Mapping[str, str],
+    tags: Mapping[str, bytes],
+    seal: Callable[[bytes], Mapping[str, bytes]],
+) -> ZipStream:
+    """The bag as a ZIP stream.
 
-    def tag_manifest(self, algorithm: str) -> bytes:
-        entries = (
-            (path, {algorithm: hashlib.new(algorithm, body).hexdigest()}) for path, body in self.tag_files.items()
-        )
-        return manifest(entries, algorithm)
+    ``payload`` files stream first (originals straight from their source, one
+    open at a time); ``late`` payload files are produced only when the stream
+    reaches them, so slow ones (a rendered PDF) are made while the originals
+    flow. Manifests, tag manifests and the ``seal`` files over
+    ``tagmanifest-sha256.txt`` (signature, timestamp) follow once every check
+    value is known.
+    """
+    archive = ZipStream(compress_type=ZIP_STORED)
+    archive.add(BAGIT_TXT, f"{name}/bagit.txt")
+    produced: list[BagFile] = []
+    for item in payload:
+        content = item.content if isinstance(item.content, bytes) else _lazy(item.content)
+        archive.add(content, f"{name}/data/{item.path}")
+    for path, produce in late.items():
+        archive.add(_produce(path, produce, produced), f"{name}/data/{path}")
+
+    def finish() -> Iterator[bytes]:
+        files = payload + produced
+        algorithms = [a for a in ALGORITHMS if all(a in f.digests for f in files)]
+        entries = [("data/" + f.path, f.digests) for f in files]
+        tag_files = {
+            "bagit.txt": BAGIT_TXT,
+            "bag-info.txt": bag_info(info, files),
+            **{f"manifest-{a}.txt": manifest(entries, a) for a in algorithms},
+            **tags,
+        }
+        for path, body in list(tag_files.items())[2:]:
+            archive.add(body, f"{name}/{path}")
+        tag_entries = [
+            (path, {a: hashlib.new(a, body).hexdigest() for a in ALGORITHMS}) for path, body in tag_files.items()
+        ]
+        tag_manifests = {a: manifest(tag_entries, a) for a in ALGORITHMS}
+        for algorithm, body in tag_manifests.items():
+            archive.add(body, f"{name}/tagmanifest-{algorithm}.txt")
+        for path, body in seal(tag_manifests["sha256"]).items():
+            archive.add(body, f"{name}/{path}")
+        yield tag_files["bag-info.txt"]
+
+    # bag-info.txt needs the late files' sizes; producing it queues the rest of the tag files.
+    archive.add(finish(), f"{name}/bag-info.txt")
+    return archive
 
 
-def make_bag(name: str, payload: list[BagFile], info: Mapping[str, str], extra_tags: Mapping[str, bytes]) -> Bag:
-    algorithms = [a for a in ALGORITHMS if all(a in f.digests for f in payload)]
-    entries = [("data/" + f.path, f.digests) for f in payload]
-    tags = {
-        "bagit.txt": BAGIT_TXT,
-        "bag-info.txt": bag_info(info, payload),
-        **{f"manifest-{a}.txt": manifest(entries, a) for a in algorithms},
-        **extra_tags,
-    }
-    return Bag(name, payload, tags)
+def _produce(path: str, produce: Callable[[], bytes], produced: list[BagFile]) -> Iterator[bytes]:
+    made = BagFile.of(path, produce())
+    produced.append(made)
+    yield made.content  # type: ignore[misc]
 
 
 def _lazy(open_: Callable[[], Iterable[bytes]]) -> Iterator[bytes]:
     """Open the source only when the archive reaches it, so one file is open at a time."""
     yield from open_()
-
-
-def stream_bag(bag: Bag, seals: Mapping[str, bytes]) -> ZipStream:
-    """The bag as a sized ZIP stream; ``seals`` are files beside the tag manifests (signature, token)."""
-    archive = ZipStream(compress_type=ZIP_STORED, sized=True)
-    for item in bag.payload:
-        arcname = f"{bag.name}/data/{item.path}"
-        if isinstance(item.content, bytes):
-            archive.add(item.content, arcname)
-        else:
-            archive.add(_lazy(item.content), arcname, size=item.size)
-    for path, body in bag.tag_files.items():
-        archive.add(body, f"{bag.name}/{path}")
-    for algorithm in ALGORITHMS:
-        archive.add(bag.tag_manifest(algorithm), f"{bag.name}/tagmanifest-{algorithm}.txt")
-    for path, body in seals.items():
-        archive.add(body, f"{bag.name}/{path}")
-    return archive

@@ -11,6 +11,7 @@ line of their own, and signature lines at the end.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
@@ -100,4 +101,6 @@ def _layout(spec: dict[str, Any]) -> bytes:
 
 
 if __name__ == "__main__":
+    # Needed only when the bundle's originals have streamed: let the streaming have the CPU first.
+    os.nice(10)
     sys.stdout.buffer.write(_layout(json.load(sys.stdin)))

@@ -33,10 +33,11 @@ def thumbnail_response(chunks: Iterator[bytes]) -> Response:
     return response
 
 
-def archive_response(filename: str, chunks: Iterable[bytes], size: int) -> Response:
+def archive_response(filename: str, chunks: Iterable[bytes], size: int | None = None) -> Response:
     response = Response(chunks, mimetype="application/zip", direct_passthrough=True)
     response.headers["Content-Disposition"] = content_disposition(filename)
-    response.headers["Content-Length"] = str(size)
+    if size is not None:
+        response.headers["Content-Length"] = str(size)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -52,4 +53,4 @@ def receipt_archive(view: ReceiptView, files: dict[str, bytes]) -> Response:
 
 
 def bundle_response(export: Export) -> Response:
-    return archive_response(export.filename, export.stream, export.size)
+    return archive_response(export.filename, export.stream)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -58,7 +59,7 @@ HOLDER = _l("Holder of the data")
 
 
 def _columns() -> list[str]:
-    return [name if isinstance(name, str) else both(name, ' ') for name in COLUMNS]
+    return [name if isinstance(name, str) else both(name, " ") for name in COLUMNS]
 
 
 def _row(listed: ListedItem) -> list[str]:
@@ -81,8 +82,15 @@ def _row(listed: ListedItem) -> list[str]:
     ]
 
 
-def render(case: Case, listed: Sequence[ListedItem], now: datetime) -> dict[str, bytes]:
-    return {bundle.EVIDENCE_LIST_CSV: _csv(listed), bundle.EVIDENCE_LIST_PDF: _pdf(case, listed, now)}
+# The PDF renders in a child process; a thread waits for it while the bundle's originals stream.
+_RENDERING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="evidence-list")
+
+
+def render(case: Case, listed: Sequence[ListedItem], now: datetime) -> dict[str, Callable[[], bytes]]:
+    """Start the evidence list: the CSV at once, the PDF in the background; each fetched when needed."""
+    table = _csv(listed)
+    pdf = _RENDERING.submit(_render_pdf, _listing(case, listed, now))
+    return {bundle.EVIDENCE_LIST_CSV: lambda: table, bundle.EVIDENCE_LIST_PDF: pdf.result}
 
 
 def _csv(listed: Sequence[ListedItem]) -> bytes:
@@ -94,7 +102,7 @@ def _csv(listed: Sequence[ListedItem]) -> bytes:
     return ("\ufeff" + out.getvalue()).encode()
 
 
-def _pdf(case: Case, listed: Sequence[ListedItem], now: datetime) -> bytes:
+def _listing(case: Case, listed: Sequence[ListedItem], now: datetime) -> listing_pdf.Listing:
     font = current_app.config["SETTINGS"].pdf_font
     if font is None or not Path(font).is_file():
         raise Unavailable("No Chinese font for the PDF evidence list: install fonts-noto-cjk or set PDF_FONT.")
@@ -102,7 +110,7 @@ def _pdf(case: Case, listed: Sequence[ListedItem], now: datetime) -> bytes:
     rows = [_row(entry) for entry in listed]
     # Hashes and paths go on a line of their own under each row, so the table stays readable on A4.
     main = [0, 1, 2, 3, 4, 8, 9, 10, 11, 12]
-    listing = listing_pdf.Listing(
+    return listing_pdf.Listing(
         title=f"{both(TITLE, ' ')} · {case.case_number}",
         subtitle=f"{case.procuratorate} · {both(EXPORTED_AT, ' ')} {_time(now)} · {len(listed)} {both(ITEMS, ' ')}",
         headings=[headings[i] for i in main],
@@ -112,6 +120,9 @@ def _pdf(case: Case, listed: Sequence[ListedItem], now: datetime) -> bytes:
         signatures=[both(role, " ") for role in (PREPARED_BY, CHECKED_BY, HOLDER)],
         font=str(font),
     )
+
+
+def _render_pdf(listing: listing_pdf.Listing) -> bytes:
     try:
         return listing_pdf.render(listing)
     except listing_pdf.ListingError as exc:

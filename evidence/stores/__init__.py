@@ -7,8 +7,10 @@ under the key derived from their SHA-256. Staged bytes are never evidence.
 
 from __future__ import annotations
 
+import queue
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
@@ -110,3 +112,43 @@ def open_store(location: str, retention: Retention | None = None, **s3_options: 
     from evidence.stores.directory import DirectoryStore
 
     return DirectoryStore(location)
+
+
+def read_ahead(open_: Callable[[], Iterator[bytes]], depth: int = 8) -> Iterator[bytes]:
+    """The chunks of ``open_()``, read by a thread up to ``depth`` chunks ahead of the consumer.
+
+    Streaming an object onwards (into a bundle, over HTTP) then overlaps the
+    store's latency with the sending instead of adding to it.
+    """
+    chunks: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def offer(item: bytes | BaseException | None) -> bool:
+        """Queue ``item`` unless the consumer has gone; False once it has."""
+        while not stop.is_set():
+            try:
+                chunks.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for chunk in open_():
+                if not offer(chunk):
+                    return
+            offer(None)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, which raises it
+            offer(exc)
+
+    worker = threading.Thread(target=produce, name="store-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while (item := chunks.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()

@@ -3,8 +3,8 @@
 The export is recorded first (one custody event per item) and a checkpoint is
 signed over the log including those events, so every custody entry in the
 bundle, the export included, carries an inclusion proof. Then the bag is
-described in full (only the originals are left to stream) and handed back as
-a sized ZIP stream.
+streamed: the originals first, while the PDF evidence list is rendered, and
+the manifests and the seal last.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from evidence import bagit, bundle
 from evidence.keys import fingerprint
 from evidence.records import STATEMENT_TYPE, canonical, utc_timestamp
 from evidence.signatures import sign
-from evidence.stores import Store
+from evidence.stores import Store, read_ahead
 from evidence.timestamps import TimestampError
 from portal.models import Case, Complaint, CustodyAction, CustodyEvent, EvidenceItem, LogCheckpoint, LogEntry, User
 from portal.services import receipts, transparency
@@ -45,18 +45,14 @@ class ListedItem:
     timestamped_at: datetime | None
 
 
-RenderList = Callable[[Case, Sequence[ListedItem], datetime], dict[str, bytes]]
-"""Makes the evidence list files (CSV and PDF), keyed by their path in the bag."""
+RenderList = Callable[[Case, Sequence[ListedItem], datetime], dict[str, Callable[[], bytes]]]
+"""Starts the evidence list files (CSV and PDF); each is fetched, by path in the bag, when the stream needs it."""
 
 
 @dataclass(frozen=True)
 class Export:
     filename: str
     stream: ZipStream
-
-    @property
-    def size(self) -> int:
-        return len(self.stream)
 
 
 def case_items(session: Session, case: Case, wanted: Sequence[int] | None) -> list[EvidenceItem]:
@@ -134,12 +130,12 @@ def export(
             }
         )
     files += _log_files(session, notary, checkpoint, previous)
-    files += [bagit.BagFile.of(path, body) for path, body in render_list(case, listed, now).items()]
     files += _statement(notary, case, actor, now, name, checkpoint, statement_items)
     files += [bagit.BagFile.of(path, body) for path, body in notary.key_files().items()]
-    bag = bagit.make_bag(
+    stream = bagit.stream_bag(
         name,
         files,
+        render_list(case, listed, now),
         {
             "Source-Organization": notary.origin,
             "External-Identifier": case.case_number,
@@ -147,8 +143,9 @@ def export(
             "Bagging-Date": now.date().isoformat(),
         },
         {bundle.VERIFY_MD: verify_md(name, [(item.id, bundle.original(item.id, item.filename)) for item in items])},
+        lambda manifest: _seal(notary, manifest),
     )
-    return Export(name + ".zip", bagit.stream_bag(bag, _seal(notary, bag)))
+    return Export(name + ".zip", stream)
 
 
 def _safe(text: str) -> str:
@@ -159,7 +156,7 @@ def _original(store: Store, item: EvidenceItem, path: str) -> bagit.BagFile:
     digests = {"sha256": item.sha256}
     if item.sha512:
         digests["sha512"] = item.sha512
-    return bagit.BagFile(path, item.size, digests, lambda: store.read(item.storage_key))
+    return bagit.BagFile(path, item.size, digests, lambda: read_ahead(lambda: store.read(item.storage_key)))
 
 
 def _item_records(
@@ -261,8 +258,7 @@ def _statement(
     return _stamped(notary, bundle.STATEMENT, body)
 
 
-def _seal(notary: Notary, bag: bagit.Bag) -> dict[str, bytes]:
-    manifest = bag.tag_manifest("sha256")
+def _seal(notary: Notary, manifest: bytes) -> dict[str, bytes]:
     seals = {bundle.SEAL: sign(notary.keys.private_key("receipt"), manifest)}
     token = _token(notary, manifest)
     if token is not None:

@@ -7,6 +7,7 @@ import io
 import os
 import struct
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -205,3 +206,19 @@ def test_ingest_records_sha512_and_sm3_in_the_same_pass(store: Store) -> None:
     assert result.digests.sha256 == hashlib.sha256(data).hexdigest()
     assert result.digests.sha512 == hashlib.sha512(data).hexdigest()
     assert result.digests.sm3 == hashlib.new("sm3", data).hexdigest()
+
+
+def test_read_ahead_yields_everything_passes_errors_and_stops_early() -> None:
+    from evidence.stores import read_ahead
+
+    assert b"".join(read_ahead(lambda: iter([b"a", b"b", b"c"]), depth=1)) == b"abc"
+
+    def failing() -> Iterator[bytes]:
+        yield b"x"
+        raise errors.StoreUnavailable("S3 went away")
+
+    with pytest.raises(errors.StoreUnavailable, match="went away"):
+        list(read_ahead(failing))
+    endless = read_ahead(lambda: iter(lambda: b"y" * 10, b""), depth=2)
+    assert next(endless) == b"y" * 10
+    endless.close()  # the consumer leaves: the reading thread stops too
