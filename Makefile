@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run test lint system-deps translations extract-messages
+.PHONY: install run test lint runtime-deps system-deps translations extract-messages
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ extract-messages: $(STAMP)
 		-o portal/translations/messages.pot .
 	$(BIN)/pybabel update -N --ignore-obsolete -i portal/translations/messages.pot -d portal/translations
 
-run: install
+run: install runtime-deps
 	$(BIN)/portal db upgrade
 	$(BIN)/portal demo seed --if-empty
 	@echo "IP evidence portal on http://$(HOST):$(PORT)/"
@@ -33,17 +33,23 @@ run: install
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --worker-class gthread --threads 4 \
 		--timeout 120 --access-logfile - wsgi:app
 
-# Debian packages the tests need: libmagic for type sniffing, Chromium and CJK
-# fonts for the browser journeys. Installed when missing (CI runs as root).
-system-deps:
-	@missing=""; \
+# Debian packages, installed when missing (CI runs as root): libmagic for type
+# sniffing and the Noto CJK fonts that PDF evidence lists embed; the tests also
+# need Chromium for the browser journeys.
+RUNTIME_CHECKS = \
 	test -e /usr/lib/x86_64-linux-gnu/libmagic.so.1 -o -e /usr/lib/aarch64-linux-gnu/libmagic.so.1 || missing="$$missing libmagic1"; \
-	test -x /usr/bin/chromium || missing="$$missing chromium"; \
-	test -d /usr/share/fonts/opentype/noto || missing="$$missing fonts-noto-cjk"; \
+	test -d /usr/share/fonts/opentype/noto || missing="$$missing fonts-noto-cjk";
+APT_INSTALL = \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+runtime-deps:
+	@missing=""; $(RUNTIME_CHECKS) $(APT_INSTALL)
+
+system-deps:
+	@missing=""; $(RUNTIME_CHECKS) test -x /usr/bin/chromium || missing="$$missing chromium"; $(APT_INSTALL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check portal evidence tests bench migrations wsgi.py

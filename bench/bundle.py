@@ -169,7 +169,6 @@ def main() -> None:
             for label, env in stacks.items():
                 portal = CasePortal(work / label.split()[0], env)
                 try:
-                    portal.cli("keys", "generate")
                     ids, digests = [], []
                     for number in range(args.files):
                         source = work / "source.mp4"

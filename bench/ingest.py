@@ -100,6 +100,7 @@ class Portal:
             **env,
         }
         self.cli("db", "upgrade")
+        self.cli("keys", "generate")
         org = self.cli("orgs", "create", "--name", "Bench Brand", "--country", "FR")
         self.cli(
             "users",

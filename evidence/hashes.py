@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 SECONDARY = ("sha512", "sm3")
-_QUEUE_CHUNKS = 8
+_QUEUE_CHUNKS = 4
 
 
 @dataclass(frozen=True)

@@ -176,7 +176,8 @@ def _item_records(
     rows = session.execute(
         select(CustodyEvent, LogEntry)
         .outerjoin(LogEntry, LogEntry.custody_event_id == CustodyEvent.id)
-        .where(CustodyEvent.evidence_id == item.id)
+        # Up to the export's own entry: acts after it belong to a later bundle.
+        .where(CustodyEvent.evidence_id == item.id, CustodyEvent.seq <= item.custody_length)
         .order_by(CustodyEvent.seq)
     ).all()
     lines = []

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from evidence import bundle
-from evidence.keys import KeyDirectory, fingerprint, public_pem
+from evidence.keys import ROLES, KeyDirectory, fingerprint, public_pem
 from evidence.records import RECEIPT_TYPE, canonical, utc_timestamp
 from evidence.signatures import sign
 from evidence.signed_note import Signer, Verifier
@@ -53,11 +53,12 @@ KEY_TYPE = "ip-evidence-portal/key@v1"
 
 def record_keys(session: Session, notary: Notary) -> None:
     """Log each role's active key the first time it signs, so the log says which key was valid when."""
+    transparency.lock(session)  # two workers must not both log the same change
     logged: dict[str, str] = {}
     for data in session.scalars(select(LogEntry.data).where(LogEntry.kind == "key").order_by(LogEntry.index)):
         record = json.loads(data)
         logged[record["role"]] = record["fingerprint"]
-    for role in ("checkpoint", "receipt"):
+    for role in ROLES:
         active = fingerprint(notary.keys.private_key(role).public_key())
         if logged.get(role) != active:
             record = {"type": KEY_TYPE, "role": role, "fingerprint": active, "replaces": logged.get(role)}

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from evidence import tlog
@@ -74,6 +75,11 @@ def append(
     return entry
 
 
+def lock(session: Session) -> None:
+    """Hold the log's head row until commit: appends and other lockers wait."""
+    session.execute(update(LogHead).where(LogHead.id == HEAD_ID).values(size=LogHead.size))
+
+
 def size(session: Session) -> int:
     return session.execute(select(LogHead.size).where(LogHead.id == HEAD_ID)).scalar_one()
 
@@ -92,7 +98,10 @@ def checkpoint_at(session: Session, tree_size: int) -> LogCheckpoint:
 def make_checkpoint(
     session: Session, signer: Signer, origin: str, timestamps: TimestampClient | None
 ) -> LogCheckpoint | None:
-    """Sign the log as it is now, unless the latest checkpoint already covers it."""
+    """Sign the log as it is now, unless the latest checkpoint already covers it.
+
+    No lock is held while the TSA is asked, so uploads never wait for it.
+    """
     current = size(session)
     latest = latest_checkpoint(session)
     if current == 0 or (latest is not None and latest.size >= current):
@@ -107,7 +116,12 @@ def make_checkpoint(
             token = None  # the checkpoint stands on its signature; the worker does not retry old ones
     checkpoint = LogCheckpoint(size=current, root_hash=root, note=note, timestamp_token=token)
     session.add(checkpoint)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # Another worker signed this same size meanwhile; its checkpoint stands.
+        session.rollback()
+        return None
     return checkpoint
 
 

@@ -3,14 +3,16 @@ submit, review, verify, accept into a case, record a stage, and the rights holde
 
 from __future__ import annotations
 
+import hashlib
 import re
+import subprocess
 from datetime import date
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
 from tests.factories import PDF_BYTES, png_bytes
-from tests.gunicorn import Portal
+from tests.gunicorn import BIN, Portal
 
 PASSWORD = "a long browser password"
 
@@ -162,6 +164,14 @@ def test_main_journey(portal: tuple[str, Portal], page: Page, tmp_path: Path) ->
     page.click("form button.primary")
     expect(page.locator(".badge-stage")).to_contain_text(text["stage"])
     page.screenshot(path=str(tmp_path / "case.png"), full_page=True)
+    expect(page.locator("#export input[name=evidence]")).to_have_count(2)
+    with page.expect_download() as exported:
+        page.click("#export button.primary")
+    bundle_zip = tmp_path / exported.value.suggested_filename
+    exported.value.save_as(bundle_zip)
+    verified = subprocess.run([str(BIN / "evidence-verify"), str(bundle_zip)], capture_output=True, text=True)
+    assert verified.returncode == 0, verified.stdout
+    assert verified.stdout.splitlines()[-1] == "VERIFIED, with warnings"  # no --trust: keys from the bundle
     sign_out(page)
 
     # The rights holder sees the case, its stage and the shared note, in their language.
@@ -171,3 +181,14 @@ def test_main_journey(portal: tuple[str, Portal], page: Page, tmp_path: Path) ->
     expect(page.locator(".timeline")).to_contain_text(text["stage"])
     expect(page.locator(".timeline")).to_contain_text("Indictment filed with the court.")
     page.screenshot(path=str(tmp_path / "holder-case.png"), full_page=True)
+
+    # ... and the signed receipt of a file they handed over, bilingual and printable.
+    page.click("table.evidence a:has-text('商品照片.png')")
+    page.click("#receipt")
+    expect(page.locator("h1")).to_contain_text("证据回执 / Evidence receipt")
+    expect(page.locator(".receipt-table")).to_contain_text(hashlib.sha256(photo).hexdigest())
+    expect(page.locator("pre.commands")).to_contain_text("openssl pkeyutl -verify")
+    with page.expect_download() as receipt:
+        page.click("a[href$='/receipt.zip']")
+    assert receipt.value.suggested_filename.startswith("receipt-")
+    page.screenshot(path=str(tmp_path / "receipt.png"), full_page=True)

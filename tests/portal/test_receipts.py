@@ -149,3 +149,14 @@ def test_public_pages_show_the_checkpoint_and_the_keys(app: Flask, client: Flask
     vkey = next(line for line in trust.text.splitlines() if line.startswith("ip-evidence-portal.localhost/log+"))
     decoded = base64.b64decode(vkey.split("+", 2)[2])
     assert decoded[0] == 1 and len(decoded) == 33  # Ed25519 type byte and key
+
+
+def test_upload_without_signing_keys_is_refused_before_any_byte_is_stored(app: Flask, client: FlaskClient) -> None:
+    world = make_world(app)
+    holder = Api(client, world.holder_a.token)
+    complaint = holder.draft(world.right_a)
+    (app.config["SETTINGS"].signing_key_dir / "receipt.key").unlink()
+    refused = holder.upload(complaint["id"], png_bytes(color=(7, 7, 7)))
+    assert refused.status_code == 503
+    assert "portal keys generate" in refused.json["error"]["message"]
+    assert holder("GET", f"/complaints/{complaint['id']}").json["evidence"] == []
