@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import queue
 import threading
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 SECONDARY = ("sha512", "sm3")
@@ -60,16 +59,3 @@ class Hasher:
         if self._thread.is_alive():
             self._queue.put(None)
             self._thread.join()
-
-
-def digests_of(chunks: Iterable[bytes]) -> tuple[Digests, int]:
-    """All three check values and the size of a stream."""
-    hasher = Hasher()
-    size = 0
-    try:
-        for chunk in chunks:
-            hasher.update(chunk)
-            size += len(chunk)
-    finally:
-        hasher.close()
-    return hasher.digests(), size

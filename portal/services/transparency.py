@@ -24,7 +24,7 @@ from evidence.proofs import TlogProof
 from evidence.signed_note import Signer
 from evidence.timestamps import TimestampClient, TimestampError
 from portal.models import LogCheckpoint, LogEntry, LogHead, LogNode
-from portal.services.errors import Invalid, NotFound
+from portal.services.errors import Invalid
 
 HEAD_ID = 1
 
@@ -86,13 +86,6 @@ def size(session: Session) -> int:
 
 def latest_checkpoint(session: Session) -> LogCheckpoint | None:
     return session.scalars(select(LogCheckpoint).order_by(LogCheckpoint.size.desc()).limit(1)).first()
-
-
-def checkpoint_at(session: Session, tree_size: int) -> LogCheckpoint:
-    found = session.get(LogCheckpoint, tree_size)
-    if found is None:
-        raise NotFound("There is no checkpoint of that size.")
-    return found
 
 
 def make_checkpoint(
