@@ -28,8 +28,8 @@ class Checkpoint:
         lines = [self.origin, str(self.size), base64.b64encode(self.root_hash).decode(), *self.extensions]
         return "".join(line + "\n" for line in lines)
 
-    def signed(self, signer: Signer) -> str:
-        return sign(self.body(), signer)
+    def signed(self, *signers: Signer) -> str:
+        return sign(self.body(), *signers)
 
     @classmethod
     def parse(cls, body: str) -> Checkpoint:

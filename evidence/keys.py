@@ -3,8 +3,12 @@
 Two roles: ``checkpoint`` signs the transparency log's checkpoints and
 ``receipt`` signs receipts and bundle seals. Each role has one active private
 key (``<role>.key``, PKCS#8 PEM, readable by the owner only). Rotating a role
-keeps only the public half of the old key (``retired/<role>-<id>.pub``), so
-that what it signed can still be verified but it can sign nothing new.
+keeps the public half of the old key (``retired/<role>-<id>.pub``), so that
+what it signed can still be verified. A rotated checkpoint key may go on
+co-signing checkpoints beside the new one for an overlap period
+(``retired/<role>-<id>.key`` until the date in ``.until``), so that verifiers
+who know only the old key can follow the log while they learn the new one;
+after that its private half is deleted.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -98,14 +103,38 @@ class KeyDirectory:
             raise KeyProblem(f"the {role} key in {path} is not an Ed25519 key")
         return key
 
-    def rotate(self, role: str) -> Ed25519PrivateKey:
-        """Retire the active key (its public half is kept) and make a new one."""
-        old = self.private_key(role).public_key()
+    def rotate(self, role: str, overlap: timedelta = timedelta(0)) -> Ed25519PrivateKey:
+        """Retire the active key (its public half is kept) and make a new one.
+
+        With an ``overlap``, the old private key is kept that long to co-sign.
+        """
+        old_key = self.private_key(role)
+        old = old_key.public_key()
         retired = self.path / "retired"
         retired.mkdir(exist_ok=True, mode=0o700)
-        (retired / f"{role}-{fingerprint(old)[:16]}.pub").write_text(public_pem(old))
-        self._private_path(role).unlink()
+        stem = retired / f"{role}-{fingerprint(old)[:16]}"
+        stem.with_suffix(".pub").write_text(public_pem(old))
+        if overlap > timedelta(0):
+            self._private_path(role).rename(stem.with_suffix(".key"))
+            stem.with_suffix(".until").write_text((datetime.now(UTC) + overlap).isoformat())
+        else:
+            self._private_path(role).unlink()
         return self.generate(role)
+
+    def co_signers(self, role: str, name: str, now: datetime | None = None) -> list[Signer]:
+        """Retired keys still within their overlap; expired ones are deleted here."""
+        now = now or datetime.now(UTC)
+        signers = []
+        for until_path in sorted((self.path / "retired").glob(f"{role}-*.until")):
+            key_path = until_path.with_suffix(".key")
+            if datetime.fromisoformat(until_path.read_text().strip()) <= now:
+                key_path.unlink(missing_ok=True)
+                until_path.unlink()
+                continue
+            key = load_pem_private_key(key_path.read_bytes(), password=None)
+            if isinstance(key, Ed25519PrivateKey):
+                signers.append(Signer(name, key))
+        return signers
 
     def public_keys(self, role: str) -> list[PublicKeyInfo]:
         """The active key first, then the retired ones."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from datetime import timedelta
 from typing import NoReturn
 
 import click
@@ -145,13 +146,25 @@ def keys_generate() -> None:
 
 @keys_group.command("rotate")
 @click.option("--role", required=True, type=click.Choice(ROLES))
-def keys_rotate(role: str) -> None:
+@click.option(
+    "--overlap-days",
+    type=click.IntRange(0, 365),
+    default=None,
+    help="How long the old checkpoint key co-signs beside the new one (default 30; receipts: 0).",
+)
+def keys_rotate(role: str, overlap_days: int | None) -> None:
     """Retire the role's key (its public half stays for verification) and make a new one."""
+    if overlap_days is None:
+        overlap_days = 30 if role == "checkpoint" else 0
+    if overlap_days and role != "checkpoint":
+        fail("only the checkpoint key co-signs during an overlap; receipts are verified against retired keys")
     try:
-        key = get_keys().rotate(role)
+        key = get_keys().rotate(role, timedelta(days=overlap_days))
     except KeyProblem as exc:
         fail(str(exc))
     click.echo(f"new {role} key, SHA-256 fingerprint {fingerprint(key.public_key())}")
+    if overlap_days:
+        click.echo(f"the old key co-signs checkpoints for {overlap_days} more days, then its private half is deleted")
 
 
 def _checkpoint_now() -> str:

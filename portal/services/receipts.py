@@ -31,8 +31,9 @@ class Notary:
     origin: str
     timestamps: TimestampClient | None
 
-    def checkpoint_signer(self) -> Signer:
-        return self.keys.signer("checkpoint", self.origin)
+    def checkpoint_signers(self) -> list[Signer]:
+        """The active checkpoint key, then any retired one still co-signing."""
+        return [self.keys.signer("checkpoint", self.origin), *self.keys.co_signers("checkpoint", self.origin)]
 
     def key_files(self) -> dict[str, bytes]:
         """Copies of the public keys and the TSA root, for people who verify (not trust anchors)."""
@@ -69,7 +70,7 @@ def record_keys(session: Session, notary: Notary) -> None:
 def checkpoint(session: Session, notary: Notary) -> LogCheckpoint | None:
     """Log key changes, then sign a checkpoint if the log grew (None if it did not)."""
     record_keys(session, notary)
-    return transparency.make_checkpoint(session, notary.checkpoint_signer(), notary.origin, notary.timestamps)
+    return transparency.make_checkpoint(session, notary.checkpoint_signers(), notary.origin, notary.timestamps)
 
 
 def receipt_record(item: EvidenceItem, origin: str, key_fingerprint: str) -> dict[str, Any]:

@@ -89,7 +89,7 @@ def latest_checkpoint(session: Session) -> LogCheckpoint | None:
 
 
 def make_checkpoint(
-    session: Session, signer: Signer, origin: str, timestamps: TimestampClient | None
+    session: Session, signers: list[Signer], origin: str, timestamps: TimestampClient | None
 ) -> LogCheckpoint | None:
     """Sign the log as it is now, unless the latest checkpoint already covers it.
 
@@ -100,7 +100,7 @@ def make_checkpoint(
     if current == 0 or (latest is not None and latest.size >= current):
         return None
     root = tlog.root(current, reader(session))
-    note = Checkpoint(origin, current, root).signed(signer)
+    note = Checkpoint(origin, current, root).signed(*signers)
     token = None
     if timestamps is not None:
         try:

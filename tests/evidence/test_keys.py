@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import stat
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,19 @@ def test_missing_and_unreadable_keys_are_named(tmp_path: Path) -> None:
     (tmp_path / "receipt.key").write_text("not a key")
     with pytest.raises(KeyProblem, match="cannot be read"):
         keys.private_key("receipt")
+
+
+def test_a_rotated_checkpoint_key_co_signs_during_the_overlap_then_is_deleted(tmp_path: Path) -> None:
+    keys = KeyDirectory(tmp_path)
+    keys.ensure()
+    old_verifiers = keys.verifiers("checkpoint", ORIGIN)
+    keys.rotate("checkpoint", timedelta(days=30))
+    co_signers = keys.co_signers("checkpoint", ORIGIN)
+    assert len(co_signers) == 1 and stat.S_IMODE(next(tmp_path.glob("retired/*.key")).stat().st_mode) == 0o600
+    note = Checkpoint(ORIGIN, 0, EMPTY_ROOT).signed(keys.signer("checkpoint", ORIGIN), *co_signers)
+    assert note.count("\n— ") == 2
+    assert open_checkpoint(note, ORIGIN, old_verifiers).size == 0  # those who know only the old key follow
+    new_only = [v for v in keys.verifiers("checkpoint", ORIGIN) if v not in old_verifiers]
+    assert open_checkpoint(note, ORIGIN, new_only).size == 0
+    assert keys.co_signers("checkpoint", ORIGIN, now=datetime.now(UTC) + timedelta(days=31)) == []
+    assert not list(tmp_path.glob("retired/*.key")) and list(tmp_path.glob("retired/*.pub"))

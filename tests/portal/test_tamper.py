@@ -184,7 +184,7 @@ def test_checkpoint_whose_tree_shrank(exported: Exported, tmp_path: Path) -> Non
         leaves = [e.leaf_hash for e in get_session().scalars(select(LogEntry).order_by(LogEntry.index))]
         earlier = next(line for line in _read(exported, "data/log/previous-checkpoint.txt").splitlines()[1:2])
         shrunk = int(earlier) - 1
-        forged = Checkpoint(notary.origin, shrunk, merkle.root(leaves[:shrunk])).signed(notary.checkpoint_signer())
+        forged = Checkpoint(notary.origin, shrunk, merkle.root(leaves[:shrunk])).signed(*notary.checkpoint_signers())
         seal_key = notary.keys.private_key("receipt")
 
     def shrink(bag_dir: Path) -> None:

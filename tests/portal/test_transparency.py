@@ -121,3 +121,17 @@ def test_key_changes_are_logged_with_the_key_they_replace(app: Flask, client: Fl
         ("receipt", False),
     ]
     assert records[2]["replaces"] == records[1]["fingerprint"] != records[2]["fingerprint"]
+
+
+def test_after_rotation_checkpoints_carry_both_keys_during_the_overlap(app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        notary = get_notary()
+        old = notary.keys.verifiers("checkpoint", notary.origin)
+    checkpoint_now(app)
+    rotated = app.test_cli_runner().invoke(cli, ["keys", "rotate", "--role", "checkpoint"])
+    assert "co-signs checkpoints for 30 more days" in rotated.stdout
+    refused = app.test_cli_runner().invoke(cli, ["keys", "rotate", "--role", "receipt", "--overlap-days", "5"])
+    assert refused.exit_code == 1 and "only the checkpoint key co-signs" in refused.stderr
+    assert checkpoint_now(app).startswith("checkpoint of size 3 signed")  # the new key is logged
+    note = client.get("/api/v1/log/checkpoint").text
+    assert note.count("\n— ") == 2 and open_checkpoint(note, notary.origin, old).size == 3
