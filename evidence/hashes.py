@@ -2,8 +2,8 @@
 
 PRC practice names no algorithm, so SHA-256 is the main value and the other
 two are added in the same pass. SHA-512 and SM3 are several times slower than
-SHA-256, so they run on a thread of their own (hashlib releases the GIL on
-large updates) and the upload is not slowed to their pace.
+SHA-256, so each runs on a thread of its own (hashlib releases the GIL on
+large updates): with cores to spare the upload is not slowed to their pace.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import hashlib
 import queue
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 SECONDARY = ("sha512", "sm3")
 _QUEUE_CHUNKS = 4
@@ -33,18 +34,25 @@ class Hasher:
     def __init__(self) -> None:
         self._sha256 = hashlib.sha256()
         self._secondary = [hashlib.new(name) for name in SECONDARY]
-        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUE_CHUNKS)
-        self._thread = threading.Thread(target=self._run, name="evidence-hasher", daemon=True)
-        self._thread.start()
+        # The queues share the chunks: memory is bounded by the slower hash's backlog.
+        self._queues: list[queue.Queue[bytes | None]] = [queue.Queue(maxsize=_QUEUE_CHUNKS) for _ in SECONDARY]
+        self._threads = [
+            threading.Thread(target=self._run, args=(digest, chunks), name=f"evidence-{name}", daemon=True)
+            for name, digest, chunks in zip(SECONDARY, self._secondary, self._queues, strict=True)
+        ]
+        for thread in self._threads:
+            thread.start()
 
-    def _run(self) -> None:
-        while (chunk := self._queue.get()) is not None:
-            for digest in self._secondary:
-                digest.update(chunk)
+    @staticmethod
+    def _run(digest: Any, chunks: queue.Queue[bytes | None]) -> None:
+        while (chunk := chunks.get()) is not None:
+            digest.update(chunk)
 
     def update(self, chunk: bytes) -> None:
         self._sha256.update(chunk)
-        self._queue.put(bytes(chunk))
+        chunk = bytes(chunk)
+        for chunks in self._queues:
+            chunks.put(chunk)
 
     @property
     def sha256(self) -> str:
@@ -56,6 +64,7 @@ class Hasher:
         return Digests(self._sha256.hexdigest(), sha512, sm3)
 
     def close(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
+        for thread, chunks in zip(self._threads, self._queues, strict=True):
+            if thread.is_alive():
+                chunks.put(None)
+                thread.join()
