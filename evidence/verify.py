@@ -13,8 +13,9 @@ import binascii
 import hashlib
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,10 @@ class Verification:
         present = {p for p in self.bag.files if p.startswith("data/")}
         problems = [f"{p} is in the manifest but not in the bag" for p in sorted(listed - present)]
         problems += [f"{p} is in the bag but in no manifest (an added file)" for p in sorted(present - listed)]
+        for algorithm, entries in manifests.items():
+            problems += [
+                f"{p} is missing from manifest-{algorithm}.txt" for p in sorted((listed & present) - entries.keys())
+            ]
         problems += self._oxum(present)
         if problems:
             self.add(FAIL, "bag completeness", "; ".join(problems))
@@ -474,6 +479,15 @@ class Verification:
             self.add(PASS, name, f"{len(entries)} entries, hash chain intact up to the exported head, each in the log")
 
 
+def _guarded(verification: Verification, name: str, step: Callable[[], Any]) -> Any:
+    """Run one step; a record too malformed to check is a failure that names it, never a crash."""
+    try:
+        return step()
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, zipfile.BadZipFile) as exc:
+        verification.add(FAIL, name, f"a record cannot be read: {type(exc).__name__}: {exc}")
+        return None
+
+
 def verify_bundle(path: Path, trust: Trust | None = None) -> Report:
     """Run every check on the bundle at ``path``; never raises for a bad bundle."""
     try:
@@ -485,13 +499,18 @@ def verify_bundle(path: Path, trust: Trust | None = None) -> Report:
             verification = Verification(_Bag(archive), trust)
         except ValueError as exc:
             return Report([Check(FAIL, "archive", str(exc))])
-        verification.keys()
-        verification.bagit()
-        verification.seal()
-        verification.log()
-        statement = verification.statement()
-        for listed in (statement or {}).get("items", []):
-            verification.item(listed)
+        steps: list[tuple[str, Callable[[], object]]] = [
+            ("trust anchors", verification.keys),
+            ("bag", verification.bagit),
+            ("export seal", verification.seal),
+            ("checkpoint", verification.log),
+        ]
+        for name, step in steps:
+            _guarded(verification, name, step)
+        statement = _guarded(verification, "export statement", verification.statement)
+        items = statement.get("items", []) if isinstance(statement, dict) else []
+        for listed in items:
+            _guarded(verification, f"item {listed.get('evidence_id')}", partial(verification.item, listed))
     return verification.report
 
 

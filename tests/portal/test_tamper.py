@@ -201,3 +201,16 @@ def _read(exported: Exported, member: str) -> str:
     with zipfile.ZipFile(exported.zip_path) as archive:
         name = next(n for n in archive.namelist() if n.endswith(member))
         return archive.read(name).decode()
+
+
+def test_malformed_records_and_archives_fail_without_a_crash(exported: Exported, tmp_path: Path) -> None:
+    first = exported.ids[0]
+
+    def garble(bag_dir: Path) -> None:
+        (item_dir(bag_dir, first) / "receipt.json").write_text("{not json")
+
+    report = failures(tampered(exported, tmp_path, garble, remanifest=True))
+    assert f"FAIL  item {first}: a record cannot be read: JSONDecodeError" in report
+    not_a_zip = tmp_path / "bundle.zip"
+    not_a_zip.write_bytes(b"PK\x03\x04 truncated")
+    assert "cannot be read as a ZIP" in failures(verify_bundle(not_a_zip, exported.trust))
