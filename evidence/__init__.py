@@ -1,4 +1,6 @@
-"""Framework-free evidence handling: streamed ingest, stores, custody chains.
+"""Framework-free evidence handling: streamed ingest and hashing, stores, custody
+chains, the Merkle log with its signed checkpoints and proofs, receipts' canonical
+records, RFC 3161 timestamps, BagIt bundles and their offline verifier.
 
 Nothing here imports flask, werkzeug, sqlalchemy or the portal; the portal
 passes streams, stores and records in and gets plain values back.

@@ -66,6 +66,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('log_entries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_log_entries_evidence_id'), ['evidence_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_log_entries_kind'), ['kind'], unique=False)
 
     with op.batch_alter_table('evidence_items', schema=None) as batch_op:
         batch_op.add_column(sa.Column('sha512', sa.String(length=128), nullable=True))
@@ -79,6 +80,7 @@ def downgrade() -> None:
         batch_op.drop_column('sha512')
 
     with op.batch_alter_table('log_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_log_entries_kind'))
         batch_op.drop_index(batch_op.f('ix_log_entries_evidence_id'))
 
     op.drop_table('log_entries')

@@ -30,7 +30,7 @@ class LogEntry(Base):
     __tablename__ = "log_entries"
 
     index: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    kind: Mapped[str] = mapped_column(String(20))  # receipt, custody, key
+    kind: Mapped[str] = mapped_column(String(20), index=True)  # receipt, custody, key
     data: Mapped[bytes] = mapped_column(LargeBinary)
     leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
     evidence_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_items.id"), index=True)
