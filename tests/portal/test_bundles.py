@@ -17,6 +17,8 @@ from flask.testing import FlaskClient
 from evidence.keys import public_pem
 from evidence.signed_note import Verifier
 from evidence.verify import load_trust, verify_bundle
+from portal.db import get_session
+from portal.models import Receipt
 from portal.signing import get_notary
 from tests.factories import PASSWORD, PDF_BYTES, Api, World, make_world, png_bytes
 from tests.tsa import LocalTSA
@@ -164,3 +166,15 @@ def test_export_from_the_case_page_and_its_custody_event(app: Flask, client: Fla
     assert custody["chain_ok"] and custody["events"][-1]["action"] == "exported"
     untouched = Api(client, world.prosecutor.token)("GET", f"/evidence/{ids[1]}/custody").json
     assert untouched["events"][-1]["action"] != "exported"
+
+
+def test_items_without_receipts_are_refused_by_name(app: Flask, client: FlaskClient) -> None:
+    world, case_id, ids = case_with_evidence(app, client)
+    with app.app_context():
+        db = get_session()
+        db.delete(db.get(Receipt, ids[0]))  # as for an item received before receipts existed
+        db.commit()
+    refused = Api(client, world.prosecutor.token)("GET", f"/cases/{case_id}/bundle")
+    assert refused.status_code == 409
+    assert refused.json["error"]["fields"] == {"evidence": f"Without receipts: {ids[0]}."}
+    assert Api(client, world.prosecutor.token)("GET", f"/cases/{case_id}/bundle?evidence={ids[1]}").status_code == 200
