@@ -73,5 +73,12 @@ def inclusion_proof(index: int, size: int, read: ReadNodes) -> list[bytes]:
     return _hashes(inclusion_ranges(index, size), read)
 
 
+def inclusion_proofs(indexes: Iterable[int], size: int, read: ReadNodes) -> dict[int, list[bytes]]:
+    """Proofs of several leaves in one tree, their nodes read in a single batch."""
+    ranges = {index: inclusion_ranges(index, size) for index in set(indexes)}
+    nodes = read({node for spans in ranges.values() for start, end in spans for node in _range_nodes(start, end)})
+    return {index: [_range_hash(start, end, nodes) for start, end in spans] for index, spans in ranges.items()}
+
+
 def consistency_proof(old_size: int, new_size: int, read: ReadNodes) -> list[bytes]:
     return _hashes(consistency_ranges(old_size, new_size), read)

@@ -115,6 +115,18 @@ def _add_anchors(trust: Trust, text: str, origin: str) -> None:
                 continue  # a base64 line inside a PEM block
 
 
+SHIPPED_KEYS = (bundle.RECEIPT_KEY, bundle.CHECKPOINT_KEY, bundle.TSA_CA)
+
+
+def shipped_trust(files: dict[str, bytes]) -> Trust:
+    """The key copies a bundle or receipt carries: used only when no trust anchors are given."""
+    trust = Trust(source="bundle")
+    for path in SHIPPED_KEYS:
+        if path in files:
+            _add_anchors(trust, files[path].decode(), path)
+    return trust
+
+
 def _pem_blocks(text: str) -> Iterator[str]:
     lines = text.splitlines()
     start = None
@@ -166,11 +178,7 @@ class Verification:
         self.report.checks.append(Check(status, name, detail))
 
     def _bundle_keys(self) -> Trust:
-        trust = Trust(source="bundle")
-        for path in (bundle.RECEIPT_KEY, bundle.CHECKPOINT_KEY, bundle.TSA_CA):
-            if self.bag.has("data/" + path):
-                _add_anchors(trust, self.bag.read("data/" + path).decode(), path)
-        return trust
+        return shipped_trust({p: self.data(p) for p in SHIPPED_KEYS if self.has(p)})
 
     def data(self, path: str) -> bytes:
         return self.bag.read("data/" + path)
@@ -534,10 +542,7 @@ def verify_receipt(path: Path, trust: Trust | None = None, original: Path | None
     if "receipt.json" not in files:
         return Report([Check(FAIL, "archive", f"{path} holds no receipt.json")])
     if trust is None:
-        trust = Trust(source="bundle")
-        for name in (bundle.RECEIPT_KEY, bundle.CHECKPOINT_KEY, bundle.TSA_CA):
-            if name in files:
-                _add_anchors(trust, files[name].decode(), name)
+        trust = shipped_trust(files)
         add(Check(WARN, "trust anchors", "no --trust given: the keys shipped in the ZIP are used"))
     body = files["receipt.json"]
     receipt = json.loads(body)

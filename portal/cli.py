@@ -183,11 +183,13 @@ def _checkpoint_now() -> str:
 def evidence_scrub() -> None:
     """Re-read every stored original and check its SHA-256; exits 1 if any is altered or missing."""
     db = get_session()
-    total = sum(size for _sha, _key, size in scrub.objects(db))
+    stored = scrub.objects(db)
     started = time.monotonic()
     try:
-        with click.progressbar(length=total, label="Scrubbing", show_pos=True, file=sys.stderr) as bar:
-            report = scrub.scrub(db, get_store(), bar.update)
+        with click.progressbar(
+            length=sum(size for _sha, _key, size in stored), label="Scrubbing", show_pos=True, file=sys.stderr
+        ) as bar:
+            report = scrub.scrub(db, get_store(), stored, bar.update)
     except StoreUnavailable as exc:
         fail(f"the evidence store is unavailable: {exc}")
     for problem in report.problems:

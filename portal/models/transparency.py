@@ -72,4 +72,3 @@ class Receipt(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     item: Mapped[EvidenceItem] = relationship(back_populates="receipt")
-

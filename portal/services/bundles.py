@@ -10,14 +10,13 @@ the manifests and the seal last.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from zipstream import ZipStream
 
 from evidence import bagit, bundle
@@ -25,7 +24,6 @@ from evidence.keys import fingerprint
 from evidence.records import STATEMENT_TYPE, canonical, utc_timestamp
 from evidence.signatures import sign
 from evidence.stores import Store, read_ahead
-from evidence.timestamps import TimestampError
 from portal.models import Case, Complaint, CustodyAction, CustodyEvent, EvidenceItem, LogCheckpoint, LogEntry, User
 from portal.services import receipts, transparency
 from portal.services.access import REVIEWERS, get_case, require_role
@@ -58,7 +56,14 @@ class Export:
 def case_items(session: Session, case: Case, wanted: Sequence[int] | None) -> list[EvidenceItem]:
     items = list(
         session.scalars(
-            select(EvidenceItem).join(Complaint).where(Complaint.case_id == case.id).order_by(EvidenceItem.id)
+            select(EvidenceItem)
+            .join(Complaint)
+            .where(Complaint.case_id == case.id)
+            .options(
+                selectinload(EvidenceItem.receipt),
+                selectinload(EvidenceItem.complaint).selectinload(Complaint.organisation),
+            )
+            .order_by(EvidenceItem.id)
         )
     )
     if wanted is not None:
@@ -111,10 +116,11 @@ def export(
     files: list[bagit.BagFile] = []
     listed: list[ListedItem] = []
     statement_items = []
+    records = _item_records(session, items, checkpoint)
     for number, item in enumerate(items, start=1):
         path = bundle.original(item.id, item.filename)
         files.append(_original(store, item, path))
-        files += _item_records(session, notary, item, checkpoint)
+        files += records[item.id]
         token = token_info(notary, item.receipt) if item.receipt else None
         listed.append(
             ListedItem(number, item, path, item.complaint.organisation.legal_name, token.gen_time if token else None)
@@ -160,43 +166,57 @@ def _original(store: Store, item: EvidenceItem, path: str) -> bagit.BagFile:
 
 
 def _item_records(
-    session: Session, notary: Notary, item: EvidenceItem, checkpoint: LogCheckpoint
-) -> list[bagit.BagFile]:
-    receipt = item.receipt
-    assert receipt is not None
-    receipt_entry = session.get(LogEntry, receipt.log_index)
-    assert receipt_entry is not None
-    files = [
-        bagit.BagFile.of(bundle.receipt(item.id), receipt.body),
-        bagit.BagFile.of(bundle.signature(bundle.receipt(item.id)), receipt.signature),
-        bagit.BagFile.of(bundle.receipt_proof(item.id), _proof(session, receipt_entry, checkpoint)),
-    ]
-    if receipt.timestamp_token:
-        files.append(bagit.BagFile.of(bundle.file_token(item.id), receipt.timestamp_token))
+    session: Session, items: list[EvidenceItem], checkpoint: LogCheckpoint
+) -> dict[int, list[bagit.BagFile]]:
+    """Each item's receipt, token, custody lines and their proofs, from a few queries for all items."""
+    receipts_by_item = {item.id: item.receipt for item in items if item.receipt is not None}
+    receipt_entries = {
+        entry.index: entry
+        for entry in session.scalars(
+            select(LogEntry).where(LogEntry.index.in_([r.log_index for r in receipts_by_item.values()]))
+        )
+    }
+    lengths = {item.id: item.custody_length for item in items}
+    custody: dict[int, list[tuple[CustodyEvent, LogEntry | None]]] = {item.id: [] for item in items}
     rows = session.execute(
         select(CustodyEvent, LogEntry)
         .outerjoin(LogEntry, LogEntry.custody_event_id == CustodyEvent.id)
-        # Up to the export's own entry: acts after it belong to a later bundle.
-        .where(CustodyEvent.evidence_id == item.id, CustodyEvent.seq <= item.custody_length)
-        .order_by(CustodyEvent.seq)
+        .where(CustodyEvent.evidence_id.in_(list(lengths)))
+        .order_by(CustodyEvent.evidence_id, CustodyEvent.seq)
     ).all()
-    lines = []
     for event, entry in rows:
-        if entry is None:
-            raise Conflict(
-                "An item has custody recorded before the log existed; choose the other items.",
-                {"evidence": f"Recorded before the log: {item.id}."},
-            )
-        lines.append(entry.data)
-        files.append(bagit.BagFile.of(bundle.custody_proof(item.id, event.seq), _proof(session, entry, checkpoint)))
-    files.append(bagit.BagFile.of(bundle.custody(item.id), b"".join(line + b"\n" for line in lines)))
-    return files
+        # Up to the export's own entry: acts after it belong to a later bundle.
+        if event.seq <= lengths[event.evidence_id]:
+            custody[event.evidence_id].append((event, entry))
+    unlogged = sorted({str(i) for i, pairs in custody.items() for _event, entry in pairs if entry is None})
+    if unlogged:
+        raise Conflict(
+            "An item has custody recorded before the log existed; choose the other items.",
+            {"evidence": f"Recorded before the log: {', '.join(unlogged)}."},
+        )
+    logged = [entry for pairs in custody.values() for _event, entry in pairs if entry is not None]
+    proofs = transparency.prove_all(session, [*receipt_entries.values(), *logged], checkpoint)
 
+    def proof_file(path: str, index: int) -> bagit.BagFile:
+        return bagit.BagFile.of(path, proofs[index].format().encode())
 
-def _proof(session: Session, entry: LogEntry, checkpoint: LogCheckpoint) -> bytes:
-    proven = transparency.prove(session, entry, checkpoint)
-    assert proven.proof is not None
-    return proven.proof.format().encode()
+    records: dict[int, list[bagit.BagFile]] = {}
+    for item_id, receipt in receipts_by_item.items():
+        files = [
+            bagit.BagFile.of(bundle.receipt(item_id), receipt.body),
+            bagit.BagFile.of(bundle.signature(bundle.receipt(item_id)), receipt.signature),
+            proof_file(bundle.receipt_proof(item_id), receipt.log_index),
+        ]
+        if receipt.timestamp_token:
+            files.append(bagit.BagFile.of(bundle.file_token(item_id), receipt.timestamp_token))
+        lines = b""
+        for event, leaf in custody[item_id]:
+            assert leaf is not None  # unlogged custody was refused above
+            lines += leaf.data + b"\n"
+            files.append(proof_file(bundle.custody_proof(item_id, event.seq), leaf.index))
+        files.append(bagit.BagFile.of(bundle.custody(item_id), lines))
+        records[item_id] = files
+    return records
 
 
 def _log_files(
@@ -217,20 +237,10 @@ def _stamped(notary: Notary, path: str, body: bytes) -> list[bagit.BagFile]:
     """``body`` with its signature and, when the TSA answers, its RFC 3161 token."""
     key = notary.keys.private_key("receipt")
     files = [bagit.BagFile.of(path, body), bagit.BagFile.of(bundle.signature(path), sign(key, body))]
-    token = _token(notary, body)
+    token = notary.timestamp(body)
     if token is not None:
         files.append(bagit.BagFile.of(bundle.token(path), token))
     return files
-
-
-def _token(notary: Notary, body: bytes) -> bytes | None:
-    if notary.timestamps is None:
-        return None
-    try:
-        token, _info = notary.timestamps.stamp(hashlib.sha256(body).digest())
-    except TimestampError:
-        return None
-    return token
 
 
 def _statement(
@@ -261,7 +271,7 @@ def _statement(
 
 def _seal(notary: Notary, manifest: bytes) -> dict[str, bytes]:
     seals = {bundle.SEAL: sign(notary.keys.private_key("receipt"), manifest)}
-    token = _token(notary, manifest)
+    token = notary.timestamp(manifest)
     if token is not None:
         seals[bundle.SEAL_STAMP] = token
     return seals

@@ -14,7 +14,6 @@ from evidence.custody import GENESIS, ChainReport, Entry, entry_hash, verify_cha
 from evidence.errors import ObjectMissing, StoreUnavailable
 from evidence.filenames import clean_display_name
 from evidence.ingest import Ingested, rehash
-from evidence.keys import KeyProblem
 from evidence.records import custody_leaf
 from evidence.stores import Store
 from portal.models import (
@@ -126,12 +125,10 @@ def add_evidence(
     not answer leaves it to ``portal worker``.
     """
     _uploadable(session, actor, complaint_id, meta)
-    try:
-        notary.keys.private_key("receipt")
-    except KeyProblem as exc:
+    if not notary.keys.has("receipt"):
         raise Unavailable(
             "The portal cannot sign receipts: its keys are missing. The operator must run `portal keys generate`."
-        ) from exc
+        )
     # The upload may take minutes; no transaction stays open meanwhile.
     session.commit()
     try:

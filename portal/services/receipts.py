@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from evidence import bundle
-from evidence.keys import ROLES, KeyDirectory, fingerprint, public_pem
+from evidence.keys import ROLES, KeyDirectory, PublicKeyInfo, fingerprint, public_pem
 from evidence.records import RECEIPT_TYPE, canonical, utc_timestamp
 from evidence.signatures import sign
 from evidence.signed_note import Signer, Verifier
@@ -30,6 +31,47 @@ class Notary:
     keys: KeyDirectory
     origin: str
     timestamps: TimestampClient | None
+
+    def timestamp(self, data: bytes) -> bytes | None:
+        """An RFC 3161 token over SHA-256(``data``), or None: no TSA configured, or it failed this time."""
+        return self.timestamp_digest(hashlib.sha256(data).digest())
+
+    def timestamp_digest(self, sha256_digest: bytes) -> bytes | None:
+        if self.timestamps is None:
+            return None
+        try:
+            token, _info = self.timestamps.stamp(sha256_digest)
+        except TimestampError:
+            return None
+        return token
+
+    def token_info(self, token: bytes | None, sha256_digest: bytes) -> TokenInfo | None:
+        """What a stored token says (time, TSA), if it still checks out against the TSA root."""
+        if token is None or self.timestamps is None:
+            return None
+        try:
+            return verify_token(token, sha256_digest, list(self.timestamps.roots))
+        except TimestampError:
+            return None
+
+    def published_keys(self) -> list[tuple[PublicKeyInfo, str | None]]:
+        """Every active and retired public key, with the C2SP verifier key for checkpoint keys."""
+        return [
+            (info, Verifier(self.origin, info.public_key).encode() if role == "checkpoint" else None)
+            for role in ROLES
+            for info in self.keys.public_keys(role)
+        ]
+
+    def trust_file(self) -> str:
+        """The published keys and the TSA root in one file, for ``evidence-verify --trust``."""
+        parts = []
+        for info, verifier_key in self.published_keys():
+            parts.append(f"# {info.role} key, SHA-256 fingerprint {info.fingerprint}\n")
+            parts.append(verifier_key + "\n" if verifier_key else public_pem(info.public_key))
+        if self.timestamps is not None:
+            parts.append("# TSA root certificate\n")
+            parts += [root.public_bytes(Encoding.PEM).decode() for root in self.timestamps.roots]
+        return "".join(parts)
 
     def checkpoint_signers(self) -> list[Signer]:
         """The active checkpoint key, then any retired one still co-signing."""
@@ -70,7 +112,7 @@ def record_keys(session: Session, notary: Notary) -> None:
 def checkpoint(session: Session, notary: Notary) -> LogCheckpoint | None:
     """Log key changes, then sign a checkpoint if the log grew (None if it did not)."""
     record_keys(session, notary)
-    return transparency.make_checkpoint(session, notary.checkpoint_signers(), notary.origin, notary.timestamps)
+    return transparency.make_checkpoint(session, notary.checkpoint_signers(), notary.origin, notary.timestamp)
 
 
 def receipt_record(item: EvidenceItem, origin: str, key_fingerprint: str) -> dict[str, Any]:
@@ -111,11 +153,10 @@ def issue(session: Session, notary: Notary, item: EvidenceItem) -> Receipt:
 
 def stamp(session: Session, notary: Notary, receipt: Receipt) -> bool:
     """Ask the TSA for a token over the file's SHA-256; False when it could not be had."""
-    if notary.timestamps is None or receipt.timestamp_token is not None:
+    if receipt.timestamp_token is not None:
         return False
-    try:
-        token, _info = notary.timestamps.stamp(bytes.fromhex(receipt.item.sha256))
-    except TimestampError:
+    token = notary.timestamp_digest(bytes.fromhex(receipt.item.sha256))
+    if token is None:
         return False
     receipt.timestamp_token = token
     session.commit()
@@ -141,12 +182,7 @@ class ReceiptView:
 
 
 def token_info(notary: Notary, receipt: Receipt) -> TokenInfo | None:
-    if receipt.timestamp_token is None or notary.timestamps is None:
-        return None
-    try:
-        return verify_token(receipt.timestamp_token, bytes.fromhex(receipt.item.sha256), list(notary.timestamps.roots))
-    except TimestampError:
-        return None
+    return notary.token_info(receipt.timestamp_token, bytes.fromhex(receipt.item.sha256))
 
 
 def view(session: Session, notary: Notary, actor: User, evidence_id: int) -> ReceiptView:

@@ -50,10 +50,15 @@ def objects(session: Session) -> list[tuple[str, str, int]]:
     return [(sha256, key, size) for sha256, key, size in rows]
 
 
-def scrub(session: Session, store: Store, progress: Callable[[int], None] = lambda _n: None) -> ScrubReport:
-    """Check every object; ``progress`` is told the bytes each one accounted for."""
+def scrub(
+    session: Session,
+    store: Store,
+    stored: list[tuple[str, str, int]],
+    progress: Callable[[int], None] = lambda _n: None,
+) -> ScrubReport:
+    """Check each of ``stored`` (from :func:`objects`); ``progress`` is told the bytes each accounted for."""
     report = ScrubReport()
-    for sha256, key, size in objects(session):
+    for sha256, key, size in stored:
         report.objects += 1
         try:
             found, found_size = rehash(store, key)

@@ -9,8 +9,7 @@ are dense and unique however many workers append at once.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import and_, or_, select, update
@@ -22,7 +21,6 @@ from evidence.checkpoint import Checkpoint
 from evidence.merkle import leaf_hash
 from evidence.proofs import TlogProof
 from evidence.signed_note import Signer
-from evidence.timestamps import TimestampClient, TimestampError
 from portal.models import LogCheckpoint, LogEntry, LogHead, LogNode
 from portal.services.errors import Invalid
 
@@ -89,7 +87,7 @@ def latest_checkpoint(session: Session) -> LogCheckpoint | None:
 
 
 def make_checkpoint(
-    session: Session, signers: list[Signer], origin: str, timestamps: TimestampClient | None
+    session: Session, signers: list[Signer], origin: str, timestamp: Callable[[bytes], bytes | None]
 ) -> LogCheckpoint | None:
     """Sign the log as it is now, unless the latest checkpoint already covers it.
 
@@ -101,12 +99,8 @@ def make_checkpoint(
         return None
     root = tlog.root(current, reader(session))
     note = Checkpoint(origin, current, root).signed(*signers)
-    token = None
-    if timestamps is not None:
-        try:
-            token, _info = timestamps.stamp(hashlib.sha256(note.encode()).digest())
-        except TimestampError:
-            token = None  # the checkpoint stands on its signature; the worker does not retry old ones
+    # A checkpoint without a token stands on its signature; old ones are not stamped later.
+    token = timestamp(note.encode())
     checkpoint = LogCheckpoint(size=current, root_hash=root, note=note, timestamp_token=token)
     session.add(checkpoint)
     try:
@@ -143,6 +137,13 @@ class Proven:
     proof: TlogProof | None
     """None while the entry is newer than the latest checkpoint."""
     tree_size: int | None = None
+
+
+def prove_all(session: Session, entries: Iterable[LogEntry], checkpoint: LogCheckpoint) -> dict[int, TlogProof]:
+    """tlog-proofs of entries the checkpoint covers, by entry index; all nodes read in one query."""
+    indexes = [entry.index for entry in entries if entry.index < checkpoint.size]
+    proofs = tlog.inclusion_proofs(indexes, checkpoint.size, reader(session))
+    return {index: TlogProof(index, tuple(hashes), checkpoint.note) for index, hashes in proofs.items()}
 
 
 def prove(session: Session, entry: LogEntry, checkpoint: LogCheckpoint | None) -> Proven:

@@ -127,9 +127,9 @@ def test_main_journey(portal: tuple[str, Portal], page: Page, tmp_path: Path) ->
     evidence_rows = page.locator("table.evidence tbody tr")
     expect(evidence_rows).to_have_count(2)
     expect(page.locator("table.evidence")).to_contain_text("商品照片.png")
-    thumb = page.locator("img.thumb").first
-    expect(thumb).to_be_visible()
-    assert thumb.evaluate("img => img.naturalWidth") > 0
+    expect(page.locator("img.thumb").first).to_be_visible()
+    # The preview is decoded, not a broken image (waits for it to finish loading).
+    page.wait_for_function("() => [...document.querySelectorAll('img.thumb')].some(i => i.complete && i.naturalWidth)")
     page.click("#submit-complaint")
     expect(page.locator(".badge-submitted")).to_contain_text(text["submitted"])
     sign_out(page)

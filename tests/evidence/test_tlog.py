@@ -59,3 +59,12 @@ def test_out_of_range_requests_are_refused() -> None:
         tlog.inclusion_proof(3, 3, store.read)
     with pytest.raises(ValueError, match="no consistency proof"):
         tlog.consistency_proof(0, 3, store.read)
+
+
+def test_batched_proofs_equal_single_ones_in_one_read() -> None:
+    store, leaves = build(37)
+    calls = []
+    batched = tlog.inclusion_proofs([0, 5, 5, 36, 17], 37, lambda wanted: calls.append(1) or store.read(wanted))
+    assert len(calls) == 1 and sorted(batched) == [0, 5, 17, 36]
+    assert all(batched[i] == merkle.inclusion_proof(i, leaves) for i in batched)
+    assert tlog.inclusion_proofs([], 37, store.read) == {}

@@ -13,12 +13,13 @@ import bagit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from evidence.keys import public_pem
 from evidence.signed_note import Verifier
 from evidence.verify import load_trust, verify_bundle
 from portal.db import get_session
-from portal.models import Receipt
+from portal.models import LogEntry, Receipt
 from portal.signing import get_notary
 from tests.factories import PASSWORD, PDF_BYTES, Api, World, make_world, png_bytes
 from tests.tsa import LocalTSA
@@ -178,3 +179,36 @@ def test_items_without_receipts_are_refused_by_name(app: Flask, client: FlaskCli
     assert refused.status_code == 409
     assert refused.json["error"]["fields"] == {"evidence": f"Without receipts: {ids[0]}."}
     assert Api(client, world.prosecutor.token)("GET", f"/cases/{case_id}/bundle?evidence={ids[1]}").status_code == 200
+
+
+def test_custody_from_before_the_log_and_missing_receipts_are_refused(app: Flask, client: FlaskClient) -> None:
+    world, case_id, ids = case_with_evidence(app, client)
+    with app.app_context():
+        db = get_session()
+        leaf = db.scalars(select(LogEntry).where(LogEntry.evidence_id == ids[1], LogEntry.kind == "custody")).first()
+        db.delete(leaf)  # as for custody recorded before migration 0003
+        db.commit()
+    refused = Api(client, world.prosecutor.token)("GET", f"/cases/{case_id}/bundle")
+    assert refused.status_code == 409
+    assert refused.json["error"]["fields"] == {"evidence": f"Recorded before the log: {ids[1]}."}
+    with app.app_context():
+        db = get_session()
+        db.delete(db.get(Receipt, ids[0]))
+        db.commit()
+    receipt = Api(client, world.holder_a.token)("GET", f"/evidence/{ids[0]}/receipt")
+    assert receipt.status_code == 409 and "before receipts were issued" in receipt.json["error"]["message"]
+
+
+def test_verifier_refuses_a_trust_file_without_keys(tmp_path: Path) -> None:
+    empty = tmp_path / "trust.pem"
+    empty.write_text("# nothing here\n")
+    done = subprocess.run(
+        [str(BIN / "evidence-verify"), str(tmp_path / "bundle.zip"), "--trust", str(empty)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2 and "holds no public key, verifier key or certificate" in done.stderr
+    missing = subprocess.run(
+        [str(BIN / "evidence-verify"), str(tmp_path / "absent.zip")], capture_output=True, text=True
+    )
+    assert missing.returncode == 1 and "cannot be read as a ZIP" in missing.stdout

@@ -24,6 +24,14 @@ from portal.settings import Settings, SettingsError
         ({"SECURE_COOKIES": "maybe"}, "SECURE_COOKIES"),
         ({"LOG_ORIGIN": "my log"}, "LOG_ORIGIN"),
         ({"LOG_ORIGIN": "a+b"}, "LOG_ORIGIN"),
+        ({"TSA_URL": "ftp://tsa.example"}, "TSA_URL"),
+        ({"TSA_URL": "https://tsa.example"}, "TSA_CA_FILE"),
+        ({"TSA_CA_FILE": "/nonexistent/ca.pem"}, "TSA_CA_FILE"),
+        ({"CHECKPOINT_INTERVAL": "1"}, "CHECKPOINT_INTERVAL"),
+        ({"PDF_FONT": "/nonexistent/font.ttc"}, "PDF_FONT"),
+        ({"OBJECT_LOCK_MODE": "forever"}, "OBJECT_LOCK_MODE"),
+        ({"OBJECT_LOCK_MODE": "governance"}, "OBJECT_LOCK_MODE"),  # not an S3 store
+        ({"EVIDENCE_STORE": "s3://bucket/p", "OBJECT_LOCK_DAYS": "0"}, "OBJECT_LOCK_DAYS"),
     ],
 )
 def test_bad_values_name_the_variable(tmp_path: Path, env: dict[str, str], name: str) -> None:
@@ -51,3 +59,13 @@ def test_production_is_secure_by_default(tmp_path: Path) -> None:
     )
     assert not settings.embedded and settings.secure_cookies
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_a_tsa_root_that_is_not_a_certificate_stops_start_up(tmp_path: Path) -> None:
+    from portal import create_app
+
+    not_pem = tmp_path / "ca.pem"
+    not_pem.write_text("this is not a certificate")
+    env = {"INSTANCE_PATH": str(tmp_path), "TSA_URL": "http://127.0.0.1:9/tsa", "TSA_CA_FILE": str(not_pem)}
+    with pytest.raises(SettingsError, match="TSA_CA_FILE: the TSA trust anchor is not a PEM certificate"):
+        create_app(Settings.from_env(env))
