@@ -42,7 +42,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.cases import bp as cases_bp
     from portal.evidence_pages import bp as evidence_bp
     from portal.holder import bp as holder_bp
+    from portal.inbox import bp as inbox_bp
+    from portal.inbox import init_app as inbox_init
     from portal.main import bp as main_bp
+    from portal.org import bp as org_bp
     from portal.review import bp as review_bp
     from portal.transparency import bp as transparency_bp
 
@@ -55,9 +58,22 @@ def create_app(settings: Settings | None = None) -> Flask:
         i18n.init_app,
         templating.init_app,
         errors.init_app,
+        inbox_init,
     ):
         init(app)
-    blueprints = (main_bp, auth_bp, holder_bp, evidence_bp, review_bp, cases_bp, admin_bp, api_bp, transparency_bp)
+    blueprints = (
+        main_bp,
+        auth_bp,
+        holder_bp,
+        evidence_bp,
+        review_bp,
+        cases_bp,
+        admin_bp,
+        api_bp,
+        transparency_bp,
+        inbox_bp,
+        org_bp,
+    )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
     security.csrf.exempt(api_bp)

@@ -18,11 +18,14 @@ from evidence.signed_note import Verifier
 from portal import create_app, migrate
 from portal.db import get_session
 from portal.models import Role, User
-from portal.services import accounts, receipts, scrub
+from portal.senders import PortalSender
+from portal.services import accounts, deliveries, receipts, scrub
 from portal.services.errors import DomainError
 from portal.settings import SettingsError
 from portal.signing import get_keys, get_notary
 from portal.storage import get_store
+
+DELIVERY_BATCH = 50
 
 
 def fail(message: str) -> NoReturn:
@@ -226,18 +229,29 @@ def log_checkpoint() -> None:
 
 @cli.command("worker")
 @click.option("--once", is_flag=True, help="Do one round and exit.")
-def worker(once: bool) -> None:
-    """Background duties: a checkpoint every CHECKPOINT_INTERVAL seconds, missing timestamps."""
-    interval = current_app.config["SETTINGS"].checkpoint_interval
+@click.option("--poll", default=2.0, show_default=True, help="Seconds between looks at the outbox.")
+def worker(once: bool, poll: float) -> None:
+    """Background duties: e-mails and webhook calls from the outbox; a checkpoint every
+    CHECKPOINT_INTERVAL seconds and missing timestamps. Several may run at once."""
+    settings = current_app.config["SETTINGS"]
+    sender = PortalSender(settings)
+    next_checkpoint = 0.0
     while True:
-        click.echo(_checkpoint_now())
-        stamped = receipts.stamp_missing(get_session(), get_notary())
-        if stamped:
-            click.echo(f"timestamped {stamped} receipt(s) the TSA could not serve at upload time")
-        get_session().close()
+        db = get_session()
+        if time.monotonic() >= next_checkpoint:
+            click.echo(_checkpoint_now())
+            stamped = receipts.stamp_missing(db, get_notary())
+            if stamped:
+                click.echo(f"timestamped {stamped} receipt(s) the TSA could not serve at upload time")
+            next_checkpoint = time.monotonic() + settings.checkpoint_interval
+        done = deliveries.deliver_due(db, sender, limit=DELIVERY_BATCH)
+        if done.total:
+            click.echo(f"deliveries: {done.sent} sent, {done.retrying} to retry later, {done.failed} failed")
+        db.close()
         if once:
             return
-        time.sleep(interval)
+        if done.total < DELIVERY_BATCH:  # a full batch means more may be waiting
+            time.sleep(poll)
 
 
 for group in (db_group, orgs_group, users_group, tokens_group, demo_group, keys_group, log_group, evidence_group):

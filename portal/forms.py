@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField, widgets
 
 from portal.services.errors import DomainError
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
 
 
 def apply_errors(form: FlaskForm, exc: DomainError) -> None:

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Flask, request, session
-from flask_babel import Babel, LazyString, force_locale, gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import Babel, LazyString, force_locale, gettext, refresh
 from flask_login import current_user
 
+from portal.models import User
 from portal.services.accounts import LANGUAGES
 
 babel = Babel()
 
 
 def select_locale() -> str:
+    if "recipient" in g:
+        return str(g.recipient.language)
+    if not has_request_context():
+        return "en"
     if current_user and current_user.is_authenticated:
         return str(current_user.user.language)
     chosen = session.get("lang")
@@ -21,9 +29,25 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    if "recipient" in g:
+        return str(g.recipient.timezone)
+    if not has_request_context():
+        return "UTC"
     if current_user and current_user.is_authenticated:
         return str(current_user.user.timezone)
     return "UTC"
+
+
+@contextmanager
+def speaking_to(user: User) -> Iterator[None]:
+    """Translate and format for ``user`` (an e-mail's recipient) rather than whoever is signed in."""
+    g.recipient = user
+    refresh()
+    try:
+        yield
+    finally:
+        g.pop("recipient")
+        refresh()
 
 
 def both(message: str | LazyString, sep: str = " / ", **params: object) -> str:

@@ -2,7 +2,17 @@
 
 from flask_babel import lazy_gettext as _l
 
-from portal.models import ComplaintStatus, CustodyAction, EvidenceKind, OrgStatus, RightType, Role, Stage
+from portal.models import (
+    ComplaintStatus,
+    CustodyAction,
+    DeliveryStatus,
+    EventKind,
+    EvidenceKind,
+    OrgStatus,
+    RightType,
+    Role,
+    Stage,
+)
 
 ROLE = {
     Role.HOLDER: _l("Rights holder"),
@@ -62,6 +72,16 @@ STAGE = {
     Stage.SECOND_INSTANCE: _l("Second instance"),
     Stage.FINAL_JUDGMENT: _l("Final judgment and execution"),
 }
+EVENT_KIND = {
+    EventKind.COMPLAINT_DECIDED: _l("Decisions on my complaints"),
+    EventKind.STAGE_CHANGED: _l("Case stage changes"),
+    EventKind.TEST: _l("Webhook test events"),
+}
+DELIVERY_STATUS = {
+    DeliveryStatus.PENDING: _l("Waiting to be sent"),
+    DeliveryStatus.SENT: _l("Delivered"),
+    DeliveryStatus.FAILED: _l("Failed"),
+}
 LANGUAGE = {"en": "English", "zh": "中文"}
 
 ALL = {
@@ -72,6 +92,8 @@ ALL = {
     "evidence_kind": EVIDENCE_KIND,
     "custody_action": CUSTODY_ACTION,
     "stage": STAGE,
+    "event_kind": EVENT_KIND,
+    "delivery_status": DELIVERY_STATUS,
     "language": LANGUAGE,
 }
 

@@ -77,6 +77,15 @@ class Settings:
     pdf_font: Path | None
     object_lock_mode: str | None
     object_lock_days: int
+    portal_url: str
+    smtp_host: str | None
+    smtp_port: int
+    smtp_security: str
+    smtp_username: str | None
+    smtp_password: str | None
+    mail_from: str
+    webhook_timeout: int
+    webhook_allow_private: bool
     embedded: bool
     """True when no database is configured: the SQLite + directory default."""
 
@@ -137,6 +146,20 @@ class Settings:
         if lock_mode is not None and not store.startswith("s3://"):
             raise SettingsError("OBJECT_LOCK_MODE needs an S3 evidence store (EVIDENCE_STORE=s3://...)")
 
+        port = _int(env, "PORT", 8000, 1, 65535)
+        portal_url = (env.get("PORTAL_URL", "").strip() or f"http://{env.get('HOST', '127.0.0.1')}:{port}").rstrip("/")
+        if urlsplit(portal_url).scheme not in {"http", "https"} or not urlsplit(portal_url).hostname:
+            raise SettingsError(f"PORTAL_URL must be the portal's public http(s) address, not {portal_url!r}")
+
+        smtp_host = env.get("SMTP_HOST", "").strip() or None
+        smtp_security = env.get("SMTP_SECURITY", "").strip().lower() or "starttls"
+        if smtp_security not in {"starttls", "ssl", "none"}:
+            raise SettingsError(f"SMTP_SECURITY must be starttls, ssl or none, not {smtp_security!r}")
+        mail_from = env.get("MAIL_FROM", "").strip()
+        if smtp_host and "@" not in mail_from:
+            raise SettingsError("MAIL_FROM must be the sender address (name <address>) when SMTP_HOST is set")
+        default_smtp_port = {"starttls": 587, "ssl": 465, "none": 25}[smtp_security]
+
         return cls(
             instance_path=instance,
             database_url=database_url,
@@ -148,7 +171,7 @@ class Settings:
             secret_key=secret_key,
             max_upload_bytes=_int(env, "MAX_UPLOAD_BYTES", 4 * 1024**3, 1, 5 * 1024**4),
             host=env.get("HOST", "127.0.0.1"),
-            port=_int(env, "PORT", 8000, 1, 65535),
+            port=port,
             secure_cookies=_bool(env, "SECURE_COOKIES", not embedded),
             ratelimit_storage_uri=env.get("RATELIMIT_STORAGE_URI", "memory://"),
             signing_key_dir=Path(env.get("SIGNING_KEY_DIR") or instance / "keys").resolve(),
@@ -159,5 +182,14 @@ class Settings:
             pdf_font=font,
             object_lock_mode=lock_mode,
             object_lock_days=_int(env, "OBJECT_LOCK_DAYS", 3650, 1, 36500),
+            portal_url=portal_url,
+            smtp_host=smtp_host,
+            smtp_port=_int(env, "SMTP_PORT", default_smtp_port, 1, 65535),
+            smtp_security=smtp_security,
+            smtp_username=env.get("SMTP_USERNAME") or None,
+            smtp_password=env.get("SMTP_PASSWORD") or None,
+            mail_from=mail_from or "IP Evidence Portal <noreply@localhost>",
+            webhook_timeout=_int(env, "WEBHOOK_TIMEOUT", 10, 1, 60),
+            webhook_allow_private=_bool(env, "WEBHOOK_ALLOW_PRIVATE", False),
             embedded=embedded,
         )

@@ -17,6 +17,7 @@ from portal import create_app
 from portal.db import make_engine
 from portal.models import Base
 from portal.settings import Settings
+from tests.receivers import Receiver, SMTPServer
 from tests.servers import SeaweedS3, start_postgres
 from tests.tsa import LocalTSA
 
@@ -98,3 +99,32 @@ def app(make_app: Callable[..., Flask]) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SMTPServer]:
+    server = SMTPServer()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: SMTPServer) -> SMTPServer:
+    """The SMTP server, emptied for this test."""
+    smtp_server.messages.clear()
+    return smtp_server
+
+
+@pytest.fixture
+def receivers() -> Iterator[Callable[..., Receiver]]:
+    """Start webhook receivers for one test: receivers(), receivers(fail_first=2), receivers(silent=True)."""
+    started: list[Receiver] = []
+
+    def start(**kwargs: Any) -> Receiver:
+        receiver = Receiver(**kwargs)
+        started.append(receiver)
+        return receiver
+
+    yield start
+    for receiver in started:
+        receiver.stop()

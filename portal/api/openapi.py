@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from portal.models import ComplaintStatus, EvidenceKind, RightType, Stage
+from portal.models import ComplaintStatus, DeliveryStatus, EventKind, EvidenceKind, RightType, Stage
 
 ERRORS = {
     "400": "Malformed request (bad digest header, truncated upload)",
@@ -244,7 +244,6 @@ def spec() -> dict[str, Any]:
             },
         },
     }
-    items = lambda ref: {"type": "object", "properties": {"items": {"type": "array", "items": _ref(ref)}}}  # noqa: E731
     upload_body = {
         "content": {
             "application/octet-stream": {"schema": {"type": "string", "contentMediaType": "application/octet-stream"}},
@@ -276,7 +275,7 @@ def spec() -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/me": {"get": _op("The token's user", "200", _ref("User"), "401")},
         "/complaints": {
-            "get": _op("The organisation's complaints", "200", items("Complaint"), "401"),
+            "get": _op("The organisation's complaints", "200", _items_of("Complaint"), "401"),
             "post": _op(
                 "Create a draft complaint", "201", _ref("Complaint"), "401 403 422", body=_json(_ref("ComplaintInput"))
             ),
@@ -392,7 +391,7 @@ def spec() -> dict[str, Any]:
             )
         },
         "/cases": {
-            "get": _op("Cases the user may see", "200", items("Case"), "401"),
+            "get": _op("Cases the user may see", "200", _items_of("Case"), "401"),
             "post": _op("Open a case", "201", _ref("Case"), "401 403 409 422", body=_json(_ref("CaseInput"))),
         },
         "/cases/{case_id}": {
@@ -461,6 +460,9 @@ def spec() -> dict[str, Any]:
             }
         },
     }
+    more_schemas, more_paths = _notification_parts()
+    schemas.update(more_schemas)
+    paths.update(more_paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "IP evidence portal API", "version": "1"},
@@ -469,3 +471,134 @@ def spec() -> dict[str, Any]:
         "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}, "schemas": schemas},
         "paths": paths,
     }
+
+
+def _notification_parts() -> tuple[dict[str, Any], dict[str, Any]]:
+    s, i, n = {"type": "string"}, {"type": "integer"}, {"type": ["string", "null"]}
+    nid, wid = _path_id("notification_id"), _path_id("webhook_id")
+    schemas = {
+        "Notification": {
+            "type": "object",
+            "properties": {
+                "id": i,
+                "kind": _enum(EventKind),
+                "title": {**s, "description": "in the token user's language"},
+                "lines": {"type": "array", "items": s},
+                "params": {"type": "object"},
+                "case_id": {"type": ["integer", "null"]},
+                "complaint_id": {"type": ["integer", "null"]},
+                "created_at": s,
+                "read_at": n,
+            },
+        },
+        "EmailChoices": {
+            "type": "object",
+            "description": "Each notification kind the user can receive, and whether it also comes by e-mail",
+            "properties": {"email": {"type": "object", "additionalProperties": {"type": "boolean"}}},
+        },
+        "Webhook": {"type": "object", "properties": {"id": i, "url": s, "created_at": s}},
+        "WebhookWithSecret": {
+            "type": "object",
+            "description": "The secret (whsec_...) is returned only here; sign checks follow Standard Webhooks",
+            "properties": {"id": i, "url": s, "created_at": s, "secret": s},
+        },
+        "Delivery": {
+            "type": "object",
+            "properties": {
+                "id": {**s, "description": "the webhook-id header the receiver saw"},
+                "type": _enum(EventKind),
+                "status": _enum(DeliveryStatus),
+                "created_at": s,
+                "sent_at": n,
+                "next_attempt_at": n,
+                "attempts": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "at": s,
+                            "ok": {"type": "boolean"},
+                            "status_code": {"type": ["integer", "null"]},
+                            "error": s,
+                            "duration_ms": i,
+                        },
+                    },
+                },
+            },
+        },
+    }
+    listing = {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": _ref("Notification")},
+            "unread": i,
+            "before": {"type": ["integer", "null"], "description": "pass as ?before= for older ones"},
+        },
+    }
+    paths = {
+        "/notifications": {
+            "get": _op(
+                "The user's notifications, newest first",
+                "200",
+                listing,
+                "401 422",
+                params=[_query("before", i, "only notifications older than this id"), _query("limit", i, "1-200")],
+            )
+        },
+        "/notifications/{notification_id}/read": {
+            "parameters": [nid],
+            "post": _op("Mark one notification read", "200", _ref("Notification"), "401 404"),
+        },
+        "/notifications/read-all": {
+            "post": _op("Mark every notification read", "200", {"type": "object", "properties": {"marked": i}}, "401")
+        },
+        "/me/email-notifications": {
+            "get": _op("Which notifications also come by e-mail", "200", _ref("EmailChoices"), "401"),
+            "put": _op(
+                "Choose which notifications also come by e-mail (the kinds listed; the rest portal-only)",
+                "200",
+                _ref("EmailChoices"),
+                "401 422",
+                body=_json({"type": "object", "properties": {"email": {"type": "array", "items": _enum(EventKind)}}}),
+            ),
+        },
+        "/webhooks": {
+            "get": _op("The organisation's webhooks (org admins)", "200", _items_of("Webhook"), "401 403"),
+            "post": _op(
+                "Register a receiver URL (org admins); the answer holds its secret",
+                "201",
+                _ref("WebhookWithSecret"),
+                "401 403 422",
+                body=_json({"type": "object", "required": ["url"], "properties": {"url": s}}),
+            ),
+        },
+        "/webhooks/{webhook_id}": {
+            "parameters": [wid],
+            "delete": {
+                "summary": "Stop sending to this receiver",
+                "responses": {
+                    "204": {"description": "Removed"},
+                    "401": {"description": ERRORS["401"], **_json(_ref("Error"))},
+                    "403": {"description": ERRORS["403"], **_json(_ref("Error"))},
+                    "404": {"description": ERRORS["404"], **_json(_ref("Error"))},
+                },
+            },
+        },
+        "/webhooks/{webhook_id}/secret": {
+            "parameters": [wid],
+            "post": _op("Replace the secret", "200", _ref("WebhookWithSecret"), "401 403 404"),
+        },
+        "/webhooks/{webhook_id}/test": {
+            "parameters": [wid],
+            "post": _op("Queue a test event (webhook.test)", "202", _ref("Delivery"), "401 403 404"),
+        },
+        "/webhooks/{webhook_id}/deliveries": {
+            "parameters": [wid],
+            "get": _op("The latest calls and their attempts", "200", _items_of("Delivery"), "401 403 404"),
+        },
+    }
+    return schemas, paths
+
+
+def _items_of(name: str) -> dict[str, Any]:
+    return {"type": "object", "properties": {"items": {"type": "array", "items": _ref(name)}}}

@@ -9,12 +9,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from portal.auth.forms import LanguageForm, LoginForm, PasswordForm, PreferencesForm, RegisterForm
+from portal import labels
+from portal.auth.forms import EmailChoicesForm, LanguageForm, LoginForm, PasswordForm, PreferencesForm, RegisterForm
 from portal.db import get_session
 from portal.forms import apply_errors
 from portal.login import SignedIn, actor
 from portal.security import limiter, login_account_key
-from portal.services import accounts
+from portal.services import accounts, notifications
 from portal.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)
@@ -91,6 +92,9 @@ def account() -> ResponseReturnValue:
     password_form = PasswordForm(prefix="pw")
     preferences_form = PreferencesForm(prefix="prefs", language=actor().language, timezone=actor().timezone)
     db = get_session()
+    choices = notifications.email_choices(db, actor())
+    mail_form = EmailChoicesForm(prefix="mail", email=[k.value for k, on in choices.items() if on])
+    mail_form.email.choices = [(k.value, labels.EVENT_KIND[k]) for k in choices]
     if "pw-new_password" in request.form and password_form.validate_on_submit():
         try:
             token = accounts.change_password(
@@ -109,7 +113,13 @@ def account() -> ResponseReturnValue:
         )
         flash(_("Preferences saved."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=password_form, preferences_form=preferences_form)
+    elif "mail-csrf_token" in request.form and mail_form.validate_on_submit():
+        notifications.set_email_choices(db, actor(), mail_form.email.data or [])
+        flash(_("E-mail choices saved."), "success")
+        return redirect(url_for("auth.account"))
+    return render_template(
+        "auth/account.html", password_form=password_form, preferences_form=preferences_form, mail_form=mail_form
+    )
 
 
 @bp.post("/language")

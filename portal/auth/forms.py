@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp
 
+from portal.forms import MultiCheckboxField
 from portal.services.accounts import TIMEZONES
 from portal.services.passwords import MIN_PASSWORD_LENGTH
 
@@ -56,6 +57,10 @@ class PasswordForm(FlaskForm):
 class PreferencesForm(FlaskForm):
     language = SelectField(_l("Language"), choices=[("en", "English"), ("zh", "中文")])
     timezone = timezone_field()
+
+
+class EmailChoicesForm(FlaskForm):
+    email = MultiCheckboxField(_l("Also send me an e-mail for"), choices=[], validate_choice=False)
 
 
 class LanguageForm(FlaskForm):

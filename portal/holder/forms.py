@@ -8,19 +8,13 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
-    widgets,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from portal import labels
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
+from portal.forms import MultiCheckboxField
 
 
 class RightForm(FlaskForm):

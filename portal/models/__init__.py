@@ -5,8 +5,11 @@ from portal.models.base import Base, utcnow
 from portal.models.cases import Case, StageChange
 from portal.models.complaints import Complaint, InformationRequest, Infringer, complaint_rights
 from portal.models.enums import (
+    Channel,
     ComplaintStatus,
     CustodyAction,
+    DeliveryStatus,
+    EventKind,
     EvidenceKind,
     OrgStatus,
     RightType,
@@ -14,16 +17,22 @@ from portal.models.enums import (
     Stage,
 )
 from portal.models.evidence import CustodyEvent, EvidenceItem
+from portal.models.notifications import DeliveryAttempt, EmailOptOut, Notification, OutboxMessage, Webhook
 from portal.models.transparency import LogCheckpoint, LogEntry, LogHead, LogNode, Receipt
 
 __all__ = [
     "ApiToken",
     "Base",
     "Case",
+    "Channel",
     "Complaint",
     "ComplaintStatus",
     "CustodyAction",
     "CustodyEvent",
+    "DeliveryAttempt",
+    "DeliveryStatus",
+    "EmailOptOut",
+    "EventKind",
     "EvidenceItem",
     "EvidenceKind",
     "IPRight",
@@ -35,6 +44,8 @@ __all__ = [
     "InformationRequest",
     "Infringer",
     "LoginSession",
+    "Notification",
+    "OutboxMessage",
     "OrgStatus",
     "Organisation",
     "RightType",
@@ -42,6 +53,7 @@ __all__ = [
     "Stage",
     "StageChange",
     "User",
+    "Webhook",
     "complaint_rights",
     "utcnow",
 ]

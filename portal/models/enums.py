@@ -72,3 +72,23 @@ class Stage(StrEnum):
     FIRST_INSTANCE = "first_instance"
     SECOND_INSTANCE = "second_instance"
     FINAL_JUDGMENT = "final_judgment"
+
+
+class EventKind(StrEnum):
+    """What a notification, e-mail or webhook tells its reader about."""
+
+    COMPLAINT_DECIDED = "complaint.decided"
+    STAGE_CHANGED = "case.stage_changed"
+    TEST = "webhook.test"
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    """Given up after the last retry, or refused for good (an SMTP 5xx)."""

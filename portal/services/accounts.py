@@ -81,6 +81,7 @@ def register_organisation(session: Session, reg: Registration) -> Organisation:
             organisation=org,
             language=reg.language,
             timezone=reg.timezone,
+            is_org_admin=True,
         )
     )
     session.commit()
@@ -131,6 +132,7 @@ def decide_organisation(session: Session, actor: User, org_id: int, approve: boo
 
 
 def create_user(session: Session, email: str, password: str, role: Role, org_id: int | None) -> User:
+    """A user (operator command); an organisation's first member becomes its admin, as at registration."""
     email = normalise_email(email)
     _check_email_free(session, email)
     _check_password_strength(password)
@@ -139,7 +141,10 @@ def create_user(session: Session, email: str, password: str, role: Role, org_id:
             raise Invalid("A rights-holder user needs an existing organisation (--org-id).")
     elif org_id is not None:
         raise Invalid("Staff users do not belong to a rights-holder organisation.")
-    user = User(email=email, password_hash=hash_password(password), role=role, org_id=org_id)
+    first_member = org_id is not None and not session.scalar(select(func.count()).where(User.org_id == org_id))
+    user = User(
+        email=email, password_hash=hash_password(password), role=role, org_id=org_id, is_org_admin=first_member
+    )
     session.add(user)
     session.commit()
     return user

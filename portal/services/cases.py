@@ -8,9 +8,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.models import Case, Complaint, Role, Stage, StageChange, User
+from portal.models import Case, Complaint, EventKind, Role, Stage, StageChange, User
 from portal.services.access import REVIEWERS, get_case, require_role
 from portal.services.errors import Conflict, Invalid
+from portal.services.notifications import Event, publish
 
 
 @dataclass(frozen=True)
@@ -84,8 +85,28 @@ def add_stage(session: Session, actor: User, case_id: int, data: StageInput) -> 
     session.add(change)
     latest = max(case.stage_changes, key=lambda c: (c.occurred_on, c.id or 0))
     case.stage = latest.stage
+    publish(
+        session,
+        Event(
+            EventKind.STAGE_CHANGED,
+            {
+                "case": case.case_number,
+                "stage": change.stage.value,
+                "occurred_on": change.occurred_on.isoformat(),
+                "note": change.note if change.note_shared else "",
+            },
+            case_id=case.id,
+            org_ids=participant_orgs(case),
+            data={"current_stage": case.stage.value},
+        ),
+    )
     session.commit()
     return change
+
+
+def participant_orgs(case: Case) -> list[int]:
+    """The rights-holder organisations taking part: those whose complaints the case took in."""
+    return sorted({c.org_id for c in case.complaints})
 
 
 def list_cases(session: Session, actor: User) -> list[Case]:

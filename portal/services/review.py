@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from portal.models import (
     Complaint,
     ComplaintStatus,
+    EventKind,
     EvidenceItem,
     InformationRequest,
     IPRight,
@@ -26,6 +27,7 @@ from portal.services.access import REVIEWERS, get_case, get_complaint, require_r
 from portal.services.complaints import with_details
 from portal.services.errors import Conflict, Invalid
 from portal.services.evidence import record_linked
+from portal.services.notifications import Event, publish
 
 QUEUE_STATUSES = (
     ComplaintStatus.SUBMITTED,
@@ -150,5 +152,25 @@ def decide(session: Session, actor: User, complaint_id: int, decision: Decision)
         record_linked(session, list(ids), actor, case.case_number)
     else:
         raise Invalid(f"Unknown decision {decision.action!r}.", {"action": "Unknown."})
+    publish(session, decision_event(complaint, decision))
     session.commit()
     return complaint
+
+
+def decision_event(complaint: Complaint, decision: Decision) -> Event:
+    params: dict[str, str] = {"complaint": complaint.reference, "title": complaint.title}
+    if decision.action == "request_information":
+        assert decision.due is not None
+        params.update(decision="info_requested", message=decision.message.strip(), due=decision.due.isoformat())
+    elif decision.action == "decline":
+        params.update(decision="declined", reason=complaint.decline_reason)
+    else:
+        assert complaint.case is not None
+        params.update(decision="accepted", case=complaint.case.case_number)
+    return Event(
+        EventKind.COMPLAINT_DECIDED,
+        params,
+        complaint_id=complaint.id,
+        org_ids=[complaint.org_id],
+        data={"status": complaint.status.value},
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -79,7 +81,29 @@ ROUTES = {
     ("GET", "/api/v1/cases/<int:case_id>"): "owner+staff",
     ("POST", "/api/v1/cases/<int:case_id>/stages"): "staff",
     ("GET", "/api/v1/cases/<int:case_id>/bundle"): "staff",
+    ("GET", "/notifications/"): "any",
+    ("GET", "/notifications/<int:notification_id>"): "self",
+    ("POST", "/notifications/read-all"): "any",
+    ("GET", "/api/v1/notifications"): "any",
+    ("POST", "/api/v1/notifications/<int:notification_id>/read"): "self",
+    ("POST", "/api/v1/notifications/read-all"): "any",
+    ("GET", "/api/v1/me/email-notifications"): "any",
+    ("PUT", "/api/v1/me/email-notifications"): "any",
+    ("GET", "/org/webhooks"): "org_admin",
+    ("POST", "/org/webhooks"): "org_admin",
+    ("GET", "/org/webhooks/<int:webhook_id>"): "owner",
+    ("POST", "/org/webhooks/<int:webhook_id>/test"): "owner",
+    ("POST", "/org/webhooks/<int:webhook_id>/rotate"): "owner",
+    ("POST", "/org/webhooks/<int:webhook_id>/remove"): "owner",
+    ("GET", "/api/v1/webhooks"): "org_admin",
+    ("POST", "/api/v1/webhooks"): "org_admin",
+    ("DELETE", "/api/v1/webhooks/<int:webhook_id>"): "owner",
+    ("POST", "/api/v1/webhooks/<int:webhook_id>/secret"): "owner",
+    ("POST", "/api/v1/webhooks/<int:webhook_id>/test"): "owner",
+    ("GET", "/api/v1/webhooks/<int:webhook_id>/deliveries"): "owner",
 }
+# Routes that remove their object get a fresh one each time they are called.
+REMOVING = {("POST", "/org/webhooks/<int:webhook_id>/remove"), ("DELETE", "/api/v1/webhooks/<int:webhook_id>")}
 
 
 def test_every_route_is_in_the_table(app: Flask) -> None:
@@ -99,8 +123,9 @@ def fill(rule: str, ids: dict[str, int]) -> str:
 
 
 @pytest.fixture
-def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, int]]:
-    """Organisation A with a submitted, accepted complaint in a case; B and staff accounts."""
+def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
+    """Organisation A with a submitted, accepted complaint in a case, a notification and webhooks;
+    B and staff accounts."""
     world = make_world(app)
     holder = Api(client, world.holder_a.token)
     cid, eid = holder.submitted(world.right_a)
@@ -109,11 +134,15 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, int]]:
         f"/complaints/{cid}/decision",
         json={"action": "accept", "case": {"case_number": "A-1", "procuratorate": "P", "charges": "C"}},
     )
+    hooks = [holder("POST", "/webhooks", json={"url": f"https://example.com/{n}"}).json["id"] for n in range(3)]
     return world, {
         "complaint_id": cid,
         "evidence_id": eid,
         "case_id": accepted.json["case_id"],
         "org_id": world.holder_a.org_id or 0,
+        "notification_id": holder("GET", "/notifications").json["items"][0]["id"],
+        "webhook_id": hooks[0],
+        "spare_webhook_ids": hooks[1:],
     }
 
 
@@ -125,7 +154,9 @@ def sign_in(client: FlaskClient, email: str) -> None:
 ALLOWED = {
     "any": {"holder_a", "holder_b", "prosecutor", "supervisor", "admin"},
     "holder": {"holder_a", "holder_b"},
+    "org_admin": {"holder_a", "holder_b"},  # each the first member, so the admin, of their organisation
     "owner": {"holder_a"},
+    "self": {"holder_a"},
     "owner+staff": {"holder_a", "prosecutor", "supervisor"},
     "staff": {"prosecutor", "supervisor"},
     "deciders": {"prosecutor", "supervisor", "admin"},
@@ -134,8 +165,9 @@ ALLOWED = {
 
 
 @pytest.mark.parametrize("who", ["anonymous", "holder_b", "holder_a", "admin"])
-def test_access_matrix(app: Flask, setup: tuple[World, dict[str, int]], who: str) -> None:
+def test_access_matrix(app: Flask, setup: tuple[World, dict[str, Any]], who: str) -> None:
     world, ids = setup
+    spares = ids.pop("spare_webhook_ids")
     app.config["WTF_CSRF_ENABLED"] = False  # access, not CSRF, is under test here
     client = app.test_client()
     token = None
@@ -146,7 +178,10 @@ def test_access_matrix(app: Flask, setup: tuple[World, dict[str, int]], who: str
     for (method, rule), audience in ROUTES.items():
         if rule == "/logout":
             continue
-        path = fill(rule, ids)
+        if (method, rule) in REMOVING and who in ALLOWED[audience]:
+            path = fill(rule, {**ids, "webhook_id": spares.pop()})
+        else:
+            path = fill(rule, ids)
         headers = {"Authorization": f"Bearer {token}"} if token and rule.startswith("/api/") else {}
         response = client.open(path, method=method, headers=headers)
         status = response.status_code

@@ -1,0 +1,84 @@
+"""Notification e-mails: written in the recipient's language, sent by SMTP or, embedded, into a folder."""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import render_template
+
+from portal import notification_texts
+from portal.i18n import speaking_to
+from portal.links import external_url
+from portal.models import Notification
+from portal.services.deliveries import DeliveryFailed
+from portal.settings import Settings
+
+SMTP_TIMEOUT = 30
+
+
+def compose(settings: Settings, note: Notification) -> EmailMessage:
+    user = note.user
+    with speaking_to(user):
+        title, lines = notification_texts.render(note.kind, note.params)
+        endpoint, values = notification_texts.target(note.case_id, note.complaint_id, user.role.is_staff)
+        context = {
+            "title": title,
+            "lines": lines,
+            "url": external_url(endpoint, **values),
+            "account_url": external_url("auth.account"),
+        }
+        text = render_template("email/notification.txt", **context)
+        html = render_template("email/notification.html", **context)
+    message = EmailMessage()
+    message["Subject"] = title
+    message["From"] = settings.mail_from
+    message["To"] = user.email
+    message["Date"] = format_datetime(note.created_at)
+    # One Message-ID per notification: a resend after a crash is recognisably the same mail.
+    message["Message-ID"] = f"<notification-{note.id}@{urlsplit(settings.portal_url).hostname}>"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def send(settings: Settings, message: EmailMessage) -> None:
+    if settings.smtp_host is None:
+        _write_to_folder(settings.instance_path / "mail", message)
+        return
+    try:
+        if settings.smtp_security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
+            )
+        else:
+            smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT)
+        with smtp:
+            if settings.smtp_security == "starttls":
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.smtp_username:
+                smtp.login(settings.smtp_username, settings.smtp_password or "")
+            smtp.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        refused = f"The mail server refused the recipient: {exc.recipients}"
+        raise DeliveryFailed(refused, permanent=min(codes) >= 500) from None
+    except smtplib.SMTPResponseException as exc:
+        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+        raise DeliveryFailed(f"SMTP {exc.smtp_code}: {text}", permanent=exc.smtp_code >= 500) from None
+    except (OSError, smtplib.SMTPException) as exc:
+        raise DeliveryFailed(f"Cannot reach the mail server {settings.smtp_host}:{settings.smtp_port}: {exc}") from None
+
+
+def _write_to_folder(folder: Path, message: EmailMessage) -> None:
+    """The embedded default's mailbox: one .eml file a message, written whole or not at all."""
+    folder.mkdir(parents=True, exist_ok=True)
+    name = message["Message-ID"].strip("<>").replace("@", "_")
+    partial = folder / f".{name}.tmp"
+    partial.write_bytes(message.as_bytes())
+    os.replace(partial, folder / f"{name}.eml")

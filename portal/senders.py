@@ -1,0 +1,19 @@
+"""What `portal worker` sends outbox messages with: e-mail and webhook calls."""
+
+from __future__ import annotations
+
+from portal import mail, webhook_calls
+from portal.models import OutboxMessage
+from portal.settings import Settings
+
+
+class PortalSender:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def email(self, message: OutboxMessage) -> None:
+        assert message.notification is not None
+        mail.send(self.settings, mail.compose(self.settings, message.notification))
+
+    def webhook(self, message: OutboxMessage) -> int:
+        return webhook_calls.post(self.settings, message)
