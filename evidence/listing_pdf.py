@@ -1,11 +1,12 @@
-"""The evidence list as a PDF, rendered in a child process.
+"""The PDFs the portal prints, rendered in a child process: evidence lists and letters (notices).
 
 fpdf2 brings Pillow and numpy with it, and parsing a CJK font takes a
 hundred megabytes for a moment; a child process keeps both out of the web
 worker, whose memory then stays flat however large the bundle. The caller
 passes the finished text (already translated) as JSON; this module only lays
-it out: a landscape A4 table, one row per item with its check values on a
-line of their own, and signature lines at the end.
+it out. An evidence list is a landscape A4 table, one row per item with its
+check values on a line of their own, and signature lines at the end. A
+letter is portrait A4 text in one or more languages, each starting a page.
 """
 
 from __future__ import annotations
@@ -37,20 +38,30 @@ class Listing:
     font: str = ""
 
 
-def render(listing: Listing) -> bytes:
-    """Lay out ``listing`` in a child process; raises ListingError if it fails."""
+@dataclass(frozen=True)
+class Letter:
+    title: str
+    sections: list[str]
+    """The whole text once per language; each starts a new page."""
+    footer: str
+    font: str = ""
+
+
+def render(document: Listing | Letter) -> bytes:
+    """Lay out ``document`` in a child process; raises ListingError if it fails."""
+    layout = "letter" if isinstance(document, Letter) else "listing"
     try:
         done = subprocess.run(  # noqa: S603 - our own module
             [sys.executable, "-m", "evidence.listing_pdf"],
-            input=json.dumps(asdict(listing)).encode(),
+            input=json.dumps({"layout": layout, "spec": asdict(document)}).encode(),
             capture_output=True,
             timeout=RENDER_SECONDS,
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise ListingError(f"the evidence list took more than {RENDER_SECONDS} s to render") from exc
+        raise ListingError(f"the {layout} took more than {RENDER_SECONDS} s to render") from exc
     if done.returncode != 0 or not done.stdout.startswith(b"%PDF"):
-        raise ListingError(f"the evidence list could not be rendered: {done.stderr.decode()[-300:]}")
+        raise ListingError(f"the {layout} could not be rendered: {done.stderr.decode()[-300:]}")
     return done.stdout
 
 
@@ -100,7 +111,34 @@ def _layout(spec: dict[str, Any]) -> bytes:
     return bytes(pdf.output())
 
 
+def _letter(spec: dict[str, Any]) -> bytes:
+    from fpdf import FPDF
+
+    letter = Letter(**spec)
+    pdf = FPDF(orientation="portrait", format="A4")
+    pdf.set_title(letter.title)
+    pdf.set_creator("IP evidence portal")
+    pdf.add_font("cjk", fname=letter.font, collection_font_number=_font_number(letter.font))
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.set_margins(22, 20, 22)
+    for text in letter.sections:
+        pdf.add_page()
+        heading, _, body = text.strip().partition("\n")
+        pdf.set_font("cjk", size=15)
+        pdf.multi_cell(0, 9, text=heading, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(4)
+        pdf.set_font("cjk", size=10.5)
+        pdf.multi_cell(0, 6.2, text=body.strip(), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(6)
+        pdf.set_font("cjk", size=8)
+        pdf.set_text_color(90, 90, 90)
+        pdf.multi_cell(0, 4.5, text=letter.footer, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_text_color(0, 0, 0)
+    return bytes(pdf.output())
+
+
 if __name__ == "__main__":
     # Needed only when the bundle's originals have streamed: let the streaming have the CPU first.
     os.nice(10)
-    sys.stdout.buffer.write(_layout(json.load(sys.stdin)))
+    job = json.load(sys.stdin)
+    sys.stdout.buffer.write((_letter if job["layout"] == "letter" else _layout)(job["spec"]))

@@ -18,6 +18,7 @@ from evidence.custody import Entry
 CUSTODY_TYPE = "ip-evidence-portal/custody@v1"
 RECEIPT_TYPE = "ip-evidence-portal/receipt@v1"
 STATEMENT_TYPE = "ip-evidence-portal/export@v1"
+PARTICIPATION_TYPE = "ip-evidence-portal/participation@v1"
 
 
 def canonical(value: Any) -> bytes:
@@ -41,6 +42,11 @@ def custody_leaf(evidence_id: int, entry: Entry) -> bytes:
             "record": dict(entry.record),
         }
     )
+
+
+def participation_leaf(act: str, fields: Mapping[str, Any]) -> bytes:
+    """An act in a case's proceedings as logged: a notice served, a submission, a hearing changed..."""
+    return canonical({"type": PARTICIPATION_TYPE, "act": act, **fields})
 
 
 def parse_custody_leaf(line: bytes) -> tuple[int, Entry]:

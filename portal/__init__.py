@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.inbox import init_app as inbox_init
     from portal.main import bp as main_bp
     from portal.org import bp as org_bp
+    from portal.participation import bp as participation_bp
     from portal.review import bp as review_bp
     from portal.transparency import bp as transparency_bp
 
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         transparency_bp,
         inbox_bp,
         org_bp,
+        participation_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

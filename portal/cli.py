@@ -19,7 +19,7 @@ from portal import create_app, migrate
 from portal.db import get_session
 from portal.models import Role, User
 from portal.senders import PortalSender
-from portal.services import accounts, deliveries, receipts, scrub
+from portal.services import accounts, deadlines, deliveries, receipts, scrub
 from portal.services.errors import DomainError
 from portal.settings import SettingsError
 from portal.signing import get_keys, get_notary
@@ -231,8 +231,8 @@ def log_checkpoint() -> None:
 @click.option("--once", is_flag=True, help="Do one round and exit.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds between looks at the outbox.")
 def worker(once: bool, poll: float) -> None:
-    """Background duties: e-mails and webhook calls from the outbox; a checkpoint every
-    CHECKPOINT_INTERVAL seconds and missing timestamps. Several may run at once."""
+    """Background duties: deadline reminders, e-mails and webhook calls from the outbox; a checkpoint
+    every CHECKPOINT_INTERVAL seconds and missing timestamps. Several may run at once."""
     settings = current_app.config["SETTINGS"]
     sender = PortalSender(settings)
     next_checkpoint = 0.0
@@ -244,6 +244,9 @@ def worker(once: bool, poll: float) -> None:
             if stamped:
                 click.echo(f"timestamped {stamped} receipt(s) the TSA could not serve at upload time")
             next_checkpoint = time.monotonic() + settings.checkpoint_interval
+        reminded = deadlines.send_reminders(db)
+        if reminded:
+            click.echo(f"reminded participants of {reminded} approaching deadline(s)")
         done = deliveries.deliver_due(db, sender, limit=DELIVERY_BATCH)
         if done.total:
             click.echo(f"deliveries: {done.sent} sent, {done.retrying} to retry later, {done.failed} failed")

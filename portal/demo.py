@@ -62,6 +62,7 @@ def seed(db: Session) -> list[str]:
                 organisation=org,
                 language=language,
                 timezone=timezone,
+                is_org_admin=org is not None,  # each the first, so the administrating, member
             )
         )
     db.commit()

@@ -14,18 +14,16 @@ import io
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from evidence import bundle, listing_pdf
+from portal import printing
 from portal.i18n import both
 from portal.labels import EVIDENCE_KIND
 from portal.models import Case
 from portal.services.bundles import ListedItem
-from portal.services.errors import Unavailable
 
 CHINA = ZoneInfo("Asia/Shanghai")
 
@@ -89,7 +87,7 @@ _RENDERING = ThreadPoolExecutor(max_workers=4, thread_name_prefix="evidence-list
 def render(case: Case, listed: Sequence[ListedItem], now: datetime) -> dict[str, Callable[[], bytes]]:
     """Start the evidence list: the CSV at once, the PDF in the background; each fetched when needed."""
     table = _csv(listed)
-    pdf = _RENDERING.submit(_render_pdf, _listing(case, listed, now))
+    pdf = _RENDERING.submit(printing.render, _listing(case, listed, now))
     return {bundle.EVIDENCE_LIST_CSV: lambda: table, bundle.EVIDENCE_LIST_PDF: pdf.result}
 
 
@@ -103,9 +101,7 @@ def _csv(listed: Sequence[ListedItem]) -> bytes:
 
 
 def _listing(case: Case, listed: Sequence[ListedItem], now: datetime) -> listing_pdf.Listing:
-    font = current_app.config["SETTINGS"].pdf_font
-    if font is None or not Path(font).is_file():
-        raise Unavailable("No Chinese font for the PDF evidence list: install fonts-noto-cjk or set PDF_FONT.")
+    font = printing.pdf_font()
     headings = _columns()
     rows = [_row(entry) for entry in listed]
     # Hashes and paths go on a line of their own under each row, so the table stays readable on A4.
@@ -118,12 +114,5 @@ def _listing(case: Case, listed: Sequence[ListedItem], now: datetime) -> listing
         details=[f"SHA-256 {r[5]}\nSHA-512 {r[6]}\nSM3 {r[7]}\n{headings[13]}: {r[13]}" for r in rows],
         # The 2016 provisions have the collection list signed by those involved.
         signatures=[both(role, " ") for role in (PREPARED_BY, CHECKED_BY, HOLDER)],
-        font=str(font),
+        font=font,
     )
-
-
-def _render_pdf(listing: listing_pdf.Listing) -> bytes:
-    try:
-        return listing_pdf.render(listing)
-    except listing_pdf.ListingError as exc:
-        raise Unavailable(f"The PDF evidence list could not be made: {exc}") from exc

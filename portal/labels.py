@@ -5,13 +5,17 @@ from flask_babel import lazy_gettext as _l
 from portal.models import (
     ComplaintStatus,
     CustodyAction,
+    DecisionKind,
     DeliveryStatus,
+    DocumentKind,
     EventKind,
     EvidenceKind,
     OrgStatus,
+    RequestKind,
     RightType,
     Role,
     Stage,
+    SubmissionKind,
 )
 
 ROLE = {
@@ -75,12 +79,49 @@ STAGE = {
 EVENT_KIND = {
     EventKind.COMPLAINT_DECIDED: _l("Decisions on my complaints"),
     EventKind.STAGE_CHANGED: _l("Case stage changes"),
+    EventKind.NOTICE_SERVED: _l("Notices served on us"),
+    EventKind.DEADLINE_OPENED: _l("Decisions that open a deadline"),
+    EventKind.DEADLINE_APPROACHING: _l("Deadline reminders (3 days and 1 day before)"),
+    EventKind.REQUEST_MADE: _l("Requests from the prosecutor"),
+    EventKind.HEARING_SCHEDULED: _l("Hearings scheduled"),
+    EventKind.HEARING_CHANGED: _l("Hearings changed"),
+    EventKind.HEARING_CANCELLED: _l("Hearings cancelled"),
+    EventKind.DOCUMENT_SHARED: _l("Documents shared with us"),
+    EventKind.SUBMISSION_RECEIVED: _l("Submissions from participants in my cases"),
     EventKind.TEST: _l("Webhook test events"),
 }
 DELIVERY_STATUS = {
     DeliveryStatus.PENDING: _l("Waiting to be sent"),
     DeliveryStatus.SENT: _l("Delivered"),
     DeliveryStatus.FAILED: _l("Failed"),
+}
+DECISION_KIND = {
+    DecisionKind.NON_PROSECUTION: _l("Decision not to prosecute"),
+    DecisionKind.FIRST_INSTANCE_JUDGMENT: _l("First-instance judgment"),
+}
+REQUEST_KIND = {
+    RequestKind.MORE_EVIDENCE: _l("more evidence"),
+    RequestKind.IDENTIFY_GOODS: _l("identification of seized goods as genuine or counterfeit"),
+    RequestKind.LOSS_STATEMENT: _l("a statement of losses"),
+    RequestKind.ATTENDANCE: _l("attendance"),
+    RequestKind.OTHER: _l("information"),
+}
+SUBMISSION_KIND = {
+    SubmissionKind.OPINION_CASE: _l("an opinion on the case"),
+    SubmissionKind.OPINION_LENIENCY: _l("an opinion on guilty-plea leniency"),
+    SubmissionKind.OPINION_SENTENCING: _l("an opinion on the sentencing recommendation"),
+    SubmissionKind.LOSS_STATEMENT: _l("a statement of losses"),
+    SubmissionKind.ANSWER: _l("an answer to a request"),
+    SubmissionKind.ATTENDANCE: _l("a request to attend a hearing"),
+    SubmissionKind.PETITION: _l("a petition against non-prosecution"),
+    SubmissionKind.PROTEST_REQUEST: _l("a request for a protest"),
+}
+DOCUMENT_KIND = {
+    DocumentKind.INDICTMENT: _l("Indictment"),
+    DocumentKind.DECISION: _l("Decision"),
+    DocumentKind.JUDGMENT: _l("Judgment"),
+    DocumentKind.NOTICE: _l("Notice"),
+    DocumentKind.OTHER: _l("Other document"),
 }
 LANGUAGE = {"en": "English", "zh": "中文"}
 
@@ -94,6 +135,10 @@ ALL = {
     "stage": STAGE,
     "event_kind": EVENT_KIND,
     "delivery_status": DELIVERY_STATUS,
+    "decision_kind": DECISION_KIND,
+    "request_kind": REQUEST_KIND,
+    "submission_kind": SUBMISSION_KIND,
+    "document_kind": DOCUMENT_KIND,
     "language": LANGUAGE,
 }
 

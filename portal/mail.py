@@ -12,14 +12,15 @@ from urllib.parse import urlsplit
 
 from flask import render_template
 
-from portal import notification_texts
+from portal import invitations, notification_texts
 from portal.i18n import speaking_to
 from portal.links import external_url
-from portal.models import Notification
+from portal.models import EventKind, Notification
 from portal.services.deliveries import DeliveryFailed
 from portal.settings import Settings
 
 SMTP_TIMEOUT = 30
+HEARING_KINDS = (EventKind.HEARING_SCHEDULED, EventKind.HEARING_CHANGED, EventKind.HEARING_CANCELLED)
 
 
 def compose(settings: Settings, note: Notification) -> EmailMessage:
@@ -44,6 +45,9 @@ def compose(settings: Settings, note: Notification) -> EmailMessage:
     message["Message-ID"] = f"<notification-{note.id}@{urlsplit(settings.portal_url).hostname}>"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    if note.kind in HEARING_KINDS:
+        invite = invitations.ics(note.params, title, context["url"])
+        message.add_attachment(invite, maintype="text", subtype="calendar", filename="hearing.ics")
     return message
 
 

@@ -7,13 +7,14 @@ e-mails speak the reader's current language and time zone.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from portal import labels
-from portal.models import EventKind, Stage
+from portal.models import DecisionKind, EventKind, RequestKind, Stage, SubmissionKind
 from portal.templating import when
 
 Params = dict[str, Any]
@@ -42,6 +43,86 @@ def _stage_changed(p: Params) -> tuple[str, list[str]]:
     return _("Case %(case)s: %(stage)s", case=p["case"], stage=stage), lines
 
 
+def _notice_served(p: Params) -> tuple[str, list[str]]:
+    return _("Case %(case)s: you have been served a notice of your litigation rights and obligations", **p), [
+        _("Read it and acknowledge it in the portal.")
+    ]
+
+
+def _due(p: Params) -> str:
+    line = _("The deadline is %(date)s (Asia/Shanghai).", date=_on(p["due"]))
+    if p.get("provisional"):
+        line += " " + _("The official holiday schedule for that year is not published yet; the date may still move.")
+    return line
+
+
+def _deadline_opened(p: Params) -> tuple[str, list[str]]:
+    decision = labels.DECISION_KIND[DecisionKind(p["decision"])]
+    action = labels.SUBMISSION_KIND[SubmissionKind(p["action"])]
+    title = _("Case %(case)s: %(decision)s served", case=p["case"], decision=decision)
+    return title, [_("You may file: %(action)s.", action=action), _due(p)]
+
+
+def _deadline_approaching(p: Params) -> tuple[str, list[str]]:
+    action = labels.SUBMISSION_KIND[SubmissionKind(p["action"])]
+    title = ngettext(
+        "Case %(case)s: %(num)d day left to file %(action)s",
+        "Case %(case)s: %(num)d days left to file %(action)s",
+        p["days_left"],
+        case=p["case"],
+        action=action,
+    )
+    return title, [_due(p)]
+
+
+def _request_made(p: Params) -> tuple[str, list[str]]:
+    kind = labels.REQUEST_KIND[RequestKind(p["request"])]
+    return _("Case %(case)s: the prosecutor asks for %(request)s", case=p["case"], request=kind), [
+        p["message"],
+        _("Answer by %(date)s (Asia/Shanghai).", date=_on(p["due"])),
+    ]
+
+
+def _hearing_lines(p: Params) -> list[str]:
+    lines = [
+        _("%(start)s, %(court)s", start=when(datetime.fromisoformat(p["starts_at"])), court=p["court"])
+        + (f", {p['room']}" if p["room"] else "")
+    ]
+    if p["remote_url"]:
+        lines.append(_("Remote attendance: %(url)s", url=p["remote_url"]))
+    if p["interpreter"]:
+        lines.append(_("An interpreter is available; say which language you need when you ask to attend."))
+    if p["note"]:
+        lines.append(p["note"])
+    return lines
+
+
+def _hearing_scheduled(p: Params) -> tuple[str, list[str]]:
+    return _("Case %(case)s: hearing scheduled", case=p["case"]), _hearing_lines(p)
+
+
+def _hearing_changed(p: Params) -> tuple[str, list[str]]:
+    return _("Case %(case)s: hearing changed", case=p["case"]), _hearing_lines(p)
+
+
+def _hearing_cancelled(p: Params) -> tuple[str, list[str]]:
+    start = when(datetime.fromisoformat(p["starts_at"]))
+    return _("Case %(case)s: the hearing on %(start)s is cancelled", case=p["case"], start=start), [
+        _("Reason: %(reason)s", reason=p["reason"])
+    ]
+
+
+def _document_shared(p: Params) -> tuple[str, list[str]]:
+    return _("Case %(case)s: document shared with you", case=p["case"]), [f"{p['title']} ({p['filename']})"]
+
+
+def _submission_received(p: Params) -> tuple[str, list[str]]:
+    kind = labels.SUBMISSION_KIND[SubmissionKind(p["submission"])]
+    return _(
+        "Case %(case)s: %(organisation)s submitted %(kind)s", case=p["case"], organisation=p["organisation"], kind=kind
+    ), []
+
+
 def _test(p: Params) -> tuple[str, list[str]]:
     return _("Test event"), [p["message"]]
 
@@ -49,6 +130,15 @@ def _test(p: Params) -> tuple[str, list[str]]:
 TEXTS: dict[EventKind, Callable[[Params], tuple[str, list[str]]]] = {
     EventKind.COMPLAINT_DECIDED: _complaint_decided,
     EventKind.STAGE_CHANGED: _stage_changed,
+    EventKind.NOTICE_SERVED: _notice_served,
+    EventKind.DEADLINE_OPENED: _deadline_opened,
+    EventKind.DEADLINE_APPROACHING: _deadline_approaching,
+    EventKind.REQUEST_MADE: _request_made,
+    EventKind.HEARING_SCHEDULED: _hearing_scheduled,
+    EventKind.HEARING_CHANGED: _hearing_changed,
+    EventKind.HEARING_CANCELLED: _hearing_cancelled,
+    EventKind.DOCUMENT_SHARED: _document_shared,
+    EventKind.SUBMISSION_RECEIVED: _submission_received,
     EventKind.TEST: _test,
 }
 

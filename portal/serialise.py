@@ -5,8 +5,22 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-from portal.models import Case, Complaint, CustodyEvent, EvidenceItem, IPRight, Organisation, User
+from portal.models import (
+    Case,
+    CaseDocument,
+    CaseRequest,
+    Complaint,
+    CustodyEvent,
+    EvidenceItem,
+    Hearing,
+    IPRight,
+    Notice,
+    Organisation,
+    Submission,
+    User,
+)
 from portal.services.cases import TimelineEntry
+from portal.services.deadlines import Deadline
 from portal.services.receipts import ReceiptView
 
 
@@ -159,4 +173,100 @@ def receipt_json(view: ReceiptView) -> dict[str, Any]:
             "tree_size": proven.tree_size,
             "tlog_proof": proof.format() if proof else None,
         },
+    }
+
+
+def document_json(document: CaseDocument, shared_with: list[int] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": document.id,
+        "case_id": document.case_id,
+        "kind": document.kind.value,
+        "title": document.title,
+        "filename": document.filename,
+        "media_type": document.media_type,
+        "size": document.size,
+        "sha256": document.sha256,
+        "created_at": _iso(document.created_at),
+    }
+    if shared_with is not None:
+        body["shared_with"] = shared_with
+    return body
+
+
+def notice_json(notice: Notice) -> dict[str, Any]:
+    return {
+        "id": notice.id,
+        "case_id": notice.case_id,
+        "org_id": notice.org_id,
+        "text_zh": notice.text_zh,
+        "text_en": notice.text_en,
+        "pdf_sha256": notice.document.sha256,
+        "served_at": _iso(notice.served_at),
+        "opened_at": _iso(notice.opened_at),
+        "acknowledged_at": _iso(notice.acknowledged_at),
+    }
+
+
+def deadline_json(deadline: Deadline) -> dict[str, Any]:
+    decision = deadline.decision
+    return {
+        "decision_id": decision.id,
+        "decision": decision.kind.value,
+        "decided_on": decision.decided_on.isoformat(),
+        "served_on": decision.served_on.isoformat(),
+        "summary": decision.summary,
+        "due_on": decision.due_on.isoformat(),
+        "due_provisional": decision.due_provisional,
+        "days_left": deadline.days_left,
+        "expired": deadline.expired,
+        "action": deadline.action.value,
+        "done_by": sorted(deadline.done_by),
+    }
+
+
+def request_json(request: CaseRequest, overdue: bool) -> dict[str, Any]:
+    return {
+        "id": request.id,
+        "case_id": request.case_id,
+        "org_id": request.org_id,
+        "kind": request.kind.value,
+        "message": request.message,
+        "due_on": request.due_on.isoformat(),
+        "created_at": _iso(request.created_at),
+        "answered_at": _iso(request.answered_at),
+        "overdue": overdue,
+    }
+
+
+def hearing_json(hearing: Hearing) -> dict[str, Any]:
+    return {
+        "id": hearing.id,
+        "case_id": hearing.case_id,
+        "status": hearing.status.value,
+        "starts_at": _iso(hearing.starts_at),
+        "duration_minutes": hearing.duration_minutes,
+        "court": hearing.court,
+        "room": hearing.room,
+        "remote_url": hearing.remote_url,
+        "interpreter": hearing.interpreter,
+        "note": hearing.note,
+        "cancel_reason": hearing.cancel_reason,
+        "sequence": hearing.sequence,
+    }
+
+
+def submission_json(submission: Submission) -> dict[str, Any]:
+    return {
+        "id": submission.id,
+        "case_id": submission.case_id,
+        "org_id": submission.org_id,
+        "kind": submission.kind.value,
+        "body": submission.body,
+        "request_id": submission.request_id,
+        "hearing_id": submission.hearing_id,
+        "decision_id": submission.decision_id,
+        "submitted_by": submission.submitted_by.email,
+        "submitted_at": _iso(submission.submitted_at),
+        "sha256": submission.sha256,
+        "log_index": submission.log_index,
     }

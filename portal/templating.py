@@ -1,13 +1,17 @@
-"""Template globals and filters: labels, dates, sizes."""
+"""Template globals and filters: labels, dates, sizes, numbers and amounts, for the reader's locale."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_decimal, get_locale, get_timezone
+from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, get_timezone
 
 from portal import labels
+
+CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def filesize(size: int | None) -> str:
@@ -29,9 +33,28 @@ def when(value: datetime | date | None, kind: str = "medium") -> str:
     return format_date(value, kind)
 
 
+def court_time(value: datetime) -> str:
+    """A hearing's time where the court sits, and in the reader's zone too when that differs."""
+    local = format_datetime(value.astimezone(CHINA), "full", rebase=False)
+    if str(get_timezone()) == "Asia/Shanghai":
+        return local
+    return f"{local} · {when(value)}"
+
+
+def number(value: int | str | None) -> str:
+    return "—" if value is None else format_decimal(Decimal(value))
+
+
+def money(value: str | Decimal | None, currency: str) -> str:
+    return "—" if value is None else format_currency(Decimal(value), currency)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["labels"] = labels.ALL
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["when"] = when
+    app.jinja_env.filters["court_time"] = court_time
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["money"] = money
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import urllib.request
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,3 +134,12 @@ class Api:
         assert item.status_code == 201, item.json
         assert self("POST", f"/complaints/{complaint['id']}/submit").status_code == 200
         return complaint["id"], item.json["id"]  # type: ignore[index]
+
+
+def content_of(response: TestResponse) -> bytes:
+    """A download's bytes: served by the portal, or fetched from the store's presigned URL (S3)."""
+    if response.status_code == 303:
+        with urllib.request.urlopen(response.headers["Location"], timeout=30) as fetched:
+            return bytes(fetched.read())
+    assert response.status_code == 200, response.status_code
+    return bytes(response.data)

@@ -350,4 +350,4 @@ def case_bundle(case_id: int) -> ResponseReturnValue:
     return bundle_response(export)
 
 
-from portal.api import log, notifications  # noqa: E402, F401 - register their routes on bp
+from portal.api import log, notifications, participation  # noqa: E402, F401 - register their routes on bp

@@ -5,7 +5,19 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from portal.models import ComplaintStatus, DeliveryStatus, EventKind, EvidenceKind, RightType, Stage
+from portal.models import (
+    ComplaintStatus,
+    DecisionKind,
+    DeliveryStatus,
+    DocumentKind,
+    EventKind,
+    EvidenceKind,
+    HearingStatus,
+    RequestKind,
+    RightType,
+    Stage,
+    SubmissionKind,
+)
 
 ERRORS = {
     "400": "Malformed request (bad digest header, truncated upload)",
@@ -460,9 +472,9 @@ def spec() -> dict[str, Any]:
             }
         },
     }
-    more_schemas, more_paths = _notification_parts()
-    schemas.update(more_schemas)
-    paths.update(more_paths)
+    for more_schemas, more_paths in (_notification_parts(), _participation_parts()):
+        schemas.update(more_schemas)
+        paths.update(more_paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "IP evidence portal API", "version": "1"},
@@ -602,3 +614,332 @@ def _notification_parts() -> tuple[dict[str, Any], dict[str, Any]]:
 
 def _items_of(name: str) -> dict[str, Any]:
     return {"type": "object", "properties": {"items": {"type": "array", "items": _ref(name)}}}
+
+
+def _participation_parts() -> tuple[dict[str, Any], dict[str, Any]]:
+    s, i, n, b = {"type": "string"}, {"type": "integer"}, {"type": ["string", "null"]}, {"type": "boolean"}
+    ni, d = {"type": ["integer", "null"]}, {"type": "string", "format": "date"}
+    ids = {"type": "array", "items": i}
+    kid, nid, hid = _path_id("case_id"), _path_id("notice_id"), _path_id("hearing_id")
+    did, sid = _path_id("document_id"), _path_id("submission_id")
+    figures = ("illegal_business_volume", "units", "genuine_unit_price", "losses_claimed")
+    money = {"type": ["string", "null"], "description": 'decimal as a string, e.g. "1250.00"'}
+    hearing_fields: dict[str, Any] = {
+        "starts_at": {"type": "string", "format": "date-time", "description": "with its offset, e.g. +08:00"},
+        "duration_minutes": i,
+        "court": s,
+        "room": s,
+        "remote_url": s,
+        "interpreter": b,
+        "note": s,
+    }
+    hearing_input = {
+        "type": "object",
+        "required": ["starts_at", "duration_minutes", "court"],
+        "properties": hearing_fields,
+    }
+    schemas = {
+        "Notice": {
+            "type": "object",
+            "properties": {
+                "id": i,
+                "case_id": i,
+                "org_id": i,
+                "text_zh": s,
+                "text_en": s,
+                "pdf_sha256": s,
+                "served_at": s,
+                "opened_at": n,
+                "acknowledged_at": n,
+            },
+        },
+        "Deadline": {
+            "type": "object",
+            "properties": {
+                "decision_id": i,
+                "decision": _enum(DecisionKind),
+                "decided_on": d,
+                "served_on": d,
+                "summary": s,
+                "due_on": {**d, "description": "last day, Asia/Shanghai, counted as CPL art. 105 counts"},
+                "due_provisional": {**b, "description": "the year's official holiday schedule is not known yet"},
+                "days_left": i,
+                "expired": b,
+                "action": _enum(SubmissionKind),
+                "done_by": ids,
+            },
+        },
+        "CaseRequest": {
+            "type": "object",
+            "properties": {
+                "id": i,
+                "case_id": i,
+                "org_id": i,
+                "kind": _enum(RequestKind),
+                "message": s,
+                "due_on": d,
+                "created_at": s,
+                "answered_at": n,
+                "overdue": b,
+            },
+        },
+        "Hearing": {
+            "type": "object",
+            "properties": {
+                **hearing_fields,
+                "id": i,
+                "case_id": i,
+                "status": _enum(HearingStatus),
+                "cancel_reason": s,
+                "sequence": i,
+            },
+        },
+        "Document": {
+            "type": "object",
+            "properties": {
+                "id": i,
+                "case_id": i,
+                "kind": _enum(DocumentKind),
+                "title": s,
+                "filename": s,
+                "media_type": s,
+                "size": i,
+                "sha256": s,
+                "created_at": s,
+                "shared_with": ids,
+            },
+        },
+        "Submission": {
+            "type": "object",
+            "properties": {
+                "id": i,
+                "case_id": i,
+                "org_id": i,
+                "kind": _enum(SubmissionKind),
+                "body": {"type": "object"},
+                "request_id": ni,
+                "hearing_id": ni,
+                "decision_id": ni,
+                "submitted_by": s,
+                "submitted_at": s,
+                "sha256": {**s, "description": "of the canonical record at log_index in the transparency log"},
+                "log_index": i,
+            },
+        },
+        "SubmissionInput": {
+            "type": "object",
+            "required": ["kind"],
+            "properties": {
+                "kind": _enum(SubmissionKind),
+                "text": {**s, "description": "required for opinions, answers, petitions and protest requests"},
+                "evidence_ids": {**ids, "description": "your evidence in this case"},
+                "request_id": {**i, "description": "for an answer"},
+                "hearing_id": {**i, "description": "for attendance"},
+                "decision_id": {**i, "description": "for a petition or protest request, while its deadline runs"},
+                "interpreter_language": {**s, "description": "for attendance: a language tag such as en"},
+                "loss": {
+                    "type": "object",
+                    "description": "for a loss statement",
+                    "properties": {
+                        "illegal_business_volume": money,
+                        "units": ni,
+                        "genuine_unit_price": money,
+                        "losses_claimed": money,
+                        "currency": {**s, "description": "ISO 4217"},
+                        "evidence": {
+                            "type": "object",
+                            "description": "figure name to the evidence ids that support it",
+                            "properties": {figure: ids for figure in figures},
+                        },
+                    },
+                },
+            },
+        },
+    }
+    proceedings_schema = {
+        "type": "object",
+        "properties": {
+            "participants": {"type": "array", "items": {"type": "object"}},
+            "notices": {"type": "array", "items": _ref("Notice")},
+            "deadlines": {"type": "array", "items": _ref("Deadline")},
+            "requests": {"type": "array", "items": _ref("CaseRequest")},
+            "hearings": {"type": "array", "items": _ref("Hearing")},
+            "documents": {"type": "array", "items": _ref("Document")},
+            "submissions": {"type": "array", "items": _ref("Submission")},
+        },
+    }
+    pdf = {"content": {"application/pdf": {"schema": {"type": "string"}}}}
+    raw = {"content": {"application/octet-stream": {"schema": {"type": "string"}}}}
+    paths = {
+        "/cases/{case_id}/proceedings": {
+            "parameters": [kid],
+            "get": _op(
+                "The case's proceedings as the user may see them (a participant: only its own)",
+                "200",
+                proceedings_schema,
+                "401 404",
+            ),
+        },
+        "/cases/{case_id}/notices": {
+            "parameters": [kid],
+            "post": _op(
+                "Serve a notice of litigation rights and obligations (prosecutors); texts default to the template",
+                "201",
+                _ref("Notice"),
+                "401 403 404 422 503",
+                body=_json(
+                    {
+                        "type": "object",
+                        "required": ["org_id"],
+                        "properties": {"org_id": i, "text_zh": s, "text_en": s},
+                    }
+                ),
+            ),
+        },
+        "/cases/{case_id}/notices/{notice_id}": {
+            "parameters": [kid, nid],
+            "get": _op("A notice (a participant's first reading is recorded)", "200", _ref("Notice"), "401 404"),
+        },
+        "/cases/{case_id}/notices/{notice_id}/pdf": {
+            "parameters": [kid, nid],
+            "get": _op("The notice as served (PDF)", "200", None, "401 404 409 503", ok_content=pdf),
+        },
+        "/cases/{case_id}/notices/{notice_id}/acknowledge": {
+            "parameters": [kid, nid],
+            "post": _op("Acknowledge a notice (its participant)", "200", _ref("Notice"), "401 403 404 409"),
+        },
+        "/cases/{case_id}/decisions": {
+            "parameters": [kid],
+            "post": _op(
+                "Record a decision served on the participants; it opens their deadline (prosecutors)",
+                "201",
+                _ref("Deadline"),
+                "401 403 404 422",
+                body=_json(
+                    {
+                        "type": "object",
+                        "required": ["kind", "decided_on", "served_on"],
+                        "properties": {"kind": _enum(DecisionKind), "decided_on": d, "served_on": d, "summary": s},
+                    }
+                ),
+            ),
+        },
+        "/cases/{case_id}/requests": {
+            "parameters": [kid],
+            "post": _op(
+                "Ask a participant for something by a due date (prosecutors)",
+                "201",
+                _ref("CaseRequest"),
+                "401 403 404 422",
+                body=_json(
+                    {
+                        "type": "object",
+                        "required": ["org_id", "kind", "message", "due_on"],
+                        "properties": {"org_id": i, "kind": _enum(RequestKind), "message": s, "due_on": d},
+                    }
+                ),
+            ),
+        },
+        "/cases/{case_id}/hearings": {
+            "parameters": [kid],
+            "post": _op(
+                "Schedule a hearing; participants are told at once (prosecutors)",
+                "201",
+                _ref("Hearing"),
+                "401 403 404 422",
+                body=_json(hearing_input),
+            ),
+        },
+        "/cases/{case_id}/hearings/{hearing_id}": {
+            "parameters": [kid, hid],
+            "put": _op(
+                "Change a hearing (prosecutors)",
+                "200",
+                _ref("Hearing"),
+                "401 403 404 409 422",
+                body=_json(hearing_input),
+            ),
+        },
+        "/cases/{case_id}/hearings/{hearing_id}/cancel": {
+            "parameters": [kid, hid],
+            "post": _op(
+                "Cancel a hearing (prosecutors)",
+                "200",
+                _ref("Hearing"),
+                "401 403 404 409 422",
+                body=_json({"type": "object", "required": ["reason"], "properties": {"reason": s}}),
+            ),
+        },
+        "/cases/{case_id}/hearings/{hearing_id}/ics": {
+            "parameters": [kid, hid],
+            "get": _op(
+                "The hearing as an iCalendar invitation",
+                "200",
+                None,
+                "401 404",
+                ok_content={"content": {"text/calendar": {"schema": {"type": "string"}}}},
+            ),
+        },
+        "/cases/{case_id}/documents": {
+            "parameters": [kid],
+            "post": _op(
+                "Upload a document (raw body, Content-Disposition names it) and share it (prosecutors)",
+                "201",
+                _ref("Document"),
+                "401 403 404 413 415 422 503",
+                body=raw,
+                params=[
+                    _required_query("kind", _enum(DocumentKind)),
+                    _required_query("title", s),
+                    _query("org_ids", i, "repeat for each participant to share with"),
+                ],
+            ),
+        },
+        "/cases/{case_id}/documents/{document_id}/content": {
+            "parameters": [kid, did],
+            "get": _op("A document's bytes", "200", None, "401 404 409 503", ok_content=raw),
+        },
+        "/cases/{case_id}/documents/{document_id}/share": {
+            "parameters": [kid, did],
+            "post": _op(
+                "Share with more participants (prosecutors)",
+                "200",
+                {"type": "object", "properties": {"shared_now": ids}},
+                "401 403 404 409 422",
+                body=_json({"type": "object", "required": ["org_ids"], "properties": {"org_ids": ids}}),
+            ),
+        },
+        "/cases/{case_id}/documents/{document_id}/withdraw": {
+            "parameters": [kid, did],
+            "post": {
+                "summary": "Withdraw sharing from one participant (prosecutors)",
+                "requestBody": {
+                    "required": True,
+                    **_json({"type": "object", "required": ["org_id"], "properties": {"org_id": i}}),
+                },
+                "responses": {
+                    "204": {"description": "Withdrawn"},
+                    **{
+                        code: {"description": ERRORS[code], **_json(_ref("Error"))}
+                        for code in ("401", "403", "404", "409", "422")
+                    },
+                },
+            },
+        },
+        "/cases/{case_id}/submissions": {
+            "parameters": [kid],
+            "post": _op(
+                "Submit an opinion, loss statement, answer, attendance request, petition or protest request "
+                "(participants); recorded with its SHA-256 in the transparency log",
+                "201",
+                _ref("Submission"),
+                "401 403 404 409 422",
+                body=_json(_ref("SubmissionInput")),
+            ),
+        },
+        "/cases/{case_id}/submissions/{submission_id}": {
+            "parameters": [kid, sid],
+            "get": _op("A submission", "200", _ref("Submission"), "401 404"),
+        },
+    }
+    return schemas, paths

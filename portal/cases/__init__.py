@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from portal import evidence_list
+from portal import evidence_list, labels
 from portal.cases.forms import StageForm
 from portal.db import get_session
 from portal.downloads import bundle_response
 from portal.forms import apply_errors
 from portal.login import actor
-from portal.models import Stage
-from portal.services import bundles, complaints
+from portal.models import Stage, utcnow
+from portal.participation.forms import DecisionForm, HearingForm, RequestForm
+from portal.services import bundles, case_requests, complaints, proceedings
 from portal.services import cases as service
 from portal.services.access import REVIEWERS, require_role
+from portal.services.deadlines import today_in_china
+from portal.services.documents import SHAREABLE
 from portal.services.errors import Conflict, DomainError, Invalid
 from portal.signing import get_notary
 from portal.storage import get_store
@@ -34,6 +37,10 @@ def _render(case_id: int, form: StageForm) -> ResponseReturnValue:
     db = get_session()
     case = service.get_case(db, actor(), case_id)
     visible = service.visible_complaints(actor(), case)
+    overview = proceedings.overview(db, actor(), case)
+    staff = actor().role in REVIEWERS
+    request_form = RequestForm(formdata=None, due_on=date.today() + timedelta(days=14))
+    request_form.org_id.choices = [(o.id, o.legal_name) for o in overview.participants]
     return render_template(
         "cases/case.html",
         case=case,
@@ -41,7 +48,15 @@ def _render(case_id: int, form: StageForm) -> ResponseReturnValue:
         complaints=visible,
         evidence=complaints.evidence_of_each(db, visible),
         form=form,
-        staff=actor().role in REVIEWERS,
+        staff=staff,
+        overview=overview,
+        today=today_in_china(),
+        now=utcnow(),
+        overdue=case_requests.is_overdue,
+        decision_form=DecisionForm(formdata=None, decided_on=today_in_china(), served_on=today_in_china()),
+        request_form=request_form,
+        hearing_form=HearingForm(formdata=None),
+        document_kinds=[(k.value, labels.DOCUMENT_KIND[k]) for k in SHAREABLE],
     ), 422 if form.errors else 200
 
 

@@ -79,6 +79,15 @@ class EventKind(StrEnum):
 
     COMPLAINT_DECIDED = "complaint.decided"
     STAGE_CHANGED = "case.stage_changed"
+    NOTICE_SERVED = "notice.served"
+    DEADLINE_OPENED = "deadline.opened"
+    DEADLINE_APPROACHING = "deadline.approaching"
+    REQUEST_MADE = "request.made"
+    HEARING_SCHEDULED = "hearing.scheduled"
+    HEARING_CHANGED = "hearing.changed"
+    HEARING_CANCELLED = "hearing.cancelled"
+    SUBMISSION_RECEIVED = "submission.received"
+    DOCUMENT_SHARED = "document.shared"
     TEST = "webhook.test"
 
 
@@ -92,3 +101,42 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     """Given up after the last retry, or refused for good (an SMTP 5xx)."""
+
+
+class DocumentKind(StrEnum):
+    INDICTMENT = "indictment"
+    DECISION = "decision"
+    JUDGMENT = "judgment"
+    NOTICE = "notice"
+    OTHER = "other"
+
+
+class DecisionKind(StrEnum):
+    """Decisions that open a statutory deadline for the rights holder (domain.md, stages 5 and 7)."""
+
+    NON_PROSECUTION = "non_prosecution"
+    FIRST_INSTANCE_JUDGMENT = "first_instance_judgment"
+
+
+class RequestKind(StrEnum):
+    MORE_EVIDENCE = "more_evidence"
+    IDENTIFY_GOODS = "identify_goods"
+    LOSS_STATEMENT = "loss_statement"
+    ATTENDANCE = "attendance"
+    OTHER = "other"
+
+
+class SubmissionKind(StrEnum):
+    OPINION_CASE = "opinion_case"
+    OPINION_LENIENCY = "opinion_leniency"
+    OPINION_SENTENCING = "opinion_sentencing"
+    LOSS_STATEMENT = "loss_statement"
+    ANSWER = "answer"
+    ATTENDANCE = "attendance"
+    PETITION = "petition"
+    PROTEST_REQUEST = "protest_request"
+
+
+class HearingStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"

@@ -17,6 +17,7 @@ from evidence.ingest import Ingested, rehash
 from evidence.records import custody_leaf
 from evidence.stores import Store
 from portal.models import (
+    CaseDocument,
     ComplaintStatus,
     CustodyAction,
     CustodyEvent,
@@ -29,7 +30,9 @@ from portal.services import receipts, transparency
 from portal.services.access import get_complaint, get_evidence, require_filing_holder
 from portal.services.errors import Conflict, Invalid, Unavailable
 
-UPLOADABLE = frozenset({ComplaintStatus.DRAFT, ComplaintStatus.INFO_REQUESTED})
+# Drafts, complaints awaiting more information, and accepted complaints while their case runs
+# (participants answer requests and support their submissions with new evidence).
+UPLOADABLE = frozenset({ComplaintStatus.DRAFT, ComplaintStatus.INFO_REQUESTED, ComplaintStatus.ACCEPTED})
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,9 @@ def _uploadable(session: Session, actor: User, complaint_id: int, meta: Evidence
     require_filing_holder(actor)
     complaint = get_complaint(session, actor, complaint_id)
     if complaint.status not in UPLOADABLE:
-        raise Conflict("Evidence can be added only to a draft or when more information is requested.")
+        raise Conflict(
+            "Evidence can be added only to a draft, when more information is requested, or in an accepted case."
+        )
     if meta.kind is not EvidenceKind.TRANSLATION and meta.translation_of_id is not None:
         raise Invalid(
             "Only a translation can point to the item it translates.",
@@ -178,16 +183,19 @@ def add_evidence(
     except BaseException:
         session.rollback()
         if stored.created:
-            _discard_unreferenced(session, store, stored.sha256, stored.key)
+            discard_unreferenced(session, store, stored.sha256, stored.key)
         raise
     receipts.stamp(session, notary, receipt)
     return item
 
 
-def _discard_unreferenced(session: Session, store: Store, sha256: str, key: str) -> None:
+def discard_unreferenced(session: Session, store: Store, sha256: str, key: str) -> None:
     """Undo a fresh object whose row could not be written, unless a row now uses it."""
     try:
-        if not session.scalar(select(func.count()).where(EvidenceItem.sha256 == sha256)):
+        used = session.scalar(select(func.count()).where(EvidenceItem.sha256 == sha256)) or session.scalar(
+            select(func.count()).where(CaseDocument.sha256 == sha256)
+        )
+        if not used:
             store.delete(key)
     except Exception:  # noqa: S110 - the original error matters more; scrub finds the orphan
         pass
@@ -202,7 +210,7 @@ def view_item(session: Session, actor: User, evidence_id: int) -> EvidenceItem:
 
 @dataclass(frozen=True)
 class Download:
-    item: EvidenceItem
+    item: EvidenceItem | CaseDocument
     url: str | None
     chunks: Iterator[bytes] | None
 
@@ -210,6 +218,15 @@ class Download:
 def download(session: Session, store: Store, actor: User, evidence_id: int) -> Download:
     """Record the download, then hand over a presigned URL or the bytes."""
     item = get_evidence(session, actor, evidence_id)
+    download = open_download(store, item)
+    via = "presigned" if download.url else "portal"
+    record_custody(session, item, CustodyAction.DOWNLOADED, actor, details={"via": via})
+    session.commit()
+    return download
+
+
+def open_download(store: Store, item: EvidenceItem | CaseDocument) -> Download:
+    """A presigned URL for the stored file (S3), or its bytes streamed through the portal."""
     try:
         url = store.download_url(item.storage_key, item.filename, item.media_type)
         if url is not None and not store.exists(item.storage_key):
@@ -219,8 +236,6 @@ def download(session: Session, store: Store, actor: User, evidence_id: int) -> D
         raise Conflict("The stored file is missing; tell the administrator.") from exc
     except StoreUnavailable as exc:
         raise Unavailable(str(exc)) from exc
-    record_custody(session, item, CustodyAction.DOWNLOADED, actor, details={"via": "presigned" if url else "portal"})
-    session.commit()
     return Download(item, url, chunks)
 
 

@@ -28,8 +28,19 @@ from portal.models import (
 from portal.services.errors import Invalid, NotFound
 
 # The kinds each role can receive, and so choose to get by e-mail or not.
-HOLDER_KINDS = (EventKind.COMPLAINT_DECIDED, EventKind.STAGE_CHANGED)
-STAFF_KINDS: tuple[EventKind, ...] = ()
+HOLDER_KINDS = (
+    EventKind.COMPLAINT_DECIDED,
+    EventKind.STAGE_CHANGED,
+    EventKind.NOTICE_SERVED,
+    EventKind.DEADLINE_OPENED,
+    EventKind.DEADLINE_APPROACHING,
+    EventKind.REQUEST_MADE,
+    EventKind.HEARING_SCHEDULED,
+    EventKind.HEARING_CHANGED,
+    EventKind.HEARING_CANCELLED,
+    EventKind.DOCUMENT_SHARED,
+)
+STAFF_KINDS = (EventKind.SUBMISSION_RECEIVED,)
 INBOX_PAGE = 50
 
 

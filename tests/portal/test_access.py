@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import PASSWORD, Api, World, make_world
+from portal.models import utcnow
+from tests.factories import PASSWORD, PDF_BYTES, Api, World, make_world
 
 PUBLIC = {
     "/login",
@@ -101,6 +103,42 @@ ROUTES = {
     ("POST", "/api/v1/webhooks/<int:webhook_id>/secret"): "owner",
     ("POST", "/api/v1/webhooks/<int:webhook_id>/test"): "owner",
     ("GET", "/api/v1/webhooks/<int:webhook_id>/deliveries"): "owner",
+    ("GET", "/cases/<int:case_id>/notices/new"): "staff",
+    ("POST", "/cases/<int:case_id>/notices/new"): "staff",
+    ("POST", "/cases/<int:case_id>/decisions"): "staff",
+    ("POST", "/cases/<int:case_id>/requests"): "staff",
+    ("POST", "/cases/<int:case_id>/hearings"): "staff",
+    ("GET", "/cases/<int:case_id>/hearings/<int:hearing_id>/edit"): "staff",
+    ("POST", "/cases/<int:case_id>/hearings/<int:hearing_id>/edit"): "staff",
+    ("POST", "/cases/<int:case_id>/hearings/<int:hearing_id>/cancel"): "staff",
+    ("POST", "/cases/<int:case_id>/documents"): "staff",
+    ("POST", "/cases/<int:case_id>/documents/<int:document_id>/share"): "staff",
+    ("POST", "/cases/<int:case_id>/documents/<int:document_id>/withdraw"): "staff",
+    ("GET", "/cases/<int:case_id>/notices/<int:notice_id>"): "owner+staff",
+    ("GET", "/cases/<int:case_id>/notices/<int:notice_id>/pdf"): "owner+staff",
+    ("POST", "/cases/<int:case_id>/notices/<int:notice_id>/acknowledge"): "owner",
+    ("GET", "/cases/<int:case_id>/documents/<int:document_id>"): "owner+staff",
+    ("GET", "/cases/<int:case_id>/hearings/<int:hearing_id>.ics"): "owner+staff",
+    ("GET", "/cases/<int:case_id>/submissions/<int:submission_id>"): "owner+staff",
+    ("GET", "/cases/<int:case_id>/submit/<kind>"): "owner",
+    ("POST", "/cases/<int:case_id>/submit/<kind>"): "owner",
+    ("GET", "/api/v1/cases/<int:case_id>/proceedings"): "owner+staff",
+    ("POST", "/api/v1/cases/<int:case_id>/notices"): "staff",
+    ("GET", "/api/v1/cases/<int:case_id>/notices/<int:notice_id>"): "owner+staff",
+    ("GET", "/api/v1/cases/<int:case_id>/notices/<int:notice_id>/pdf"): "owner+staff",
+    ("POST", "/api/v1/cases/<int:case_id>/notices/<int:notice_id>/acknowledge"): "owner",
+    ("POST", "/api/v1/cases/<int:case_id>/decisions"): "staff",
+    ("POST", "/api/v1/cases/<int:case_id>/requests"): "staff",
+    ("POST", "/api/v1/cases/<int:case_id>/hearings"): "staff",
+    ("PUT", "/api/v1/cases/<int:case_id>/hearings/<int:hearing_id>"): "staff",
+    ("POST", "/api/v1/cases/<int:case_id>/hearings/<int:hearing_id>/cancel"): "staff",
+    ("GET", "/api/v1/cases/<int:case_id>/hearings/<int:hearing_id>/ics"): "owner+staff",
+    ("POST", "/api/v1/cases/<int:case_id>/documents"): "staff",
+    ("GET", "/api/v1/cases/<int:case_id>/documents/<int:document_id>/content"): "owner+staff",
+    ("POST", "/api/v1/cases/<int:case_id>/documents/<int:document_id>/share"): "staff",
+    ("POST", "/api/v1/cases/<int:case_id>/documents/<int:document_id>/withdraw"): "staff",
+    ("POST", "/api/v1/cases/<int:case_id>/submissions"): "owner",
+    ("GET", "/api/v1/cases/<int:case_id>/submissions/<int:submission_id>"): "owner+staff",
 }
 # Routes that remove their object get a fresh one each time they are called.
 REMOVING = {("POST", "/org/webhooks/<int:webhook_id>/remove"), ("DELETE", "/api/v1/webhooks/<int:webhook_id>")}
@@ -116,9 +154,9 @@ def test_every_route_is_in_the_table(app: Flask) -> None:
     assert seen - set(ROUTES) == set()
 
 
-def fill(rule: str, ids: dict[str, int]) -> str:
+def fill(rule: str, ids: dict[str, Any]) -> str:
     for name, value in ids.items():
-        rule = rule.replace(f"<int:{name}>", str(value))
+        rule = rule.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
     return rule
 
 
@@ -135,6 +173,19 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         json={"action": "accept", "case": {"case_number": "A-1", "procuratorate": "P", "charges": "C"}},
     )
     hooks = [holder("POST", "/webhooks", json={"url": f"https://example.com/{n}"}).json["id"] for n in range(3)]
+    prosecutor, case_id = Api(client, world.prosecutor.token), accepted.json["case_id"]
+    notice = prosecutor("POST", f"/cases/{case_id}/notices", json={"org_id": world.holder_a.org_id}).json
+    document = prosecutor(
+        "POST",
+        f"/cases/{case_id}/documents?kind=indictment&title=Indictment&org_ids={world.holder_a.org_id}",
+        data=PDF_BYTES,
+        headers={"Content-Disposition": 'attachment; filename="indictment.pdf"'},
+    ).json
+    starts = (utcnow() + timedelta(days=30)).isoformat()
+    hearing = prosecutor(
+        "POST", f"/cases/{case_id}/hearings", json={"starts_at": starts, "duration_minutes": 60, "court": "Court"}
+    ).json
+    submission = holder("POST", f"/cases/{case_id}/submissions", json={"kind": "opinion_case", "text": "Ours."}).json
     return world, {
         "complaint_id": cid,
         "evidence_id": eid,
@@ -143,6 +194,11 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         "notification_id": holder("GET", "/notifications").json["items"][0]["id"],
         "webhook_id": hooks[0],
         "spare_webhook_ids": hooks[1:],
+        "notice_id": notice["id"],
+        "document_id": document["id"],
+        "hearing_id": hearing["id"],
+        "submission_id": submission["id"],
+        "kind": "opinion_case",
     }
 
 

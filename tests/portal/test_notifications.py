@@ -13,7 +13,7 @@ from evidence.keys import KeyDirectory
 from portal.db import get_session
 from portal.models import Base, DeliveryStatus, Notification, OutboxMessage, User, utcnow
 from portal.senders import PortalSender
-from portal.services import deliveries
+from portal.services import deliveries, notifications
 from portal.settings import Settings
 from tests.conftest import SECRET, build_app
 from tests.factories import Api, make_world
@@ -88,14 +88,13 @@ def test_email_choices_are_respected_and_validated(make_app: Callable[..., Flask
     world = make_world(app)
     client = app.test_client()
     holder, prosecutor = Api(client, world.holder_a.token), Api(client, world.prosecutor.token)
-    assert holder("GET", "/me/email-notifications").json == {
-        "email": {"complaint.decided": True, "case.stage_changed": True}
-    }
+    every = {kind.value for kind in notifications.HOLDER_KINDS}
+    assert holder("GET", "/me/email-notifications").json == {"email": dict.fromkeys(every, True)}
     bad = holder("PUT", "/me/email-notifications", json={"email": ["complaint.decided", "nonsense"]})
     assert bad.status_code == 422 and "nonsense" in bad.json["error"]["message"]
     assert holder("PUT", "/me/email-notifications", json={"email": "all"}).status_code == 422
     ok = holder("PUT", "/me/email-notifications", json={"email": ["case.stage_changed"]})
-    assert ok.json == {"email": {"complaint.decided": False, "case.stage_changed": True}}
+    assert ok.json == {"email": {kind: kind == "case.stage_changed" for kind in every}}
 
     complaint_id, _ = holder.submitted(world.right_a)
     request_information(app, prosecutor, complaint_id)
@@ -111,8 +110,7 @@ def test_email_choices_are_respected_and_validated(make_app: Callable[..., Flask
     )
     assert "E-mail choices saved." in saved.get_data(as_text=True)
     assert holder("GET", "/me/email-notifications").json["email"] == {
-        "complaint.decided": True,
-        "case.stage_changed": False,
+        kind: kind == "complaint.decided" for kind in every
     }
 
 
