@@ -17,7 +17,7 @@ from evidence.keys import ROLES, KeyProblem, fingerprint, public_pem
 from evidence.signed_note import Verifier
 from portal import create_app, migrate
 from portal.db import get_session
-from portal.models import Role, User
+from portal.models import OrgKind, Role, User
 from portal.senders import PortalSender
 from portal.services import accounts, deadlines, deliveries, receipts, scrub
 from portal.services.errors import DomainError
@@ -77,10 +77,12 @@ def db_downgrade(revision: str) -> None:
 @click.option("--name", required=True)
 @click.option("--country", required=True, help="ISO 3166 two-letter code")
 @click.option("--domestic", is_flag=True, help="A PRC organisation (default: foreign)")
-def orgs_create(name: str, country: str, domestic: bool) -> None:
+@click.option("--agent", is_flag=True, help="A law firm or brand-protection vendor acting for rights holders")
+def orgs_create(name: str, country: str, domestic: bool, agent: bool) -> None:
     """Create an approved organisation; prints only its id."""
+    kind = OrgKind.AGENT if agent else OrgKind.RIGHTS_HOLDER
     try:
-        org = accounts.create_organisation(get_session(), name, country, domestic)
+        org = accounts.create_organisation(get_session(), name, country, domestic, kind)
     except DomainError as exc:
         fail(exc.message)
     click.echo(org.id)

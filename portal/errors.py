@@ -35,16 +35,18 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _respond(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> ResponseReturnValue:
+def _respond(
+    status: int, code: str, message: str, fields: dict[str, str] | None = None, translated: str | None = None
+) -> ResponseReturnValue:
     if _wants_json():
         return json_error(status, code, message, fields)
-    return render_template("error.html", status=status, message=_(message)), status
+    return render_template("error.html", status=status, message=translated or _(message)), status
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> ResponseReturnValue:
-        return _respond(exc.status, exc.code, exc.message, exc.fields)
+        return _respond(exc.status, exc.code, exc.message, exc.fields, exc.translated(_))
 
     @app.errorhandler(ev.EvidenceError)
     def _evidence(exc: ev.EvidenceError) -> ResponseReturnValue:

@@ -14,7 +14,6 @@ import io
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
@@ -24,8 +23,7 @@ from portal.i18n import both
 from portal.labels import EVIDENCE_KIND
 from portal.models import Case
 from portal.services.bundles import ListedItem
-
-CHINA = ZoneInfo("Asia/Shanghai")
+from portal.services.shanghai import CHINA
 
 
 def _time(moment: datetime | None) -> str:

@@ -23,5 +23,5 @@ def apply_errors(form: FlaskForm, exc: DomainError) -> None:
             field.errors = [*field.errors, _(message)]
         else:
             unplaced.append(_(message))
-    form.form_errors.append(_(exc.message))
+    form.form_errors.append(exc.translated(_))
     form.form_errors.extend(unplaced)

@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.models import (
+    AgencyScope,
     ComplaintStatus,
     CustodyAction,
     DecisionKind,
@@ -10,6 +11,7 @@ from portal.models import (
     DocumentKind,
     EventKind,
     EvidenceKind,
+    OrgKind,
     OrgStatus,
     RequestKind,
     RightType,
@@ -87,6 +89,8 @@ EVENT_KIND = {
     EventKind.HEARING_CHANGED: _l("Hearings changed"),
     EventKind.HEARING_CANCELLED: _l("Hearings cancelled"),
     EventKind.DOCUMENT_SHARED: _l("Documents shared with us"),
+    EventKind.POWER_GRANTED: _l("Powers of attorney granted to us"),
+    EventKind.POWER_REVOKED: _l("Powers of attorney revoked"),
     EventKind.SUBMISSION_RECEIVED: _l("Submissions from participants in my cases"),
     EventKind.TEST: _l("Webhook test events"),
 }
@@ -123,6 +127,14 @@ DOCUMENT_KIND = {
     DocumentKind.NOTICE: _l("Notice"),
     DocumentKind.OTHER: _l("Other document"),
 }
+AGENCY_SCOPE = {
+    AgencyScope.COMPLAINTS: _l("record rights, file complaints and evidence, answer requests for information"),
+    AgencyScope.PROCEEDINGS: _l("take part in cases: notices, submissions, hearings, documents"),
+}
+ORG_KIND = {
+    OrgKind.RIGHTS_HOLDER: _l("Rights holder"),
+    OrgKind.AGENT: _l("Authorised agent"),
+}
 LANGUAGE = {"en": "English", "zh": "中文"}
 
 ALL = {
@@ -139,6 +151,8 @@ ALL = {
     "request_kind": REQUEST_KIND,
     "submission_kind": SUBMISSION_KIND,
     "document_kind": DOCUMENT_KIND,
+    "agency_scope": AGENCY_SCOPE,
+    "org_kind": ORG_KIND,
     "language": LANGUAGE,
 }
 

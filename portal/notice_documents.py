@@ -8,15 +8,13 @@ are what the PDF holds.
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from flask import render_template
 
 from evidence.listing_pdf import Letter
 from portal import printing
 from portal.models import Case, Organisation
-
-CHINA = ZoneInfo("Asia/Shanghai")
+from portal.services.shanghai import CHINA
 
 
 def default_texts(case: Case, org: Organisation, today: date) -> tuple[str, str]:

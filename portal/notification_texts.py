@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from portal import labels
-from portal.models import DecisionKind, EventKind, RequestKind, Stage, SubmissionKind
+from portal.models import AgencyScope, DecisionKind, EventKind, RequestKind, Stage, SubmissionKind
 from portal.templating import when
 
 Params = dict[str, Any]
@@ -123,6 +123,22 @@ def _submission_received(p: Params) -> tuple[str, list[str]]:
     ), []
 
 
+def _power_lines(p: Params) -> list[str]:
+    scopes = "; ".join(str(labels.AGENCY_SCOPE[AgencyScope(s)]) for s in p["scopes"])
+    return [
+        _("You may %(scopes)s.", scopes=scopes),
+        _("Valid from %(start)s to %(end)s.", start=_on(p["valid_from"]), end=_on(p["valid_until"])),
+    ]
+
+
+def _power_granted(p: Params) -> tuple[str, list[str]]:
+    return _("%(principal)s has given you a power of attorney", principal=p["principal"]), _power_lines(p)
+
+
+def _power_revoked(p: Params) -> tuple[str, list[str]]:
+    return _("%(principal)s has revoked your power of attorney", principal=p["principal"]), []
+
+
 def _test(p: Params) -> tuple[str, list[str]]:
     return _("Test event"), [p["message"]]
 
@@ -139,6 +155,8 @@ TEXTS: dict[EventKind, Callable[[Params], tuple[str, list[str]]]] = {
     EventKind.HEARING_CANCELLED: _hearing_cancelled,
     EventKind.DOCUMENT_SHARED: _document_shared,
     EventKind.SUBMISSION_RECEIVED: _submission_received,
+    EventKind.POWER_GRANTED: _power_granted,
+    EventKind.POWER_REVOKED: _power_revoked,
     EventKind.TEST: _test,
 }
 

@@ -16,6 +16,7 @@ from portal.models import (
     IPRight,
     Notice,
     Organisation,
+    PowerOfAttorney,
     Submission,
     User,
 )
@@ -45,6 +46,7 @@ def org_json(org: Organisation) -> dict[str, Any]:
         "legal_name_latin": org.legal_name_latin,
         "country": org.country,
         "foreign": org.is_foreign,
+        "kind": org.kind.value,
         "status": org.status.value,
     }
 
@@ -269,4 +271,21 @@ def submission_json(submission: Submission) -> dict[str, Any]:
         "submitted_at": _iso(submission.submitted_at),
         "sha256": submission.sha256,
         "log_index": submission.log_index,
+    }
+
+
+def power_json(power: PowerOfAttorney) -> dict[str, Any]:
+    return {
+        "id": power.id,
+        "principal": org_json(power.principal),
+        "agent": org_json(power.agent),
+        "scopes": power.scopes,
+        "valid_from": power.valid_from.isoformat(),
+        "valid_until": power.valid_until.isoformat(),
+        "evidence_id": power.evidence_id,
+        "notarised_by": power.notarised_by,
+        "notarised_on": _iso(power.notarised_on),
+        "legalisation": power.legalisation,
+        "granted_at": _iso(power.granted_at),
+        "revoked_at": _iso(power.revoked_at),
     }

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, get_timezone
 
 from portal import labels
-
-CHINA = ZoneInfo("Asia/Shanghai")
+from portal.services.shanghai import CHINA
 
 
 def filesize(size: int | None) -> str:

@@ -7,10 +7,11 @@ import binascii
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import IO
 
 from flask import Request, current_app, request
+from werkzeug.datastructures import MultiDict
 from werkzeug.http import parse_options_header
 
 from evidence.ingest import Ingest, Ingested, chunks_of
@@ -18,6 +19,7 @@ from evidence.stores import Store
 from portal.models import EvidenceKind
 from portal.services.errors import Invalid
 from portal.services.evidence import EvidenceMeta
+from portal.services.powers import Grant
 
 
 class PortalRequest(Request):
@@ -182,3 +184,35 @@ def evidence_meta(values: Mapping[str, str], filename: str) -> EvidenceMeta:
         collected_where=values.get("collected_where", ""),
         translation_of_id=translation_of,
     )
+
+
+def power_grant(values: Mapping[str, str]) -> Grant:
+    """A power of attorney's details from the query arguments of its document's upload."""
+    errors: dict[str, str] = {}
+
+    def day(name: str) -> date | None:
+        raw = values.get(name, "")
+        if not raw:
+            return None
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            errors[name] = "Use a date such as 2026-03-01."
+            return None
+
+    raw_agent = values.get("agent_org_id", "")
+    if raw_agent and not raw_agent.isdigit():
+        errors["agent_org_id"] = "Give the agent organisation's id."
+    scopes = values.getlist("scopes") if isinstance(values, MultiDict) else [values.get("scopes", "")]
+    grant = Grant(
+        agent_org_id=int(raw_agent) if raw_agent.isdigit() else None,
+        scopes=[s for s in scopes if s],
+        valid_from=day("valid_from"),
+        valid_until=day("valid_until"),
+        notarised_by=values.get("notarised_by", ""),
+        notarised_on=day("notarised_on"),
+        legalisation=values.get("legalisation", ""),
+    )
+    if errors:
+        raise Invalid("The power of attorney's details are not valid.", errors)
+    return grant

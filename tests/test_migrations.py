@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from portal.db import make_engine
 from portal.migrate import alembic_config, downgrade, upgrade
@@ -37,4 +37,51 @@ def test_head_matches_models_and_round_trips(database_url: str) -> None:
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     upgrade(database_url)
     assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    engine.dispose()
+
+
+def test_existing_rows_get_their_organisation_and_administrator(database_url: str) -> None:
+    """0004 makes each organisation's first member its administrator; 0006 gives evidence its organisation."""
+    upgrade(database_url, "0003")
+    engine = make_engine(database_url)
+    now = "2026-11-01 10:00:00+00:00"
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO organisations (id, legal_name, legal_name_latin, country, is_foreign, registration_number,"
+                " contact_email, language, status, decision_reason, created_at)"
+                " VALUES (7, 'Maison', 'Maison', 'FR', TRUE, '', '', 'en', 'approved', '', :now)"
+            ),
+            {"now": now},
+        )
+        for user_id, email in ((3, "first@maison.example"), (4, "second@maison.example")):
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, password_hash, role, org_id, language, timezone, active, created_at)"
+                    " VALUES (:id, :email, 'x', 'holder', 7, 'en', 'UTC', TRUE, :now)"
+                ),
+                {"id": user_id, "email": email, "now": now},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO complaints (id, org_id, created_by_id, status, title, facts, discovery_method, currency,"
+                " language, decline_reason, created_at, updated_at)"
+                " VALUES (11, 7, 3, 'draft', 't', '', '', 'EUR', 'en', '', :now, :now)"
+            ),
+            {"now": now},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO evidence_items (id, complaint_id, sha256, size, media_type, storage_key, filename, kind,"
+                " description, collected_where, received_at, uploaded_by_id, custody_head, custody_length)"
+                " VALUES (21, 11, :sha, 1, 'image/png', 'k', 'f.png', 'other', '', '', :now, 3, :sha, 0)"
+            ),
+            {"sha": "0" * 64, "now": now},
+        )
+    upgrade(database_url)
+    with engine.connect() as conn:
+        admins = dict(conn.execute(text("SELECT id, is_org_admin FROM users ORDER BY id")).all())
+        owner = conn.execute(text("SELECT org_id FROM evidence_items WHERE id = 21")).scalar()
+        kind = conn.execute(text("SELECT kind FROM organisations WHERE id = 7")).scalar()
+    assert admins == {3: True, 4: False} and owner == 7 and kind == "rights_holder"
     engine.dispose()

@@ -24,7 +24,7 @@ from portal.models import ComplaintStatus, RightType, Stage, User
 from portal.serialise import case_json, complaint_json, custody_json, evidence_json, receipt_json, user_json
 from portal.services import accounts, bundles, complaints, evidence, receipts, review
 from portal.services import cases as case_service
-from portal.services.access import REVIEWERS, get_case, get_complaint, require_filing_holder, require_role
+from portal.services.access import REVIEWERS, get_case, get_complaint, require_filer, require_role
 from portal.services.errors import Invalid
 from portal.signing import get_notary
 from portal.storage import get_store
@@ -139,8 +139,12 @@ def list_complaints() -> ResponseReturnValue:
 
 @bp.post("/complaints")
 def create_complaint() -> ResponseReturnValue:
-    require_filing_holder(me_())
-    complaint = complaints.create_complaint(get_session(), me_(), _complaint_input(_body(), partial=False))
+    require_filer(me_())
+    data = _body()
+    org_id = data.get("org_id")
+    if org_id is not None and (not isinstance(org_id, int) or isinstance(org_id, bool)):
+        raise Invalid("org_id must be the id of the rights holder you act for.", {"org_id": "Not an id."})
+    complaint = complaints.create_complaint(get_session(), me_(), _complaint_input(data, partial=False), org_id)
     return jsonify(complaint_json(complaint, [])), 201
 
 
@@ -296,7 +300,8 @@ def decide(complaint_id: int) -> ResponseReturnValue:
 
 def _case_body(case_id: int) -> dict[str, Any]:
     case = get_case(get_session(), me_(), case_id)
-    return case_json(case, case_service.timeline(me_(), case), case_service.visible_complaints(me_(), case))
+    visible = case_service.visible_complaints(get_session(), me_(), case)
+    return case_json(case, case_service.timeline(me_(), case), visible)
 
 
 @bp.get("/cases")
@@ -350,4 +355,4 @@ def case_bundle(case_id: int) -> ResponseReturnValue:
     return bundle_response(export)
 
 
-from portal.api import log, notifications, participation  # noqa: E402, F401 - register their routes on bp
+from portal.api import log, notifications, participation, powers  # noqa: E402, F401 - register their routes on bp

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from portal.models import (
+    AgencyScope,
     ComplaintStatus,
     DecisionKind,
     DeliveryStatus,
@@ -117,6 +118,7 @@ def spec() -> dict[str, Any]:
         "ComplaintInput": {
             "type": "object",
             "properties": {
+                "org_id": {**i, "description": "agents: the principal filed for (on creation)"},
                 "title": s,
                 "facts": s,
                 "right_ids": {"type": "array", "items": i},
@@ -472,7 +474,7 @@ def spec() -> dict[str, Any]:
             }
         },
     }
-    for more_schemas, more_paths in (_notification_parts(), _participation_parts()):
+    for more_schemas, more_paths in (_notification_parts(), _participation_parts(), _agency_parts()):
         schemas.update(more_schemas)
         paths.update(more_paths)
     return {
@@ -737,6 +739,7 @@ def _participation_parts() -> tuple[dict[str, Any], dict[str, Any]]:
                 "hearing_id": {**i, "description": "for attendance"},
                 "decision_id": {**i, "description": "for a petition or protest request, while its deadline runs"},
                 "interpreter_language": {**s, "description": "for attendance: a language tag such as en"},
+                "org_id": {**i, "description": "an agent acting for several participants: the one it acts for"},
                 "loss": {
                     "type": "object",
                     "description": "for a loss statement",
@@ -940,6 +943,77 @@ def _participation_parts() -> tuple[dict[str, Any], dict[str, Any]]:
         "/cases/{case_id}/submissions/{submission_id}": {
             "parameters": [kid, sid],
             "get": _op("A submission", "200", _ref("Submission"), "401 404"),
+        },
+    }
+    return schemas, paths
+
+
+def _agency_parts() -> tuple[dict[str, Any], dict[str, Any]]:
+    s, i, n, d = (
+        {"type": "string"},
+        {"type": "integer"},
+        {"type": ["string", "null"]},
+        {"type": "string", "format": "date"},
+    )
+    scopes = {"type": "array", "items": _enum(AgencyScope)}
+    schemas = {
+        "PowerOfAttorney": {
+            "type": "object",
+            "properties": {
+                "id": i,
+                "principal": {"type": "object"},
+                "agent": {"type": "object"},
+                "scopes": scopes,
+                "valid_from": d,
+                "valid_until": d,
+                "evidence_id": {**i, "description": "the signed document, an evidence item of the principal"},
+                "notarised_by": s,
+                "notarised_on": n,
+                "legalisation": s,
+                "granted_at": s,
+                "revoked_at": n,
+            },
+        }
+    }
+    paths = {
+        "/agents": {
+            "get": _op(
+                "Approved agent organisations (law firms, brand-protection vendors)",
+                "200",
+                {"type": "object", "properties": {"items": {"type": "array", "items": {"type": "object"}}}},
+                "401",
+            )
+        },
+        "/powers-of-attorney": {
+            "get": _op(
+                "Powers the organisation granted (rights holder) or holds (agent)",
+                "200",
+                _items_of("PowerOfAttorney"),
+                "401",
+            ),
+            "post": _op(
+                "Put a power of attorney on file (a rights holder's administrator): the signed document as the raw "
+                "body, named by Content-Disposition; it becomes an evidence item with a receipt",
+                "201",
+                _ref("PowerOfAttorney"),
+                "401 403 413 415 422 503",
+                body={"content": {"application/octet-stream": {"schema": {"type": "string"}}}},
+                params=[
+                    _required_query("agent_org_id", i),
+                    _required_query("scopes", _enum(AgencyScope)),
+                    _required_query("valid_from", d),
+                    _required_query("valid_until", d),
+                    _query("notarised_by", s),
+                    _query("notarised_on", d),
+                    _query("legalisation", s, "apostille or legalisation: number, authority, date"),
+                ],
+            ),
+        },
+        "/powers-of-attorney/{power_id}/revoke": {
+            "parameters": [_path_id("power_id")],
+            "post": _op(
+                "Revoke a power (the principal's administrator)", "200", _ref("PowerOfAttorney"), "401 403 404 409"
+            ),
         },
     }
     return schemas, paths

@@ -27,9 +27,9 @@ from portal.serialise import (
 )
 from portal.services import case_requests, deadlines, documents, hearings, notices, proceedings, submissions
 from portal.services.access import get_case
-from portal.services.deadlines import today_in_china
 from portal.services.errors import Invalid, NotFound
 from portal.services.participation import check_participant, staff_case
+from portal.services.shanghai import today_in_china
 from portal.storage import get_store
 from portal.uploads import receive_upload
 
@@ -184,6 +184,7 @@ def submit(case_id: int) -> ResponseReturnValue:
             decision_id=_int(data, "decision_id"),
             interpreter_language=_text(data, "interpreter_language"),
             loss=_loss(data.get("loss")),
+            org_id=_int(data, "org_id"),
         ),
     )
     return jsonify(submission_json(submission)), 201

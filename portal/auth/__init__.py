@@ -14,6 +14,7 @@ from portal.auth.forms import EmailChoicesForm, LanguageForm, LoginForm, Passwor
 from portal.db import get_session
 from portal.forms import apply_errors
 from portal.login import SignedIn, actor
+from portal.models import OrgKind
 from portal.security import limiter, login_account_key
 from portal.services import accounts, notifications
 from portal.services.errors import DomainError
@@ -73,6 +74,7 @@ def register() -> ResponseReturnValue:
                     user_email=form.email.data or "",
                     password=form.password.data or "",
                     timezone=form.timezone.data or "UTC",
+                    kind=OrgKind(form.kind.data),
                 ),
             )
         except DomainError as exc:

@@ -29,8 +29,17 @@ class RegisterForm(FlaskForm):
         _l("Country (ISO code, e.g. DE, US, CN)"),
         validators=[InputRequired(), Regexp(r"^[A-Za-z]{2}$", message=_l("Two letters, such as DE or CN."))],
     )
+    kind = RadioField(
+        _l("Your organisation"),
+        choices=[
+            ("rights_holder", _l("holds the IP rights (brand owner, publisher, software maker, patentee)")),
+            ("agent", _l("acts for rights holders (law firm, brand-protection vendor)")),
+        ],
+        default="rights_holder",
+        validators=[InputRequired()],
+    )
     origin = RadioField(
-        _l("Rights holder is"),
+        _l("Organisation is"),
         choices=[("foreign", _l("Foreign")), ("domestic", _l("Domestic (PRC)"))],
         default="foreign",
         validators=[InputRequired()],

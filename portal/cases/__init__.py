@@ -19,9 +19,9 @@ from portal.participation.forms import DecisionForm, HearingForm, RequestForm
 from portal.services import bundles, case_requests, complaints, proceedings
 from portal.services import cases as service
 from portal.services.access import REVIEWERS, require_role
-from portal.services.deadlines import today_in_china
 from portal.services.documents import SHAREABLE
 from portal.services.errors import Conflict, DomainError, Invalid
+from portal.services.shanghai import today_in_china
 from portal.signing import get_notary
 from portal.storage import get_store
 
@@ -36,7 +36,7 @@ def index() -> str:
 def _render(case_id: int, form: StageForm) -> ResponseReturnValue:
     db = get_session()
     case = service.get_case(db, actor(), case_id)
-    visible = service.visible_complaints(actor(), case)
+    visible = service.visible_complaints(db, actor(), case)
     overview = proceedings.overview(db, actor(), case)
     staff = actor().role in REVIEWERS
     request_form = RequestForm(formdata=None, due_on=date.today() + timedelta(days=14))
@@ -74,7 +74,7 @@ def export_bundle(case_id: int) -> ResponseReturnValue:
             get_session(), get_store(), get_notary(), actor(), case_id, chosen, evidence_list.render
         )
     except (Conflict, Invalid) as exc:
-        flash(_(exc.message), "error")
+        flash(exc.translated(_), "error")
         return redirect(url_for("cases.case", case_id=case_id))
     return bundle_response(export)
 

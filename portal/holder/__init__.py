@@ -10,12 +10,13 @@ from portal.db import get_session
 from portal.forms import apply_errors
 from portal.holder.forms import ComplaintForm, ConfirmForm, ReplyForm, RightForm
 from portal.login import actor
-from portal.models import EvidenceKind, RightType, Role
+from portal.models import AgencyScope, EvidenceKind, IPRight, RightType, Role
 from portal.serialise import evidence_json
+from portal.services import agency
 from portal.services import cases as case_service
 from portal.services import complaints as service
 from portal.services.access import get_complaint, require_filing_holder
-from portal.services.errors import DomainError, Invalid
+from portal.services.errors import DomainError, Forbidden, Invalid
 from portal.services.evidence import UPLOADABLE, add_evidence
 from portal.signing import get_notary
 from portal.storage import get_store
@@ -34,6 +35,8 @@ def _holders_only() -> None:
 def rights() -> ResponseReturnValue:
     form = RightForm()
     db = get_session()
+    principals = _principal_choices() if actor().is_agent else []
+    form.org_id.choices = principals
     if form.validate_on_submit():
         try:
             service.add_right(
@@ -47,6 +50,7 @@ def rights() -> ResponseReturnValue:
                     valid_from=form.valid_from.data,
                     valid_until=form.valid_until.data,
                     scope=form.scope.data or "",
+                    org_id=form.org_id.data if actor().is_agent else None,
                 ),
             )
         except DomainError as exc:
@@ -55,7 +59,7 @@ def rights() -> ResponseReturnValue:
             flash(_("Right recorded."), "success")
             return redirect(url_for("holder.rights"))
     return render_template(
-        "holder/rights.html", form=form, rights=service.org_rights(db, actor())
+        "holder/rights.html", form=form, rights=service.org_rights(db, actor()), principals=principals
     ), 422 if form.errors else 200
 
 
@@ -88,14 +92,30 @@ def _complaint_input(form: ComplaintForm) -> service.ComplaintInput:
     )
 
 
+def _principal_choices() -> list[tuple[int, str]]:
+    """For an agent, the principals it may file for; a rights holder files for itself only."""
+    db = get_session()
+    if not actor().is_agent:
+        require_filing_holder(db, actor())
+        return []
+    choices = [(o.id, o.legal_name) for o in agency.principals(db, actor(), AgencyScope.COMPLAINTS)]
+    if not choices:
+        raise Forbidden("No rights holder has a power of attorney in force for your organisation to file complaints.")
+    return choices
+
+
+def _right_label(right: IPRight) -> str:
+    label = f"{right.registration_number} · {right.registry_name}"
+    return f"{right.organisation.legal_name}: {label}" if actor().is_agent else label
+
+
 def _edit(complaint_id: int | None) -> ResponseReturnValue:
     db = get_session()
-    require_filing_holder(actor())
+    principals = _principal_choices()
     complaint = service.editable_complaint(db, actor(), complaint_id) if complaint_id else None
     form = ComplaintForm(obj=complaint) if complaint and request.method == "GET" else ComplaintForm()
-    form.right_ids.choices = [
-        (r.id, f"{r.registration_number} · {r.registry_name}") for r in service.org_rights(db, actor())
-    ]
+    form.org_id.choices = principals
+    form.right_ids.choices = [(r.id, _right_label(r)) for r in service.org_rights(db, actor())]
     if complaint and request.method == "GET":
         form.right_ids.data = [r.id for r in complaint.rights]
         for entry, infringer in zip(form.infringers, complaint.infringers, strict=False):
@@ -108,13 +128,15 @@ def _edit(complaint_id: int | None) -> ResponseReturnValue:
             if complaint:
                 complaint = service.update_complaint(db, actor(), complaint.id, data)
             else:
-                complaint = service.create_complaint(db, actor(), data)
+                complaint = service.create_complaint(db, actor(), data, form.org_id.data if principals else None)
         except DomainError as exc:
             apply_errors(form, exc)
         else:
             flash(_("Draft saved."), "success")
             return redirect(url_for("holder.complaint", complaint_id=complaint.id))
-    return render_template("holder/complaint_form.html", form=form, complaint=complaint), 422 if form.errors else 200
+    return render_template(
+        "holder/complaint_form.html", form=form, complaint=complaint, principals=principals
+    ), 422 if form.errors else 200
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])
@@ -151,7 +173,7 @@ def submit(complaint_id: int) -> ResponseReturnValue:
             service.submit_complaint(get_session(), actor(), complaint_id)
             flash(_("Complaint submitted. Prosecutors will review it."), "success")
         except Invalid as exc:
-            flash(_(exc.message) + " " + " ".join(_(m) for m in exc.fields.values()), "error")
+            flash(exc.translated(_) + " " + " ".join(_(m) for m in exc.fields.values()), "error")
     return redirect(url_for("holder.complaint", complaint_id=complaint_id))
 
 

@@ -18,6 +18,7 @@ from portal.forms import MultiCheckboxField
 
 
 class RightForm(FlaskForm):
+    org_id = SelectField(_l("For"), coerce=int, choices=[], validate_choice=False)
     right_type = SelectField(_l("Type"), choices=labels.choices(labels.RIGHT_TYPE))
     registration_number = StringField(
         _l("Registration or certificate number"), validators=[InputRequired(), Length(max=100)]
@@ -39,6 +40,7 @@ class InfringerForm(Form):
 
 
 class ComplaintForm(FlaskForm):
+    org_id = SelectField(_l("On behalf of"), coerce=int, choices=[], validate_choice=False)
     title = StringField(_l("Short title"), validators=[InputRequired(), Length(max=200)])
     right_ids = MultiCheckboxField(_l("Rights infringed"), coerce=int)
     infringers = FieldList(FormField(InfringerForm), min_entries=1, max_entries=20)

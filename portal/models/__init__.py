@@ -1,10 +1,11 @@
 """Typed SQLAlchemy 2.0 models; no Flask in here."""
 
-from portal.models.accounts import ApiToken, IPRight, LoginSession, Organisation, User
+from portal.models.accounts import ApiToken, IPRight, LoginSession, Organisation, PowerOfAttorney, User
 from portal.models.base import Base, utcnow
 from portal.models.cases import Case, StageChange
 from portal.models.complaints import Complaint, InformationRequest, Infringer, complaint_rights
 from portal.models.enums import (
+    AgencyScope,
     Channel,
     ComplaintStatus,
     CustodyAction,
@@ -14,6 +15,7 @@ from portal.models.enums import (
     EventKind,
     EvidenceKind,
     HearingStatus,
+    OrgKind,
     OrgStatus,
     RequestKind,
     RightType,
@@ -36,6 +38,7 @@ from portal.models.participation import (
 from portal.models.transparency import LogCheckpoint, LogEntry, LogHead, LogNode, Receipt
 
 __all__ = [
+    "AgencyScope",
     "ApiToken",
     "Base",
     "Case",
@@ -68,9 +71,11 @@ __all__ = [
     "LoginSession",
     "Notice",
     "Notification",
+    "OrgKind",
     "OrgStatus",
     "Organisation",
     "OutboxMessage",
+    "PowerOfAttorney",
     "Receipt",
     "RequestKind",
     "RightType",

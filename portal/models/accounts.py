@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, false
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, utcnow
-from portal.models.enums import OrgStatus, RightType, Role
+from portal.models.enums import OrgKind, OrgStatus, RightType, Role
 
 
 def enum_column(enum: type) -> Enum:
@@ -24,6 +24,9 @@ class Organisation(Base):
     registration_number: Mapped[str] = mapped_column(String(100), default="")
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     language: Mapped[str] = mapped_column(String(5), default="en")
+    kind: Mapped[OrgKind] = mapped_column(
+        enum_column(OrgKind), default=OrgKind.RIGHTS_HOLDER, server_default=OrgKind.RIGHTS_HOLDER.value
+    )
     status: Mapped[OrgStatus] = mapped_column(enum_column(OrgStatus), default=OrgStatus.PENDING)
     decision_reason: Mapped[str] = mapped_column(Text, default="")
     decided_at: Mapped[datetime | None]
@@ -50,6 +53,10 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members", foreign_keys=[org_id])
+
+    @property
+    def is_agent(self) -> bool:
+        return self.organisation is not None and self.organisation.kind is OrgKind.AGENT
 
 
 class LoginSession(Base):
@@ -91,3 +98,28 @@ class IPRight(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="rights")
+
+
+class PowerOfAttorney(Base):
+    """A rights holder's authority for an agent organisation: its scope, validity and signed document."""
+
+    __tablename__ = "powers_of_attorney"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    principal_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    agent_org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    valid_from: Mapped[date]
+    valid_until: Mapped[date]
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence_items.id"))
+    notarised_by: Mapped[str] = mapped_column(String(300), default="")
+    notarised_on: Mapped[date | None]
+    legalisation: Mapped[str] = mapped_column(String(300), default="")
+    """Apostille or consular legalisation: number, issuing authority, date."""
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    principal: Mapped[Organisation] = relationship(foreign_keys=[principal_org_id])
+    agent: Mapped[Organisation] = relationship(foreign_keys=[agent_org_id])

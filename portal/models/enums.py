@@ -88,6 +88,8 @@ class EventKind(StrEnum):
     HEARING_CANCELLED = "hearing.cancelled"
     SUBMISSION_RECEIVED = "submission.received"
     DOCUMENT_SHARED = "document.shared"
+    POWER_GRANTED = "power.granted"
+    POWER_REVOKED = "power.revoked"
     TEST = "webhook.test"
 
 
@@ -140,3 +142,18 @@ class SubmissionKind(StrEnum):
 class HearingStatus(StrEnum):
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
+
+
+class OrgKind(StrEnum):
+    RIGHTS_HOLDER = "rights_holder"
+    AGENT = "agent"
+    """A law firm or brand-protection vendor acting for rights holders under powers of attorney."""
+
+
+class AgencyScope(StrEnum):
+    """What a power of attorney lets the agent do for its principal."""
+
+    COMPLAINTS = "complaints"
+    """Record IP rights, file complaints, add evidence, answer requests for more information."""
+    PROCEEDINGS = "proceedings"
+    """Take part in cases: notices, submissions, answers, hearings, documents."""

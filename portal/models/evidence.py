@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.models.accounts import User, enum_column
+from portal.models.accounts import Organisation, User, enum_column
 from portal.models.base import Base, utcnow
 from portal.models.complaints import Complaint
 from portal.models.enums import CustodyAction, EvidenceKind
@@ -19,7 +19,9 @@ class EvidenceItem(Base):
     __tablename__ = "evidence_items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    # Evidence belongs to a complaint, or (a power of attorney) to its organisation alone.
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), index=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     sha512: Mapped[str | None] = mapped_column(String(128))
     sm3: Mapped[str | None] = mapped_column(String(64))
@@ -42,7 +44,8 @@ class EvidenceItem(Base):
     custody_head: Mapped[str] = mapped_column(String(64))
     custody_length: Mapped[int] = mapped_column(default=0)
 
-    complaint: Mapped[Complaint] = relationship()
+    complaint: Mapped[Complaint | None] = relationship()
+    organisation: Mapped[Organisation] = relationship()
     uploaded_by: Mapped[User] = relationship()
     translation_of: Mapped[EvidenceItem | None] = relationship(remote_side=[id])
     custody: Mapped[list[CustodyEvent]] = relationship(back_populates="item", order_by="CustodyEvent.seq")

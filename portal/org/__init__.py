@@ -1,20 +1,28 @@
-"""The organisation administrator's pages: webhooks for the organisation's own systems."""
+"""The organisation's own pages: webhooks for its systems (administrators) and powers of attorney."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import URLField
-from wtforms.validators import InputRequired, Length
+from wtforms import DateField, SelectField, StringField, URLField
+from wtforms.validators import InputRequired, Length, Optional
 
+from portal import labels
 from portal.db import get_session
-from portal.forms import apply_errors
+from portal.forms import MultiCheckboxField, apply_errors
 from portal.login import actor
+from portal.models import Role
+from portal.serialise import power_json
+from portal.services import powers as power_service
 from portal.services import webhooks as service
-from portal.services.errors import DomainError
+from portal.services.errors import DomainError, Forbidden
+from portal.services.shanghai import today_in_china
+from portal.signing import get_notary
+from portal.storage import get_store
+from portal.uploads import power_grant, receive_upload
 
 bp = Blueprint("org", __name__, url_prefix="/org")
 
@@ -76,3 +84,48 @@ def remove(webhook_id: int) -> ResponseReturnValue:
     service.remove(get_session(), actor(), webhook_id)
     flash(_("Webhook removed; nothing more is sent to it."), "success")
     return redirect(url_for("org.webhooks"))
+
+
+class PowerForm(FlaskForm):
+    agent_org_id = SelectField(_l("Agent"), coerce=int, choices=[])
+    scopes = MultiCheckboxField(
+        _l("The agent may"), choices=[(k.value, label) for k, label in labels.AGENCY_SCOPE.items()]
+    )
+    valid_from = DateField(_l("Valid from"), validators=[InputRequired()])
+    valid_until = DateField(_l("Valid until"), validators=[InputRequired()])
+    notarised_by = StringField(_l("Notarised by"), validators=[Length(max=300)])
+    notarised_on = DateField(_l("Notarised on"), validators=[Optional()])
+    legalisation = StringField(_l("Apostille or legalisation (number, authority, date)"), validators=[Length(max=300)])
+
+
+@bp.get("/powers")
+def powers() -> ResponseReturnValue:
+    db = get_session()
+    me = actor()
+    if me.role is not Role.HOLDER:
+        raise Forbidden("Powers of attorney are managed by rights holders and their agents.")
+    form = PowerForm(formdata=None, valid_from=today_in_china())
+    form.agent_org_id.choices = [(o.id, o.legal_name) for o in power_service.agent_organisations(db)]
+    granting = me.is_org_admin and not me.is_agent
+    return render_template(
+        "org/powers.html", powers=power_service.powers(db, me), form=form, granting=granting, today=today_in_china()
+    )
+
+
+@bp.post("/powers")
+def grant_power() -> ResponseReturnValue:
+    """The signed document as the raw body (with a progress bar); the details in the query."""
+    power_service.principal_admin(actor())
+    store = get_store()
+    with receive_upload(store) as upload:
+        power = power_service.grant(
+            get_session(), store, get_notary(), actor(), power_grant(upload.values), upload.filename, upload.finish
+        )
+    return jsonify(power_json(power)), 201
+
+
+@bp.post("/powers/<int:power_id>/revoke")
+def revoke_power(power_id: int) -> ResponseReturnValue:
+    power = power_service.revoke(get_session(), actor(), power_id)
+    flash(_("Power of attorney for %(agent)s revoked.", agent=power.agent.legal_name), "success")
+    return redirect(url_for("org.powers"))

@@ -4,7 +4,6 @@ hearings and share documents; rights holders read, acknowledge, answer and submi
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -30,14 +29,13 @@ from portal.participation.forms import (
 from portal.serialise import document_json
 from portal.services import case_requests, deadlines, documents, hearings, notices, proceedings, submissions
 from portal.services.access import get_case
-from portal.services.deadlines import today_in_china
 from portal.services.errors import DomainError, Invalid
 from portal.services.participation import check_participant, participant_case, participants, staff_case
+from portal.services.shanghai import CHINA, today_in_china
 from portal.storage import get_store
 from portal.uploads import receive_upload
 
 bp = Blueprint("participation", __name__, url_prefix="/cases/<int:case_id>")
-CHINA = ZoneInfo("Asia/Shanghai")
 
 
 def _back(case_id: int, anchor: str) -> ResponseReturnValue:
@@ -221,7 +219,7 @@ def share_document(case_id: int, document_id: int) -> ResponseReturnValue:
     try:
         documents.share(get_session(), actor(), case_id, document_id, orgs)
     except Invalid as exc:
-        flash(_(exc.message), "error")
+        flash(exc.translated(_), "error")
     else:
         flash(_("Document shared."), "success")
     return _back(case_id, "documents")
@@ -314,7 +312,9 @@ def _submission_input(kind: SubmissionKind, form: FlaskForm) -> submissions.Subm
             genuine_unit_price=form.genuine_unit_price.data,
             evidence={f: tuple(getattr(form, f"evidence_{f}").data or ()) for f in figures},
         )
-        return submissions.SubmissionInput(kind, text=form.text.data or "", loss=loss)
+        return submissions.SubmissionInput(
+            kind, text=form.text.data or "", loss=loss, org_id=request.args.get("org", type=int)
+        )
     return submissions.SubmissionInput(
         kind,
         text=form.text.data or "",
@@ -331,7 +331,7 @@ def _submission_input(kind: SubmissionKind, form: FlaskForm) -> submissions.Subm
 @bp.route("/submit/<kind>", methods=["GET", "POST"])
 def submit(case_id: int, kind: str) -> ResponseReturnValue:
     db = get_session()
-    case, org_id = participant_case(db, actor(), case_id)
+    case, org_id = participant_case(db, actor(), case_id, request.args.get("org", type=int))
     try:
         chosen = SubmissionKind(kind)
     except ValueError:

@@ -45,7 +45,7 @@ def decide_organisation(org_id: int) -> ResponseReturnValue:
             )
             flash(_("%(name)s: %(status)s", name=org.legal_name_latin, status=labels.ORG_STATUS[org.status]), "success")
         except DomainError as exc:
-            flash(_(exc.message), "error")
+            flash(exc.translated(_), "error")
     return redirect(url_for("review.organisations"))
 
 

@@ -11,7 +11,7 @@ from zoneinfo import available_timezones
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from portal.models import ApiToken, LoginSession, Organisation, OrgStatus, Role, User, utcnow
+from portal.models import ApiToken, LoginSession, Organisation, OrgKind, OrgStatus, Role, User, utcnow
 from portal.services.access import ORG_DECIDERS, require_role
 from portal.services.errors import Conflict, Invalid, NotFound
 from portal.services.passwords import MIN_PASSWORD_LENGTH, check_password, hash_password
@@ -54,6 +54,7 @@ class Registration:
     user_email: str
     password: str
     timezone: str = "UTC"
+    kind: OrgKind = OrgKind.RIGHTS_HOLDER
 
 
 def register_organisation(session: Session, reg: Registration) -> Organisation:
@@ -70,6 +71,7 @@ def register_organisation(session: Session, reg: Registration) -> Organisation:
         registration_number=reg.registration_number.strip(),
         contact_email=normalise_email(reg.contact_email),
         language=reg.language,
+        kind=reg.kind,
         status=OrgStatus.PENDING,
     )
     session.add(org)
@@ -88,7 +90,9 @@ def register_organisation(session: Session, reg: Registration) -> Organisation:
     return org
 
 
-def create_organisation(session: Session, name: str, country: str, domestic: bool) -> Organisation:
+def create_organisation(
+    session: Session, name: str, country: str, domestic: bool, kind: OrgKind = OrgKind.RIGHTS_HOLDER
+) -> Organisation:
     """An organisation approved from the start (operator command)."""
     if len(country) != 2 or not country.isalpha():
         raise Invalid(f"Country must be a two-letter ISO code, not {country!r}.")
@@ -97,6 +101,7 @@ def create_organisation(session: Session, name: str, country: str, domestic: boo
         legal_name_latin=name,
         country=country.upper(),
         is_foreign=not domestic,
+        kind=kind,
         status=OrgStatus.APPROVED,
         decided_at=utcnow(),
     )

@@ -61,7 +61,7 @@ def case_items(session: Session, case: Case, wanted: Sequence[int] | None) -> li
             .where(Complaint.case_id == case.id)
             .options(
                 selectinload(EvidenceItem.receipt),
-                selectinload(EvidenceItem.complaint).selectinload(Complaint.organisation),
+                selectinload(EvidenceItem.organisation),
             )
             .order_by(EvidenceItem.id)
         )
@@ -123,7 +123,7 @@ def export(
         files += records[item.id]
         token = token_info(notary, item.receipt) if item.receipt else None
         listed.append(
-            ListedItem(number, item, path, item.complaint.organisation.legal_name, token.gen_time if token else None)
+            ListedItem(number, item, path, item.organisation.legal_name, token.gen_time if token else None)
         )
         statement_items.append(
             {

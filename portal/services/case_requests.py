@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Case, CaseRequest, EventKind, RequestKind, User
-from portal.services.deadlines import today_in_china
 from portal.services.errors import Invalid
 from portal.services.notifications import Event, publish
 from portal.services.participation import check_participant, log_act, staff_case, visible_orgs
+from portal.services.shanghai import today_in_china
 
 MAX_MESSAGE = 5000
 

@@ -8,8 +8,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.models import Case, Complaint, EventKind, Role, Stage, StageChange, User
+from portal.models import AgencyScope, Case, Complaint, EventKind, Role, Stage, StageChange, User
 from portal.services.access import REVIEWERS, get_case, require_role
+from portal.services.agency import acting_orgs
 from portal.services.errors import Conflict, Invalid
 from portal.services.notifications import Event, publish
 
@@ -37,7 +38,9 @@ def create_case(session: Session, actor: User, data: CaseInput, commit: bool = T
         raise Invalid("The case is incomplete.", errors)
     number = data.case_number.strip()
     if session.scalar(select(func.count()).where(Case.case_number == number)):
-        raise Conflict(f"Case {number} already exists; link to it instead.", {"case_number": "Already exists."})
+        raise Conflict(
+            "Case %(number)s already exists; link to it instead.", {"case_number": "Already exists."}, number=number
+        )
     case = Case(
         case_number=number,
         procuratorate=data.procuratorate.strip(),
@@ -113,13 +116,9 @@ def list_cases(session: Session, actor: User) -> list[Case]:
     if actor.role in REVIEWERS:
         return list(session.scalars(select(Case).order_by(Case.created_at.desc())))
     if actor.role is Role.HOLDER:
-        return list(
-            session.scalars(
-                select(Case)
-                .where(Case.id.in_(select(Complaint.case_id).where(Complaint.org_id == actor.org_id)))
-                .order_by(Case.created_at.desc())
-            )
-        )
+        orgs = acting_orgs(session, actor, AgencyScope.PROCEEDINGS)
+        taking_part = select(Complaint.case_id).where(Complaint.org_id.in_(orgs))
+        return list(session.scalars(select(Case).where(Case.id.in_(taking_part)).order_by(Case.created_at.desc())))
     return []
 
 
@@ -140,7 +139,8 @@ def timeline(actor: User, case: Case) -> list[TimelineEntry]:
     ]
 
 
-def visible_complaints(actor: User, case: Case) -> list[Complaint]:
+def visible_complaints(session: Session, actor: User, case: Case) -> list[Complaint]:
     if actor.role in REVIEWERS:
         return list(case.complaints)
-    return [c for c in case.complaints if c.org_id == actor.org_id]
+    orgs = set(acting_orgs(session, actor, AgencyScope.PROCEEDINGS))
+    return [c for c in case.complaints if c.org_id in orgs]

@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import (
+    AgencyScope,
     Complaint,
     ComplaintStatus,
     EvidenceItem,
@@ -21,6 +22,7 @@ from portal.models import (
     utcnow,
 )
 from portal.services.access import get_complaint, require_filing_holder
+from portal.services.agency import acting_orgs
 from portal.services.errors import Conflict, Invalid
 
 EDITABLE = frozenset({ComplaintStatus.DRAFT})
@@ -35,15 +37,19 @@ class RightInput:
     valid_from: date | None = None
     valid_until: date | None = None
     scope: str = ""
+    org_id: int | None = None
+    """The principal an agent records the right for."""
 
 
 def add_right(session: Session, actor: User, data: RightInput) -> IPRight:
-    org_id = require_filing_holder(actor)
+    org_id = require_filing_holder(session, actor, data.org_id)
     if data.valid_from and data.valid_until and data.valid_until < data.valid_from:
         raise Invalid("The right cannot expire before it starts.", {"valid_until": "Before the start date."})
-    for name in ("registration_number", "registry", "owner"):
-        if not getattr(data, name).strip():
-            raise Invalid(f"{name.replace('_', ' ').capitalize()} is required.", {name: "Required."})
+    missing = {
+        name: "Required." for name in ("registration_number", "registry", "owner") if not getattr(data, name).strip()
+    }
+    if missing:
+        raise Invalid("The registration number, registry and owner are required.", missing)
     right = IPRight(
         org_id=org_id,
         right_type=data.right_type,
@@ -60,9 +66,10 @@ def add_right(session: Session, actor: User, data: RightInput) -> IPRight:
 
 
 def org_rights(session: Session, actor: User) -> list[IPRight]:
-    if actor.org_id is None:
-        return []
-    return list(session.scalars(select(IPRight).where(IPRight.org_id == actor.org_id).order_by(IPRight.id)))
+    """The rights of every organisation the actor files for."""
+    orgs = acting_orgs(session, actor, AgencyScope.COMPLAINTS)
+    query = select(IPRight).where(IPRight.org_id.in_(orgs)).options(selectinload(IPRight.organisation))
+    return list(session.scalars(query.order_by(IPRight.org_id, IPRight.id)))
 
 
 @dataclass(frozen=True)
@@ -154,8 +161,9 @@ def _apply(complaint: Complaint, data: ComplaintInput, rights: list[IPRight]) ->
     ]
 
 
-def create_complaint(session: Session, actor: User, data: ComplaintInput) -> Complaint:
-    org_id = require_filing_holder(actor)
+def create_complaint(session: Session, actor: User, data: ComplaintInput, org_id: int | None = None) -> Complaint:
+    """A draft for the actor's organisation, or for ``org_id`` when an agent files for a principal."""
+    org_id = require_filing_holder(session, actor, org_id)
     rights = _validate(session, org_id, data)
     complaint = Complaint(org_id=org_id, created_by_id=actor.id, title="")
     _apply(complaint, data, rights)
@@ -165,8 +173,8 @@ def create_complaint(session: Session, actor: User, data: ComplaintInput) -> Com
 
 
 def editable_complaint(session: Session, actor: User, complaint_id: int) -> Complaint:
-    require_filing_holder(actor)
     complaint = get_complaint(session, actor, complaint_id)
+    require_filing_holder(session, actor, complaint.org_id)
     if complaint.status not in EDITABLE:
         raise Conflict("This complaint has been submitted and can no longer be edited.")
     return complaint
@@ -204,8 +212,8 @@ def submit_complaint(session: Session, actor: User, complaint_id: int) -> Compla
 
 
 def withdraw_complaint(session: Session, actor: User, complaint_id: int) -> Complaint:
-    require_filing_holder(actor)
     complaint = get_complaint(session, actor, complaint_id)
+    require_filing_holder(session, actor, complaint.org_id)
     if complaint.status in {ComplaintStatus.ACCEPTED, ComplaintStatus.DECLINED, ComplaintStatus.WITHDRAWN}:
         raise Conflict("This complaint has been decided and cannot be withdrawn.")
     complaint.status = ComplaintStatus.WITHDRAWN
@@ -224,15 +232,15 @@ def with_details(query: Select[Complaint]) -> Select[Complaint]:
 
 
 def org_complaints(session: Session, actor: User) -> list[Complaint]:
-    if actor.org_id is None:
-        return []
-    query = select(Complaint).where(Complaint.org_id == actor.org_id).order_by(Complaint.created_at.desc())
+    """The complaints of every organisation the actor files for."""
+    orgs = acting_orgs(session, actor, AgencyScope.COMPLAINTS)
+    query = select(Complaint).where(Complaint.org_id.in_(orgs)).order_by(Complaint.created_at.desc())
     return list(session.scalars(with_details(query)))
 
 
 def reply_to_request(session: Session, actor: User, complaint_id: int, reply: str) -> Complaint:
-    require_filing_holder(actor)
     complaint = get_complaint(session, actor, complaint_id)
+    require_filing_holder(session, actor, complaint.org_id)
     if complaint.status is not ComplaintStatus.INFO_REQUESTED:
         raise Conflict("No request for information is open on this complaint.")
     if not reply.strip():
@@ -250,6 +258,7 @@ def evidence_of_each(session: Session, complaints: list[Complaint]) -> dict[int,
     grouped: dict[int, list[EvidenceItem]] = {c.id: [] for c in complaints}
     query = select(EvidenceItem).where(EvidenceItem.complaint_id.in_(grouped)).order_by(EvidenceItem.id)
     for item in session.scalars(query):
+        assert item.complaint_id is not None
         grouped[item.complaint_id].append(item)
     return grouped
 

@@ -12,9 +12,8 @@ is marked provisional, since the official schedule may still move it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo
 
 import holidays
 from sqlalchemy import select
@@ -30,13 +29,12 @@ from portal.models import (
     Submission,
     SubmissionKind,
     User,
-    utcnow,
 )
 from portal.services.errors import Invalid
 from portal.services.notifications import Event, publish
 from portal.services.participation import log_act, participant_ids, staff_case, visible_orgs
+from portal.services.shanghai import today_in_china
 
-CHINA = ZoneInfo("Asia/Shanghai")
 REMINDER_DAYS = (3, 1)
 
 
@@ -51,10 +49,6 @@ RULES = {
     DecisionKind.NON_PROSECUTION: Rule(7, SubmissionKind.PETITION),  # CPL art. 180
     DecisionKind.FIRST_INSTANCE_JUDGMENT: Rule(5, SubmissionKind.PROTEST_REQUEST),  # CPL art. 229
 }
-
-
-def today_in_china(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(CHINA).date()
 
 
 @cache
@@ -197,7 +191,9 @@ def open_decision(session: Session, case: Case, decision_id: int | None, action:
         raise Invalid("Choose the decision this is about.", {"decision_id": "Not a decision of this kind in the case."})
     if today_in_china() > decision.due_on:
         raise Invalid(
-            f"The deadline passed on {decision.due_on.isoformat()} (Asia/Shanghai).", {"decision_id": "Expired."}
+            "The deadline passed on %(date)s (Asia/Shanghai).",
+            {"decision_id": "Expired."},
+            date=decision.due_on.isoformat(),
         )
     return decision
 

@@ -30,7 +30,7 @@ from portal.services.access import REVIEWERS, get_case
 from portal.services.errors import Conflict, Invalid, NotFound, Unavailable
 from portal.services.evidence import Download, discard_unreferenced, open_download
 from portal.services.notifications import Event, publish
-from portal.services.participation import check_participant, log_act, staff_case
+from portal.services.participation import check_participant, log_act, staff_case, visible_orgs
 
 SHAREABLE = (DocumentKind.INDICTMENT, DocumentKind.DECISION, DocumentKind.JUDGMENT, DocumentKind.OTHER)
 
@@ -210,10 +210,11 @@ def get_document(session: Session, actor: User, document_id: int) -> CaseDocumen
     document = session.get(CaseDocument, document_id)
     if document is None:
         raise NotFound("There is no such document.")
-    get_case(session, actor, document.case_id)
+    case = get_case(session, actor, document.case_id)
     if actor.role in REVIEWERS:
         return document
-    if not any(s.org_id == actor.org_id and s.withdrawn_at is None for s in document.shares):
+    mine = visible_orgs(session, actor, case)
+    if not any(s.org_id in mine and s.withdrawn_at is None for s in document.shares):
         raise NotFound("There is no such document.")
     return document
 

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class DomainError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, fields: dict[str, str] | None = None, **params: object) -> None:
+        """``message`` may hold %(name)s placeholders filled from ``params``, so that pages
+        can translate the template and fill it in the reader's language."""
+        self.template = message
+        self.params = params
+        self.message = message % params if params else message
+        super().__init__(self.message)
         self.fields = fields or {}
+
+    def translated(self, gettext: Callable[..., str]) -> str:
+        return gettext(self.template, **self.params)
 
 
 class NotFound(DomainError):

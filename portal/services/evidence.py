@@ -18,6 +18,7 @@ from evidence.records import custody_leaf
 from evidence.stores import Store
 from portal.models import (
     CaseDocument,
+    Complaint,
     ComplaintStatus,
     CustodyAction,
     CustodyEvent,
@@ -89,9 +90,9 @@ def lock_items(session: Session, ids: Iterable[int]) -> list[EvidenceItem]:
     return list(session.scalars(query))
 
 
-def _uploadable(session: Session, actor: User, complaint_id: int, meta: EvidenceMeta) -> None:
-    require_filing_holder(actor)
+def _uploadable(session: Session, actor: User, complaint_id: int, meta: EvidenceMeta) -> Complaint:
     complaint = get_complaint(session, actor, complaint_id)
+    require_filing_holder(session, actor, complaint.org_id)
     if complaint.status not in UPLOADABLE:
         raise Conflict(
             "Evidence can be added only to a draft, when more information is requested, or in an accepted case."
@@ -110,6 +111,7 @@ def _uploadable(session: Session, actor: User, complaint_id: int, meta: Evidence
             )
     if len(meta.description) > 5000 or len(meta.collected_where) > 300:
         raise Invalid("The description or place is too long.")
+    return complaint
 
 
 def add_evidence(
@@ -125,11 +127,30 @@ def add_evidence(
 
     ``receive`` streams the bytes into the store and commits them to their
     content address; it runs only once the actor, the complaint's state and
-    the details have been checked. The signed receipt is written with the
-    item; its timestamp is asked for after the commit, and a TSA that does
-    not answer leaves it to ``portal worker``.
+    the details have been checked.
     """
-    _uploadable(session, actor, complaint_id, meta)
+    complaint = _uploadable(session, actor, complaint_id, meta)
+    return receive_item(session, store, notary, actor, receive, meta, complaint.org_id, complaint_id)
+
+
+def receive_item(
+    session: Session,
+    store: Store,
+    notary: receipts.Notary,
+    actor: User,
+    receive: Callable[[], Ingested],
+    meta: EvidenceMeta,
+    org_id: int,
+    complaint_id: int | None = None,
+    then: Callable[[EvidenceItem], None] | None = None,
+) -> EvidenceItem:
+    """Receive checked bytes as an evidence item, with custody, a signed receipt and log leaves.
+
+    ``then`` adds rows that belong with the item in the same transaction (a
+    power of attorney); if anything fails, nothing is kept and a newly stored
+    object is removed again. The receipt's timestamp is asked for after the
+    commit; a TSA that does not answer leaves it to ``portal worker``.
+    """
     if not notary.keys.has("receipt"):
         raise Unavailable(
             "The portal cannot sign receipts: its keys are missing. The operator must run `portal keys generate`."
@@ -143,6 +164,7 @@ def add_evidence(
     try:
         item = EvidenceItem(
             complaint_id=complaint_id,
+            org_id=org_id,
             sha256=stored.sha256,
             sha512=stored.digests.sha512,
             sm3=stored.digests.sm3,
@@ -179,6 +201,8 @@ def add_evidence(
             },
         )
         receipt = receipts.issue(session, notary, item)
+        if then is not None:
+            then(item)
         session.commit()
     except BaseException:
         session.rollback()

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from evidence.ingest import ingest
 from evidence.stores import Store
 from portal.models import Case, DocumentKind, EventKind, Notice, Organisation, Role, User, utcnow
-from portal.services.access import REVIEWERS, get_case
+from portal.services.access import get_case
 from portal.services.documents import new_document, storing
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.notifications import Event, publish
-from portal.services.participation import check_participant, log_act, participants, staff_case
+from portal.services.participation import check_participant, log_act, participants, staff_case, visible_orgs
 
 MAX_TEXT = 20_000
 RenderPdf = Callable[[Case, Organisation, str, str, datetime], bytes]
@@ -103,9 +103,7 @@ def standings(session: Session, actor: User, case_id: int) -> list[Standing]:
 
 
 def notices_for(session: Session, actor: User, case: Case) -> list[Notice]:
-    query = select(Notice).where(Notice.case_id == case.id)
-    if actor.role not in REVIEWERS:
-        query = query.where(Notice.org_id == actor.org_id)
+    query = select(Notice).where(Notice.case_id == case.id, Notice.org_id.in_(visible_orgs(session, actor, case)))
     return list(session.scalars(query.order_by(Notice.id.desc())))
 
 
@@ -113,8 +111,8 @@ def get_notice(session: Session, actor: User, notice_id: int) -> Notice:
     notice = session.get(Notice, notice_id)
     if notice is None:
         raise NotFound("There is no such notice.")
-    get_case(session, actor, notice.case_id)
-    if actor.role not in REVIEWERS and notice.org_id != actor.org_id:
+    case = get_case(session, actor, notice.case_id)
+    if notice.org_id not in visible_orgs(session, actor, case):
         raise NotFound("There is no such notice.")
     return notice
 

@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from portal.models import (
+    AgencyScope,
     Channel,
     EmailOptOut,
     EventKind,
@@ -25,6 +26,7 @@ from portal.models import (
     Webhook,
     utcnow,
 )
+from portal.services.agency import agents_for
 from portal.services.errors import Invalid, NotFound
 
 # The kinds each role can receive, and so choose to get by e-mail or not.
@@ -41,11 +43,18 @@ HOLDER_KINDS = (
     EventKind.DOCUMENT_SHARED,
 )
 STAFF_KINDS = (EventKind.SUBMISSION_RECEIVED,)
+AGENT_KINDS = (*HOLDER_KINDS, EventKind.POWER_GRANTED, EventKind.POWER_REVOKED)
+# Which power of attorney brings an agent an event about its principal.
+KIND_SCOPE = {kind: AgencyScope.PROCEEDINGS for kind in HOLDER_KINDS} | {
+    EventKind.COMPLAINT_DECIDED: AgencyScope.COMPLAINTS
+}
 INBOX_PAGE = 50
 
 
 def kinds_for(user: User) -> tuple[EventKind, ...]:
-    return HOLDER_KINDS if user.role is Role.HOLDER else STAFF_KINDS
+    if user.role is not Role.HOLDER:
+        return STAFF_KINDS
+    return AGENT_KINDS if user.is_agent else HOLDER_KINDS
 
 
 @dataclass(frozen=True)
@@ -70,9 +79,17 @@ def recipients(session: Session, org_ids: Iterable[int], user_ids: Iterable[int]
     return list(session.scalars(query.order_by(User.id)))
 
 
+def concerned_orgs(session: Session, event: Event) -> list[int]:
+    """The organisations the event is for, and the agents acting for them in that matter."""
+    scope = KIND_SCOPE.get(event.kind)
+    agents = agents_for(session, event.org_ids, scope) if scope else []
+    return sorted({*event.org_ids, *agents})
+
+
 def publish(session: Session, event: Event) -> list[Notification]:
     """Record the event for everyone it concerns; the caller commits."""
-    users = recipients(session, event.org_ids, event.user_ids)
+    org_ids = concerned_orgs(session, event)
+    users = recipients(session, org_ids, event.user_ids)
     opted_out = set(
         session.scalars(
             select(EmailOptOut.user_id).where(
@@ -94,7 +111,7 @@ def publish(session: Session, event: Event) -> list[Notification]:
         if user.id not in opted_out:
             session.add(OutboxMessage(channel=Channel.EMAIL, kind=event.kind, notification=note))
     hooks = session.scalars(
-        select(Webhook).where(Webhook.active.is_(True), Webhook.org_id.in_(list(event.org_ids))).order_by(Webhook.id)
+        select(Webhook).where(Webhook.active.is_(True), Webhook.org_id.in_(org_ids)).order_by(Webhook.id)
     )
     for hook in hooks:
         session.add(

@@ -15,9 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from evidence.records import participation_leaf, utc_timestamp
-from portal.models import Case, Complaint, LogEntry, Organisation, Role, User, utcnow
+from portal.models import AgencyScope, Case, Complaint, LogEntry, Organisation, Role, User, utcnow
 from portal.services import transparency
 from portal.services.access import REVIEWERS, get_case, require_role
+from portal.services.agency import acting_orgs, require_acting
 from portal.services.errors import Forbidden, Invalid
 
 
@@ -36,19 +37,33 @@ def staff_case(session: Session, actor: User, case_id: int) -> Case:
     return get_case(session, actor, case_id)
 
 
-def participant_case(session: Session, actor: User, case_id: int) -> tuple[Case, int]:
-    """A case the actor takes part in, and the organisation they act for in it."""
+def participant_case(session: Session, actor: User, case_id: int, org_id: int | None = None) -> tuple[Case, int]:
+    """A case the actor takes part in, and the participant they act for in it.
+
+    An agent acting for several participants of the case names one (``org_id``).
+    """
     case = get_case(session, actor, case_id)
     if actor.role is not Role.HOLDER or actor.org_id is None:
         raise Forbidden("Only the rights holders taking part in the case can do this.")
-    return case, actor.org_id
+    mine = visible_orgs(session, actor, case)
+    if org_id is not None:
+        if org_id not in mine:
+            require_acting(session, actor, org_id, AgencyScope.PROCEEDINGS, "That organisation does not take part.")
+            raise Invalid("That organisation does not take part in this case.", {"org_id": "Not a participant."})
+        return case, org_id
+    if len(mine) != 1:
+        raise Invalid("Say which rights holder you act for in this case.", {"org_id": "Choose a principal."})
+    return case, mine[0]
 
 
 def visible_orgs(session: Session, actor: User, case: Case) -> list[int]:
-    """The participants whose proceedings the actor may see: all for staff, their own for a rights holder."""
+    """The participants whose proceedings the actor may see: all for staff; for a rights holder its own,
+    for an agent the principals whose powers cover proceedings."""
+    taking_part = participant_ids(session, case)
     if actor.role in REVIEWERS:
-        return participant_ids(session, case)
-    return [actor.org_id] if actor.org_id in participant_ids(session, case) else []
+        return taking_part
+    acting = set(acting_orgs(session, actor, AgencyScope.PROCEEDINGS))
+    return [org for org in taking_part if org in acting]
 
 
 def check_participant(session: Session, case: Case, org_id: int) -> Organisation:

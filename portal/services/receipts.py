@@ -116,13 +116,12 @@ def checkpoint(session: Session, notary: Notary) -> LogCheckpoint | None:
 
 
 def receipt_record(item: EvidenceItem, origin: str, key_fingerprint: str) -> dict[str, Any]:
-    complaint = item.complaint
-    organisation = complaint.organisation
+    organisation = item.organisation
     return {
         "type": RECEIPT_TYPE,
         "log": origin,
         "evidence_id": item.id,
-        "complaint": complaint.reference,
+        "complaint": item.complaint.reference if item.complaint else None,
         "filename": item.filename,
         "size": item.size,
         "media_type": item.media_type,

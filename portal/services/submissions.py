@@ -66,6 +66,8 @@ class SubmissionInput:
     decision_id: int | None = None
     interpreter_language: str = ""
     loss: LossStatement | None = None
+    org_id: int | None = None
+    """The participant an agent acts for, when it acts for several in the case."""
 
 
 def _evidence(session: Session, case: Case, org_id: int, ids: Sequence[int], name: str) -> list[int]:
@@ -83,8 +85,9 @@ def _evidence(session: Session, case: Case, org_id: int, ids: Sequence[int], nam
     missing = [i for i in wanted if i not in found]
     if missing:
         raise Invalid(
-            f"Evidence {', '.join(f'#{i}' for i in missing)} is not your evidence in this case.",
+            "Evidence %(ids)s is not your evidence in this case.",
             {name: "Not your evidence in this case."},
+            ids=", ".join(f"#{i}" for i in missing),
         )
     return wanted
 
@@ -146,12 +149,12 @@ def _request(session: Session, case: Case, org_id: int, request_id: int | None) 
 
 
 def submit(session: Session, actor: User, case_id: int, data: SubmissionInput) -> Submission:
-    case, org_id = participant_case(session, actor, case_id)
+    case, org_id = participant_case(session, actor, case_id, data.org_id)
     text = data.text.strip()
     if data.kind in NEEDS_TEXT and not text:
         raise Invalid("Write what you want to say.", {"text": "Required."})
     if len(text) > MAX_TEXT:
-        raise Invalid(f"The text is longer than {MAX_TEXT} characters.", {"text": f"At most {MAX_TEXT} characters."})
+        raise Invalid("The text is longer than %(max)d characters.", {"text": "Too long."}, max=MAX_TEXT)
     body: dict[str, Any] = {"text": text}
     links: dict[str, int] = {}
     request = None

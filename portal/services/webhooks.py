@@ -57,7 +57,7 @@ def register(session: Session, actor: User, url: str, allow_private: bool) -> Re
     url = check_url(url, allow_private)
     active = list_webhooks(session, actor)
     if len(active) >= MAX_HOOKS:
-        raise Invalid(f"An organisation can have at most {MAX_HOOKS} webhooks; remove one first.")
+        raise Invalid("An organisation can have at most %(max)d webhooks; remove one first.", max=MAX_HOOKS)
     hook = Webhook(org_id=org_id, url=url, secret=new_secret(), created_by_id=actor.id)
     session.add(hook)
     session.commit()

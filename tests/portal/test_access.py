@@ -9,7 +9,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from portal.models import utcnow
+from portal.db import get_session
+from portal.models import OrgKind, utcnow
+from portal.services import accounts
 from tests.factories import PASSWORD, PDF_BYTES, Api, World, make_world
 
 PUBLIC = {
@@ -139,6 +141,13 @@ ROUTES = {
     ("POST", "/api/v1/cases/<int:case_id>/documents/<int:document_id>/withdraw"): "staff",
     ("POST", "/api/v1/cases/<int:case_id>/submissions"): "owner",
     ("GET", "/api/v1/cases/<int:case_id>/submissions/<int:submission_id>"): "owner+staff",
+    ("GET", "/org/powers"): "holder",
+    ("POST", "/org/powers"): "org_admin",
+    ("POST", "/org/powers/<int:power_id>/revoke"): "owner",
+    ("GET", "/api/v1/agents"): "any",
+    ("GET", "/api/v1/powers-of-attorney"): "any",
+    ("POST", "/api/v1/powers-of-attorney"): "org_admin",
+    ("POST", "/api/v1/powers-of-attorney/<int:power_id>/revoke"): "owner",
 }
 # Routes that remove their object get a fresh one each time they are called.
 REMOVING = {("POST", "/org/webhooks/<int:webhook_id>/remove"), ("DELETE", "/api/v1/webhooks/<int:webhook_id>")}
@@ -186,6 +195,15 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         "POST", f"/cases/{case_id}/hearings", json={"starts_at": starts, "duration_minutes": 60, "court": "Court"}
     ).json
     submission = holder("POST", f"/cases/{case_id}/submissions", json={"kind": "opinion_case", "text": "Ours."}).json
+    with app.app_context():
+        firm = accounts.create_organisation(get_session(), "Law Firm", "CN", True, OrgKind.AGENT).id
+    until = (utcnow() + timedelta(days=90)).date().isoformat()
+    power = holder(
+        "POST",
+        f"/powers-of-attorney?agent_org_id={firm}&scopes=complaints&valid_from=2026-01-01&valid_until={until}",
+        data=PDF_BYTES,
+        headers={"Content-Disposition": 'attachment; filename="poa.pdf"'},
+    ).json
     return world, {
         "complaint_id": cid,
         "evidence_id": eid,
@@ -199,6 +217,7 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         "hearing_id": hearing["id"],
         "submission_id": submission["id"],
         "kind": "opinion_case",
+        "power_id": power["id"],
     }
 
 
