@@ -40,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.api import bp as api_bp
     from portal.auth import bp as auth_bp
     from portal.cases import bp as cases_bp
+    from portal.dashboard import bp as dashboard_bp
     from portal.evidence_pages import bp as evidence_bp
     from portal.holder import bp as holder_bp
     from portal.inbox import bp as inbox_bp
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         inbox_bp,
         org_bp,
         participation_bp,
+        dashboard_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

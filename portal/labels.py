@@ -92,6 +92,7 @@ EVENT_KIND = {
     EventKind.POWER_GRANTED: _l("Powers of attorney granted to us"),
     EventKind.POWER_REVOKED: _l("Powers of attorney revoked"),
     EventKind.SUBMISSION_RECEIVED: _l("Submissions from participants in my cases"),
+    EventKind.ASSIGNED: _l("Complaints and cases assigned to me"),
     EventKind.TEST: _l("Webhook test events"),
 }
 DELIVERY_STATUS = {

@@ -139,6 +139,12 @@ def _power_revoked(p: Params) -> tuple[str, list[str]]:
     return _("%(principal)s has revoked your power of attorney", principal=p["principal"]), []
 
 
+def _assigned(p: Params) -> tuple[str, list[str]]:
+    if p["what"] == "case":
+        return _("Case %(reference)s is now yours", reference=p["reference"]), [p["title"]]
+    return _("Complaint %(reference)s is assigned to you", reference=p["reference"]), [p["title"]]
+
+
 def _test(p: Params) -> tuple[str, list[str]]:
     return _("Test event"), [p["message"]]
 
@@ -157,6 +163,7 @@ TEXTS: dict[EventKind, Callable[[Params], tuple[str, list[str]]]] = {
     EventKind.SUBMISSION_RECEIVED: _submission_received,
     EventKind.POWER_GRANTED: _power_granted,
     EventKind.POWER_REVOKED: _power_revoked,
+    EventKind.ASSIGNED: _assigned,
     EventKind.TEST: _test,
 }
 

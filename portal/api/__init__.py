@@ -355,4 +355,10 @@ def case_bundle(case_id: int) -> ResponseReturnValue:
     return bundle_response(export)
 
 
-from portal.api import log, notifications, participation, powers  # noqa: E402, F401 - register their routes on bp
+from portal.api import (  # noqa: E402, F401 - register their routes on bp
+    log,
+    notifications,
+    participation,
+    powers,
+    supervision,
+)

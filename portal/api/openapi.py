@@ -474,7 +474,12 @@ def spec() -> dict[str, Any]:
             }
         },
     }
-    for more_schemas, more_paths in (_notification_parts(), _participation_parts(), _agency_parts()):
+    for more_schemas, more_paths in (
+        _notification_parts(),
+        _participation_parts(),
+        _agency_parts(),
+        _supervision_parts(),
+    ):
         schemas.update(more_schemas)
         paths.update(more_paths)
     return {
@@ -1017,3 +1022,64 @@ def _agency_parts() -> tuple[dict[str, Any], dict[str, Any]]:
         },
     }
     return schemas, paths
+
+
+def _supervision_parts() -> tuple[dict[str, Any], dict[str, Any]]:
+    i = {"type": "integer"}
+    body = _json({"type": "object", "required": ["prosecutor_id"], "properties": {"prosecutor_id": i}})
+    durations = {
+        "type": "object",
+        "properties": {
+            "count": i,
+            "median_days": {"type": ["number", "null"]},
+            "p90_days": {"type": ["number", "null"]},
+        },
+    }
+    counts = {"type": "object", "additionalProperties": i}
+    paths = {
+        "/complaints/{complaint_id}/assign": {
+            "parameters": [_path_id("complaint_id")],
+            "post": _op(
+                "Assign an open complaint to a prosecutor (supervisors)",
+                "200",
+                {"type": "object", "properties": {"id": i, "reference": {"type": "string"}, "assigned_to_id": i}},
+                "401 403 404 409 422",
+                body=body,
+            ),
+        },
+        "/cases/{case_id}/assign": {
+            "parameters": [_path_id("case_id")],
+            "post": _op(
+                "Make a prosecutor responsible for a case (supervisors)",
+                "200",
+                {"type": "object", "properties": {"id": i, "case_number": {"type": "string"}, "prosecutor_id": i}},
+                "401 403 404 422",
+                body=body,
+            ),
+        },
+        "/statistics": {
+            "get": _op(
+                "The dashboard's figures (supervisors)",
+                "200",
+                {
+                    "type": "object",
+                    "properties": {
+                        "complaints_filed": i,
+                        "complaints_by_status": counts,
+                        "cases_by_stage": counts,
+                        "origin": counts,
+                        "by_country": counts,
+                        "by_right_type": counts,
+                        "time_in_stage": {"type": "object", "additionalProperties": durations},
+                        "review": durations,
+                        "overdue_requests": {"type": "array", "items": {"type": "object"}},
+                        "running_deadlines": {"type": "array", "items": {"type": "object"}},
+                        "unassigned_complaints": i,
+                        "workload": {"type": "array", "items": {"type": "object"}},
+                    },
+                },
+                "401 403",
+            )
+        },
+    }
+    return {}, paths

@@ -16,9 +16,11 @@ from portal.forms import apply_errors
 from portal.login import actor
 from portal.models import Stage, utcnow
 from portal.participation.forms import DecisionForm, HearingForm, RequestForm
-from portal.services import bundles, case_requests, complaints, proceedings
+from portal.review import assign_form
+from portal.review.forms import AssignForm
+from portal.services import assignment, bundles, case_requests, complaints, proceedings
 from portal.services import cases as service
-from portal.services.access import REVIEWERS, require_role
+from portal.services.access import REVIEWERS, SUPERVISORS, require_role
 from portal.services.documents import SHAREABLE
 from portal.services.errors import Conflict, DomainError, Invalid
 from portal.services.shanghai import today_in_china
@@ -57,6 +59,7 @@ def _render(case_id: int, form: StageForm) -> ResponseReturnValue:
         request_form=request_form,
         hearing_form=HearingForm(formdata=None),
         document_kinds=[(k.value, labels.DOCUMENT_KIND[k]) for k in SHAREABLE],
+        assign=assign_form(case.prosecutor_id) if actor().role in SUPERVISORS else None,
     ), 422 if form.errors else 200
 
 
@@ -102,3 +105,16 @@ def add_stage(case_id: int) -> ResponseReturnValue:
             flash(_("Stage recorded."), "success")
             return redirect(url_for("cases.case", case_id=case_id))
     return _render(case_id, form)
+
+
+@bp.post("/<int:case_id>/assign")
+def assign(case_id: int) -> ResponseReturnValue:
+    require_role(actor(), SUPERVISORS, "Only a supervisor assigns complaints and cases.")
+    form = AssignForm()
+    form.prosecutor_id.choices = [(u.id, u.email) for u in assignment.prosecutors(get_session())]
+    if not form.validate_on_submit():
+        flash(_("Choose an active prosecutor."), "error")
+    else:
+        case = assignment.assign_case(get_session(), actor(), case_id, form.prosecutor_id.data or 0)
+        flash(_("Assigned to %(who)s.", who=case.prosecutor.email), "success")
+    return redirect(url_for("cases.case", case_id=case_id))

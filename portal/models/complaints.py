@@ -41,13 +41,15 @@ class Complaint(Base):
     language: Mapped[str] = mapped_column(String(5), default="en")
     decline_reason: Mapped[str] = mapped_column(Text, default="")
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
     decided_at: Mapped[datetime | None]
 
     organisation: Mapped[Organisation] = relationship()
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    assigned_to: Mapped[User | None] = relationship(foreign_keys=[assigned_to_id])
     case: Mapped[Case | None] = relationship(back_populates="complaints")
     rights: Mapped[list[IPRight]] = relationship(secondary=complaint_rights, order_by=IPRight.id)
     infringers: Mapped[list[Infringer]] = relationship(

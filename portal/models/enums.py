@@ -87,6 +87,7 @@ class EventKind(StrEnum):
     HEARING_CHANGED = "hearing.changed"
     HEARING_CANCELLED = "hearing.cancelled"
     SUBMISSION_RECEIVED = "submission.received"
+    ASSIGNED = "staff.assigned"
     DOCUMENT_SHARED = "document.shared"
     POWER_GRANTED = "power.granted"
     POWER_REVOKED = "power.revoked"

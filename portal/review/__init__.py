@@ -13,10 +13,10 @@ from portal.forms import apply_errors
 from portal.holder.forms import ConfirmForm
 from portal.login import actor
 from portal.models import ComplaintStatus, RightType, Stage
-from portal.review.forms import DecisionForm, OrgDecisionForm, QueueForm
-from portal.services import accounts, complaints, review
+from portal.review.forms import AssignForm, DecisionForm, OrgDecisionForm, QueueForm
+from portal.services import accounts, assignment, complaints, review
 from portal.services import cases as case_service
-from portal.services.access import ORG_DECIDERS, REVIEWERS
+from portal.services.access import ORG_DECIDERS, REVIEWERS, SUPERVISORS
 from portal.services.errors import DomainError
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -65,6 +65,8 @@ def queue() -> str:
             right_type=RightType(form.right_type.data) if form.right_type.data else None,
             newest_first=form.order.data != "oldest",
             page=form.page.data or 1,
+            assigned_to=actor().id if form.assigned.data == "me" else None,
+            unassigned=form.assigned.data == "none",
         ),
     )
     args = {k: v for k, v in request.args.items() if k != "page"}
@@ -83,6 +85,12 @@ def _decision_form() -> DecisionForm:
     return form
 
 
+def assign_form(current: int | None) -> AssignForm:
+    form = AssignForm(formdata=None, prosecutor_id=current)
+    form.prosecutor_id.choices = [(u.id, u.email) for u in assignment.prosecutors(get_session())]
+    return form
+
+
 def _render_complaint(complaint_id: int, form: DecisionForm) -> ResponseReturnValue:
     db = get_session()
     record = review.open_for_review(db, actor(), complaint_id)
@@ -93,7 +101,21 @@ def _render_complaint(complaint_id: int, form: DecisionForm) -> ResponseReturnVa
         form=form,
         confirm=ConfirmForm(),
         open=record.status in review.OPEN,
+        assign=assign_form(record.assigned_to_id) if actor().role in SUPERVISORS else None,
     ), 422 if form.errors else 200
+
+
+@bp.post("/complaints/<int:complaint_id>/assign")
+def assign(complaint_id: int) -> ResponseReturnValue:
+    form = AssignForm()
+    form.prosecutor_id.choices = [(u.id, u.email) for u in assignment.prosecutors(get_session())]
+    if not form.validate_on_submit():
+        flash(_("Choose an active prosecutor."), "error")
+    else:
+        record = assignment.assign_complaint(get_session(), actor(), complaint_id, form.prosecutor_id.data or 0)
+        assert record.assigned_to is not None
+        flash(_("Assigned to %(who)s.", who=record.assigned_to.email), "success")
+    return redirect(url_for("review.complaint", complaint_id=complaint_id))
 
 
 @bp.get("/complaints/<int:complaint_id>")

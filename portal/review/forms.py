@@ -46,4 +46,13 @@ class QueueForm(FlaskForm):
     order = SelectField(
         _l("Order"), choices=[("newest", _l("Newest first")), ("oldest", _l("Oldest first"))], validators=[Optional()]
     )
+    assigned = SelectField(
+        _l("Assigned"),
+        choices=[("", _l("All")), ("me", _l("To me")), ("none", _l("To nobody"))],
+        validators=[Optional()],
+    )
     page = IntegerField(default=1, validators=[Optional()])
+
+
+class AssignForm(FlaskForm):
+    prosecutor_id = SelectField(_l("Prosecutor"), coerce=int, choices=[])

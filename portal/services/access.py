@@ -19,13 +19,17 @@ from portal.models import (
     User,
 )
 from portal.services.agency import acting_orgs, refusal, require_acting
-from portal.services.errors import Forbidden, Invalid, NotFound
+from portal.services.errors import Forbidden, Invalid, NotFound, translatable
 
 REVIEWERS = frozenset({Role.PROSECUTOR, Role.SUPERVISOR})
+SUPERVISORS = frozenset({Role.SUPERVISOR})
 ORG_DECIDERS = frozenset({Role.PROSECUTOR, Role.SUPERVISOR, Role.ADMIN})
 
 
-def require_role(actor: User, roles: frozenset[Role], message: str = "This is for staff only.") -> None:
+STAFF_ONLY = translatable("This is for staff only.")
+
+
+def require_role(actor: User, roles: frozenset[Role], message: str = STAFF_ONLY) -> None:
     if actor.role not in roles:
         raise Forbidden(message)
 

@@ -13,6 +13,7 @@ from portal.services.access import REVIEWERS, get_case, require_role
 from portal.services.agency import acting_orgs
 from portal.services.errors import Conflict, Invalid
 from portal.services.notifications import Event, publish
+from portal.services.participation import participant_ids
 
 
 @dataclass(frozen=True)
@@ -99,17 +100,12 @@ def add_stage(session: Session, actor: User, case_id: int, data: StageInput) -> 
                 "note": change.note if change.note_shared else "",
             },
             case_id=case.id,
-            org_ids=participant_orgs(case),
+            org_ids=participant_ids(session, case),
             data={"current_stage": case.stage.value},
         ),
     )
     session.commit()
     return change
-
-
-def participant_orgs(case: Case) -> list[int]:
-    """The rights-holder organisations taking part: those whose complaints the case took in."""
-    return sorted({c.org_id for c in case.complaints})
 
 
 def list_cases(session: Session, actor: User) -> list[Case]:

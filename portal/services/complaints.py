@@ -228,6 +228,7 @@ def with_details(query: Select[Complaint]) -> Select[Complaint]:
         selectinload(Complaint.rights),
         selectinload(Complaint.infringers),
         selectinload(Complaint.info_requests),
+        selectinload(Complaint.assigned_to),
     )
 
 

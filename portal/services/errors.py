@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 
+def translatable(message: str) -> str:
+    """Mark a message for extraction where it is not raised at once (gettext_noop)."""
+    return message
+
+
 class DomainError(Exception):
     status = 400
     code = "bad_request"

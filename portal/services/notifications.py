@@ -42,7 +42,7 @@ HOLDER_KINDS = (
     EventKind.HEARING_CANCELLED,
     EventKind.DOCUMENT_SHARED,
 )
-STAFF_KINDS = (EventKind.SUBMISSION_RECEIVED,)
+STAFF_KINDS = (EventKind.SUBMISSION_RECEIVED, EventKind.ASSIGNED)
 AGENT_KINDS = (*HOLDER_KINDS, EventKind.POWER_GRANTED, EventKind.POWER_REVOKED)
 # Which power of attorney brings an agent an event about its principal.
 KIND_SCOPE = {kind: AgencyScope.PROCEEDINGS for kind in HOLDER_KINDS} | {

@@ -49,6 +49,8 @@ class QueueFilter:
     newest_first: bool = True
     page: int = 1
     per_page: int = 20
+    assigned_to: int | None = None
+    unassigned: bool = False
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,10 @@ def queue(session: Session, actor: User, f: QueueFilter) -> Page:
                 .where(IPRight.right_type == f.right_type)
             )
         )
+    if f.assigned_to is not None:
+        query = query.where(Complaint.assigned_to_id == f.assigned_to)
+    elif f.unassigned:
+        query = query.where(Complaint.assigned_to_id.is_(None))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     order = Complaint.submitted_at.desc() if f.newest_first else Complaint.submitted_at.asc()
     page_query = query.order_by(order, Complaint.id).limit(f.per_page).offset((f.page - 1) * f.per_page)

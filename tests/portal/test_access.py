@@ -148,6 +148,12 @@ ROUTES = {
     ("GET", "/api/v1/powers-of-attorney"): "any",
     ("POST", "/api/v1/powers-of-attorney"): "org_admin",
     ("POST", "/api/v1/powers-of-attorney/<int:power_id>/revoke"): "owner",
+    ("GET", "/supervisor/"): "supervisor",
+    ("POST", "/review/complaints/<int:complaint_id>/assign"): "supervisor",
+    ("POST", "/cases/<int:case_id>/assign"): "supervisor",
+    ("POST", "/api/v1/complaints/<int:complaint_id>/assign"): "supervisor",
+    ("POST", "/api/v1/cases/<int:case_id>/assign"): "supervisor",
+    ("GET", "/api/v1/statistics"): "supervisor",
 }
 # Routes that remove their object get a fresh one each time they are called.
 REMOVING = {("POST", "/org/webhooks/<int:webhook_id>/remove"), ("DELETE", "/api/v1/webhooks/<int:webhook_id>")}
@@ -234,6 +240,7 @@ ALLOWED = {
     "self": {"holder_a"},
     "owner+staff": {"holder_a", "prosecutor", "supervisor"},
     "staff": {"prosecutor", "supervisor"},
+    "supervisor": {"supervisor"},
     "deciders": {"prosecutor", "supervisor", "admin"},
     "admin": {"admin"},
 }

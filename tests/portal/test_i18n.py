@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 # The same extraction keywords as `make extract-messages`, so the two never drift apart.
-KEYWORDS = [arg for keyword in re.findall(r"-k (\w+)", (ROOT / "Makefile").read_text()) for arg in ("-k", keyword)]
+KEYWORDS = [arg for keyword in re.findall(r"-k ([\w:]+)", (ROOT / "Makefile").read_text()) for arg in ("-k", keyword)]
 
 
 def test_every_message_is_translated_to_chinese(tmp_path: Path) -> None:
