@@ -124,11 +124,15 @@ def _letter(spec: dict[str, Any]) -> bytes:
     for text in letter.sections:
         pdf.add_page()
         heading, _, body = text.strip().partition("\n")
+        # Chinese has no spaces to break at: wrap a Chinese text at any character (an English one
+        # quoting a Chinese case number still wraps at words), and never justify.
+        chinese = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+        wrap = "CHAR" if chinese > len(text) // 10 else "WORD"
         pdf.set_font("cjk", size=15)
-        pdf.multi_cell(0, 9, text=heading, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 9, text=heading, align="C", new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
         pdf.ln(4)
         pdf.set_font("cjk", size=10.5)
-        pdf.multi_cell(0, 6.2, text=body.strip(), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 6.2, text=body.strip(), align="L", new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
         pdf.ln(6)
         pdf.set_font("cjk", size=8)
         pdf.set_text_color(90, 90, 90)
