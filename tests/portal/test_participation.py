@@ -304,6 +304,10 @@ def test_request_is_answered_with_text_and_evidence(case: Case) -> None:
     assert answer.status_code == 201, answer.json
     [request] = proceedings(case.prosecutor, case)["requests"]
     assert request["answered_at"] is not None and not request["overdue"]
+    staff = case.app.test_client()
+    sign_in(staff, case.world.prosecutor.email)
+    page = staff.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"/cases/{case.id}/submissions/{answer.json['id']}" in page and "Read the answer" in page
     twice = case.holder(
         "POST", f"/cases/{case.id}/submissions", json={"kind": "answer", "text": "y", "request_id": request_id}
     )
