@@ -113,6 +113,7 @@ def _layout(spec: dict[str, Any]) -> bytes:
 
 def _letter(spec: dict[str, Any]) -> bytes:
     from fpdf import FPDF
+    from fpdf.enums import WrapMode
 
     letter = Letter(**spec)
     pdf = FPDF(orientation="portrait", format="A4")
@@ -127,7 +128,7 @@ def _letter(spec: dict[str, Any]) -> bytes:
         # Chinese has no spaces to break at: wrap a Chinese text at any character (an English one
         # quoting a Chinese case number still wraps at words), and never justify.
         chinese = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
-        wrap = "CHAR" if chinese > len(text) // 10 else "WORD"
+        wrap = WrapMode.CHAR if chinese > len(text) // 10 else WrapMode.WORD
         pdf.set_font("cjk", size=15)
         pdf.multi_cell(0, 9, text=heading, align="C", new_x="LMARGIN", new_y="NEXT", wrapmode=wrap)
         pdf.ln(4)
