@@ -41,7 +41,8 @@ def test_head_matches_models_and_round_trips(database_url: str) -> None:
 
 
 def test_existing_rows_get_their_organisation_and_administrator(database_url: str) -> None:
-    """0004 makes each organisation's first member its administrator; 0006 gives evidence its organisation."""
+    """0004 makes each organisation's first member its administrator, 0006 gives evidence its
+    organisation, 0008 computes the keys of infringers on file."""
     upgrade(database_url, "0003")
     engine = make_engine(database_url)
     now = "2026-11-01 10:00:00+00:00"
@@ -78,8 +79,16 @@ def test_existing_rows_get_their_organisation_and_administrator(database_url: st
             ),
             {"sha": "0" * 64, "now": now},
         )
+        conn.execute(
+            text(
+                "INSERT INTO infringers (id, complaint_id, name, address, shop_urls, platform)"
+                " VALUES (31, 11, '深圳市假貨貿易有限公司', '', 'https://shop123.taobao.com/', 'Taobao')"
+            )
+        )
     upgrade(database_url)
     with engine.connect() as conn:
+        keys = set(conn.execute(text("SELECT kind, value FROM infringer_keys WHERE infringer_id = 31")).all())
+        assert keys == {("name", "深圳市假货贸易"), ("shop", "taobao.com:123")}
         admins = dict(conn.execute(text("SELECT id, is_org_admin FROM users ORDER BY id")).all())
         owner = conn.execute(text("SELECT org_id FROM evidence_items WHERE id = 21")).scalar()
         kind = conn.execute(text("SELECT kind FROM organisations WHERE id = 7")).scalar()

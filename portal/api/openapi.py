@@ -479,6 +479,7 @@ def spec() -> dict[str, Any]:
         _participation_parts(),
         _agency_parts(),
         _supervision_parts(),
+        _infringer_parts(),
     ):
         schemas.update(more_schemas)
         paths.update(more_paths)
@@ -1083,3 +1084,37 @@ def _supervision_parts() -> tuple[dict[str, Any], dict[str, Any]]:
         },
     }
     return {}, paths
+
+
+def _infringer_parts() -> tuple[dict[str, Any], dict[str, Any]]:
+    s = {"type": "string"}
+    schemas = {
+        "SharedInfringer": {
+            "type": "object",
+            "properties": {
+                "kind": {"type": "string", "enum": ["name", "shop", "domain"]},
+                "value": {**s, "description": "the normalised name, platform:seller, or registrable domain"},
+                "complaints": {"type": "array", "items": {"type": "object"}},
+            },
+        }
+    }
+    paths = {
+        "/review/infringers": {
+            "get": _op(
+                "Infringers named in more than one filed complaint (prosecutors)",
+                "200",
+                _items_of("SharedInfringer"),
+                "401 403",
+            )
+        },
+        "/complaints/{complaint_id}/shared-infringers": {
+            "parameters": [_path_id("complaint_id")],
+            "get": _op(
+                "Other complaints naming this complaint's infringers (prosecutors)",
+                "200",
+                _items_of("SharedInfringer"),
+                "401 403 404",
+            ),
+        },
+    }
+    return schemas, paths

@@ -3,7 +3,7 @@
 from portal.models.accounts import ApiToken, IPRight, LoginSession, Organisation, PowerOfAttorney, User
 from portal.models.base import Base, utcnow
 from portal.models.cases import Case, StageChange
-from portal.models.complaints import Complaint, InformationRequest, Infringer, complaint_rights
+from portal.models.complaints import Complaint, InformationRequest, Infringer, InfringerKey, complaint_rights
 from portal.models.enums import (
     AgencyScope,
     Channel,
@@ -64,6 +64,7 @@ __all__ = [
     "IPRight",
     "InformationRequest",
     "Infringer",
+    "InfringerKey",
     "LogCheckpoint",
     "LogEntry",
     "LogHead",

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Numeric, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.accounts import IPRight, Organisation, User, enum_column
@@ -75,10 +75,22 @@ class Infringer(Base):
     platform: Mapped[str] = mapped_column(String(100), default="")
 
     complaint: Mapped[Complaint] = relationship(back_populates="infringers")
+    keys: Mapped[list[InfringerKey]] = relationship(cascade="all, delete-orphan")
 
     @property
     def url_list(self) -> list[str]:
         return [line for line in self.shop_urls.splitlines() if line.strip()]
+
+
+class InfringerKey(Base):
+    """A normalised name, shop or domain of an infringer, for finding complaints that name the same one."""
+
+    __tablename__ = "infringer_keys"
+    __table_args__ = (Index("ix_infringer_keys_lookup", "kind", "value"),)
+
+    infringer_id: Mapped[int] = mapped_column(ForeignKey("infringers.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # name, shop, domain
+    value: Mapped[str] = mapped_column(String(300), primary_key=True)
 
 
 class InformationRequest(Base):

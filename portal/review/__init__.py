@@ -14,7 +14,7 @@ from portal.holder.forms import ConfirmForm
 from portal.login import actor
 from portal.models import ComplaintStatus, RightType, Stage
 from portal.review.forms import AssignForm, DecisionForm, OrgDecisionForm, QueueForm
-from portal.services import accounts, assignment, complaints, review
+from portal.services import accounts, assignment, complaints, infringers, review
 from portal.services import cases as case_service
 from portal.services.access import ORG_DECIDERS, REVIEWERS, SUPERVISORS
 from portal.services.errors import DomainError
@@ -102,7 +102,13 @@ def _render_complaint(complaint_id: int, form: DecisionForm) -> ResponseReturnVa
         confirm=ConfirmForm(),
         open=record.status in review.OPEN,
         assign=assign_form(record.assigned_to_id) if actor().role in SUPERVISORS else None,
+        shared=infringers.shared_with(db, actor(), record.id),
     ), 422 if form.errors else 200
+
+
+@bp.get("/infringers")
+def shared_infringers() -> str:
+    return render_template("review/infringers.html", groups=infringers.groups(get_session(), actor()))
 
 
 @bp.post("/complaints/<int:complaint_id>/assign")

@@ -16,11 +16,13 @@ from portal.models import (
     ComplaintStatus,
     EvidenceItem,
     Infringer,
+    InfringerKey,
     IPRight,
     RightType,
     User,
     utcnow,
 )
+from portal.services import infringer_keys
 from portal.services.access import get_complaint, require_filing_holder
 from portal.services.agency import acting_orgs
 from portal.services.errors import Conflict, Invalid
@@ -156,6 +158,7 @@ def _apply(complaint: Complaint, data: ComplaintInput, rights: list[IPRight]) ->
             address=i.address.strip(),
             shop_urls="\n".join(u.strip() for u in i.shop_urls if u.strip()),
             platform=i.platform.strip(),
+            keys=[InfringerKey(kind=kind, value=value) for kind, value in infringer_keys.keys(i.name, i.shop_urls)],
         )
         for i in data.infringers
     ]

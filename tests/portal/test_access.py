@@ -154,6 +154,9 @@ ROUTES = {
     ("POST", "/api/v1/complaints/<int:complaint_id>/assign"): "supervisor",
     ("POST", "/api/v1/cases/<int:case_id>/assign"): "supervisor",
     ("GET", "/api/v1/statistics"): "supervisor",
+    ("GET", "/review/infringers"): "staff",
+    ("GET", "/api/v1/review/infringers"): "staff",
+    ("GET", "/api/v1/complaints/<int:complaint_id>/shared-infringers"): "staff",
 }
 # Routes that remove their object get a fresh one each time they are called.
 REMOVING = {("POST", "/org/webhooks/<int:webhook_id>/remove"), ("DELETE", "/api/v1/webhooks/<int:webhook_id>")}
