@@ -15,7 +15,7 @@ from flask_babel import ngettext
 
 from portal import labels
 from portal.models import AgencyScope, DecisionKind, EventKind, RequestKind, Stage, SubmissionKind
-from portal.templating import when
+from portal.templating import court_time, when
 
 Params = dict[str, Any]
 
@@ -85,7 +85,7 @@ def _request_made(p: Params) -> tuple[str, list[str]]:
 
 def _hearing_lines(p: Params) -> list[str]:
     lines = [
-        _("%(start)s, %(court)s", start=when(datetime.fromisoformat(p["starts_at"])), court=p["court"])
+        _("%(start)s, %(court)s", start=court_time(datetime.fromisoformat(p["starts_at"])), court=p["court"])
         + (f", {p['room']}" if p["room"] else "")
     ]
     if p["remote_url"]:
@@ -106,7 +106,7 @@ def _hearing_changed(p: Params) -> tuple[str, list[str]]:
 
 
 def _hearing_cancelled(p: Params) -> tuple[str, list[str]]:
-    start = when(datetime.fromisoformat(p["starts_at"]))
+    start = court_time(datetime.fromisoformat(p["starts_at"]))
     return _("Case %(case)s: the hearing on %(start)s is cancelled", case=p["case"], start=start), [
         _("Reason: %(reason)s", reason=p["reason"])
     ]
