@@ -27,6 +27,7 @@ extract-messages: $(STAMP)
 
 run: install runtime-deps
 	$(BIN)/portal db upgrade
+	$(BIN)/portal search reindex --missing
 	$(BIN)/portal demo seed --if-empty
 	@echo "IP evidence portal on http://$(HOST):$(PORT)/"
 	@$(BIN)/portal worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \

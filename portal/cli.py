@@ -19,7 +19,7 @@ from portal import create_app, migrate
 from portal.db import get_session
 from portal.models import OrgKind, Role, User
 from portal.senders import PortalSender
-from portal.services import accounts, deadlines, deliveries, receipts, scrub
+from portal.services import accounts, deadlines, deliveries, receipts, scrub, search
 from portal.services.errors import DomainError
 from portal.settings import SettingsError
 from portal.signing import get_keys, get_notary
@@ -53,6 +53,7 @@ demo_group = AppGroup("demo", help="Demonstration data.")
 keys_group = AppGroup("keys", help="The portal's Ed25519 signing keys.")
 log_group = AppGroup("log", help="The transparency log.")
 evidence_group = AppGroup("evidence", help="Stored evidence.")
+search_group = AppGroup("search", help="The search index of complaints.")
 
 
 def _url() -> str:
@@ -223,6 +224,14 @@ def evidence_retention() -> None:
         fail(f"the evidence store is unavailable: {exc}")
 
 
+@search_group.command("reindex")
+@click.option("--missing", is_flag=True, help="Only complaints that have no search document yet.")
+def search_reindex(missing: bool) -> None:
+    """Rebuild the search documents of complaints (after an upgrade, or a change of the rules)."""
+    count = search.reindex_all(get_session(), missing_only=missing)
+    click.echo(f"indexed {count} complaint(s)")
+
+
 @log_group.command("checkpoint")
 def log_checkpoint() -> None:
     """Sign a checkpoint of the log now, if it has grown since the latest one."""
@@ -259,5 +268,15 @@ def worker(once: bool, poll: float) -> None:
             time.sleep(poll)
 
 
-for group in (db_group, orgs_group, users_group, tokens_group, demo_group, keys_group, log_group, evidence_group):
+for group in (
+    db_group,
+    orgs_group,
+    users_group,
+    tokens_group,
+    demo_group,
+    keys_group,
+    log_group,
+    evidence_group,
+    search_group,
+):
     cli.add_command(group)

@@ -360,6 +360,6 @@ from portal.api import (  # noqa: E402, F401 - register their routes on bp
     notifications,
     participation,
     powers,
-    shared_infringers,
+    related,
     supervision,
 )

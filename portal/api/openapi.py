@@ -1099,6 +1099,16 @@ def _infringer_parts() -> tuple[dict[str, Any], dict[str, Any]]:
         }
     }
     paths = {
+        "/review/search": {
+            "get": _op(
+                "Filed complaints matching every term (prosecutors): titles, facts, infringers, shop URLs, rights, "
+                "case numbers, evidence file names and descriptions; Chinese and English",
+                "200",
+                _items_of("Complaint"),
+                "401 403 422",
+                params=[_required_query("q", s)],
+            )
+        },
         "/review/infringers": {
             "get": _op(
                 "Infringers named in more than one filed complaint (prosecutors)",

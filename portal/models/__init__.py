@@ -3,7 +3,14 @@
 from portal.models.accounts import ApiToken, IPRight, LoginSession, Organisation, PowerOfAttorney, User
 from portal.models.base import Base, utcnow
 from portal.models.cases import Case, StageChange
-from portal.models.complaints import Complaint, InformationRequest, Infringer, InfringerKey, complaint_rights
+from portal.models.complaints import (
+    Complaint,
+    InformationRequest,
+    Infringer,
+    InfringerKey,
+    SearchDocument,
+    complaint_rights,
+)
 from portal.models.enums import (
     AgencyScope,
     Channel,
@@ -81,6 +88,7 @@ __all__ = [
     "RequestKind",
     "RightType",
     "Role",
+    "SearchDocument",
     "ServedDecision",
     "Stage",
     "StageChange",

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, Index, Numeric, String, Table, Text
+from sqlalchemy import DDL, Column, ForeignKey, Index, Numeric, String, Table, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.accounts import IPRight, Organisation, User, enum_column
@@ -110,3 +110,35 @@ class InformationRequest(Base):
 
     complaint: Mapped[Complaint] = relationship(back_populates="info_requests")
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
+
+
+class SearchDocument(Base):
+    """A complaint's searchable text, as terms (portal.services.search); indexed by the database."""
+
+    __tablename__ = "search_documents"
+
+    complaint_id: Mapped[int] = mapped_column(
+        ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    body: Mapped[str] = mapped_column(Text)
+
+
+# The full-text index is the database's own: an FTS5 table kept in step by triggers on SQLite,
+# a GIN index on PostgreSQL (migration 0009 creates the same).
+SQLITE_SEARCH = (
+    "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='search_documents', content_rowid='complaint_id')",
+    "CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN "
+    "INSERT INTO search_fts(rowid, body) VALUES (new.complaint_id, new.body); END",
+    "CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.complaint_id, old.body); END",
+    "CREATE TRIGGER search_documents_au AFTER UPDATE ON search_documents BEGIN "
+    "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.complaint_id, old.body); "
+    "INSERT INTO search_fts(rowid, body) VALUES (new.complaint_id, new.body); END",
+)
+POSTGRES_SEARCH = (
+    "CREATE INDEX ix_search_documents_body ON search_documents USING gin (to_tsvector('simple', body))",
+)
+for statement in SQLITE_SEARCH:
+    event.listen(SearchDocument.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))
+for statement in POSTGRES_SEARCH:
+    event.listen(SearchDocument.__table__, "after_create", DDL(statement).execute_if(dialect="postgresql"))

@@ -14,10 +14,10 @@ from portal.holder.forms import ConfirmForm
 from portal.login import actor
 from portal.models import ComplaintStatus, RightType, Stage
 from portal.review.forms import AssignForm, DecisionForm, OrgDecisionForm, QueueForm
-from portal.services import accounts, assignment, complaints, infringers, review
+from portal.services import accounts, assignment, complaints, infringers, review, search
 from portal.services import cases as case_service
 from portal.services.access import ORG_DECIDERS, REVIEWERS, SUPERVISORS
-from portal.services.errors import DomainError
+from portal.services.errors import DomainError, Invalid
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -104,6 +104,19 @@ def _render_complaint(complaint_id: int, form: DecisionForm) -> ResponseReturnVa
         assign=assign_form(record.assigned_to_id) if actor().role in SUPERVISORS else None,
         shared=infringers.shared_with(db, actor(), record.id),
     ), 422 if form.errors else 200
+
+
+@bp.get("/search")
+def search_complaints() -> ResponseReturnValue:
+    query = request.args.get("q", "").strip()
+    results, error = [], None
+    if query:
+        try:
+            results = search.search(get_session(), actor(), query)
+        except Invalid as exc:
+            error = exc.translated(_)
+    status = 422 if error else 200
+    return render_template("review/search.html", query=query, results=results, error=error), status
 
 
 @bp.get("/infringers")

@@ -22,7 +22,7 @@ from portal.models import (
     User,
     utcnow,
 )
-from portal.services import infringer_keys
+from portal.services import infringer_keys, search
 from portal.services.access import get_complaint, require_filing_holder
 from portal.services.agency import acting_orgs
 from portal.services.errors import Conflict, Invalid
@@ -171,6 +171,8 @@ def create_complaint(session: Session, actor: User, data: ComplaintInput, org_id
     complaint = Complaint(org_id=org_id, created_by_id=actor.id, title="")
     _apply(complaint, data, rights)
     session.add(complaint)
+    session.flush()
+    search.reindex(session, complaint)
     session.commit()
     return complaint
 
@@ -191,6 +193,8 @@ def update_complaint(session: Session, actor: User, complaint_id: int, data: Com
         )
     rights = _validate(session, complaint.org_id, data)
     _apply(complaint, data, rights)
+    session.flush()
+    search.reindex(session, complaint)
     session.commit()
     return complaint
 

@@ -27,7 +27,7 @@ from portal.models import (
     User,
     utcnow,
 )
-from portal.services import receipts, transparency
+from portal.services import receipts, search, transparency
 from portal.services.access import get_complaint, get_evidence, require_filing_holder
 from portal.services.errors import Conflict, Invalid, Unavailable
 
@@ -130,7 +130,12 @@ def add_evidence(
     the details have been checked.
     """
     complaint = _uploadable(session, actor, complaint_id, meta)
-    return receive_item(session, store, notary, actor, receive, meta, complaint.org_id, complaint_id)
+
+    def searchable(item: EvidenceItem) -> None:
+        session.flush()
+        search.reindex(session, complaint)
+
+    return receive_item(session, store, notary, actor, receive, meta, complaint.org_id, complaint_id, searchable)
 
 
 def receive_item(

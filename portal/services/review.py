@@ -23,6 +23,7 @@ from portal.models import (
     utcnow,
 )
 from portal.services import cases as case_service
+from portal.services import search
 from portal.services.access import REVIEWERS, get_case, get_complaint, require_role
 from portal.services.complaints import with_details
 from portal.services.errors import Conflict, Invalid
@@ -156,6 +157,8 @@ def decide(session: Session, actor: User, complaint_id: int, decision: Decision)
         complaint.decided_at = utcnow()
         ids = session.scalars(select(EvidenceItem.id).where(EvidenceItem.complaint_id == complaint.id))
         record_linked(session, list(ids), actor, case.case_number)
+        session.flush()
+        search.reindex(session, complaint)  # now found by its case number too
     else:
         raise Invalid(f"Unknown decision {decision.action!r}.", {"action": "Unknown."})
     publish(session, decision_event(complaint, decision))

@@ -155,6 +155,8 @@ ROUTES = {
     ("POST", "/api/v1/cases/<int:case_id>/assign"): "supervisor",
     ("GET", "/api/v1/statistics"): "supervisor",
     ("GET", "/review/infringers"): "staff",
+    ("GET", "/review/search"): "staff",
+    ("GET", "/api/v1/review/search"): "staff",
     ("GET", "/api/v1/review/infringers"): "staff",
     ("GET", "/api/v1/complaints/<int:complaint_id>/shared-infringers"): "staff",
 }

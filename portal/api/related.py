@@ -1,15 +1,16 @@
-"""Shared infringers over the API (prosecutors)."""
+"""Shared infringers and search over the API (prosecutors)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
+from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
 from portal.api import bp, me_
 from portal.db import get_session
-from portal.services import infringers
+from portal.serialise import complaint_json
+from portal.services import infringers, search
 
 
 def _shared_json(shared: infringers.Shared) -> dict[str, Any]:
@@ -31,3 +32,9 @@ def shared_infringers() -> ResponseReturnValue:
 @bp.get("/complaints/<int:complaint_id>/shared-infringers")
 def complaint_shared_infringers(complaint_id: int) -> ResponseReturnValue:
     return jsonify(items=[_shared_json(s) for s in infringers.shared_with(get_session(), me_(), complaint_id)])
+
+
+@bp.get("/review/search")
+def search_complaints() -> ResponseReturnValue:
+    found = search.search(get_session(), me_(), request.args.get("q", ""))
+    return jsonify(items=[complaint_json(c) for c in found])
