@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from portal.models import IPRight, Organisation, OrgStatus, RightType, Role, User, utcnow
+from portal.models import IPRight, Organisation, OrgKind, OrgStatus, RightType, Role, User, utcnow
 from portal.services.passwords import hash_password
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, embedded default only
@@ -33,6 +33,17 @@ def seed(db: Session) -> list[str]:
         contact_email="ip@xinghe.example",
         language="zh",
     )
+    firm = Organisation(
+        legal_name="金石知识产权律师事务所",
+        legal_name_latin="Jinshi IP Law Firm",
+        country="CN",
+        is_foreign=False,
+        kind=OrgKind.AGENT,
+        contact_email="ip@jinshi-law.example",
+        language="zh",
+        status=OrgStatus.APPROVED,
+        decided_at=utcnow(),
+    )
     brand.rights.append(
         IPRight(
             right_type=RightType.TRADEMARK,
@@ -50,8 +61,9 @@ def seed(db: Session) -> list[str]:
         ("supervisor@portal.example", Role.SUPERVISOR, None, "zh", "Asia/Shanghai"),
         ("counsel@lumiere.example", Role.HOLDER, brand, "en", "Europe/Paris"),
         ("ip@xinghe.example", Role.HOLDER, pending, "zh", "Asia/Shanghai"),
+        ("counsel@jinshi-law.example", Role.HOLDER, firm, "zh", "Asia/Shanghai"),
     ]
-    db.add_all([brand, pending])
+    db.add_all([brand, pending, firm])
     password_hash = hash_password(DEMO_PASSWORD)
     for email, role, org, language, timezone in accounts:
         db.add(
@@ -67,5 +79,7 @@ def seed(db: Session) -> list[str]:
         )
     db.commit()
     lines = [f"Demo accounts (password for all: {DEMO_PASSWORD}):"]
-    lines += [f"  {role.value:<11} {email}" for email, role, *_rest in accounts]
+    lines += [
+        f"  {'agent' if org is firm else role.value:<11} {email}" for email, role, org, *_rest in accounts
+    ]
     return lines
