@@ -303,17 +303,16 @@ def _evidence_choices(overview: proceedings.Overview) -> list[tuple[int, str]]:
 def _submission_input(kind: SubmissionKind, form: FlaskForm) -> submissions.SubmissionInput:
     args = request.args
     if isinstance(form, LossForm):
-        figures = ("illegal_business_volume", "units", "genuine_unit_price", "losses_claimed")
         loss = submissions.LossStatement(
             losses_claimed=form.losses_claimed.data,
             currency=form.currency.data or "",
             illegal_business_volume=form.illegal_business_volume.data,
             units=form.units.data,
             genuine_unit_price=form.genuine_unit_price.data,
-            evidence={f: tuple(getattr(form, f"evidence_{f}").data or ()) for f in figures},
+            evidence={f: tuple(getattr(form, f"evidence_{f}").data or ()) for f in submissions.LOSS_FIGURES},
         )
         return submissions.SubmissionInput(
-            kind, text=form.text.data or "", loss=loss, org_id=request.args.get("org", type=int)
+            kind, text=form.text.data or "", loss=loss, org_id=args.get("org", type=int)
         )
     return submissions.SubmissionInput(
         kind,
@@ -325,6 +324,7 @@ def _submission_input(kind: SubmissionKind, form: FlaskForm) -> submissions.Subm
         interpreter_language=form.interpreter_language.data or ""
         if hasattr(form, "interpreter_language")
         else "",
+        org_id=args.get("org", type=int),
     )
 
 

@@ -87,7 +87,9 @@ def overview(session: Session, actor: User, case: Case) -> Overview:
 
 
 def _shared(session: Session, case: Case, orgs: list[int]) -> list[CaseDocument]:
-    return [doc for org in orgs for doc in documents.shared_with(session, case, org)]
+    """Documents shared with any of ``orgs``, once each (an agent may act for several)."""
+    found = {doc.id: doc for org in orgs for doc in documents.shared_with(session, case, org)}
+    return [found[key] for key in sorted(found)]
 
 
 def _evidence(session: Session, case: Case, orgs: list[int]) -> list[EvidenceItem]:

@@ -236,6 +236,13 @@ def test_agent_of_two_participants_names_the_one_it_acts_for(agency: Agency) -> 
     sign_in(page, a.agent_actor.email)
     html = page.get(f"/cases/{case_id}").get_data(as_text=True)
     assert "Maison Exemple" in html and "上海样例有限公司" in html
+    assert f"/cases/{case_id}/submit/opinion_case?org={org_a}" in html.replace("&amp;", "&")
+    token = csrf(page, f"/cases/{case_id}/submit/opinion_case?org={org_a}")
+    sent = page.post(f"/cases/{case_id}/submit/opinion_case?org={org_a}", data={"csrf_token": token, "text": "For A"})
+    assert sent.status_code == 302
+    assert [s["body"]["text"] for s in a.holder("GET", f"/cases/{case_id}/proceedings").json["submissions"]] == [
+        "For A"
+    ]
 
 
 def test_agent_registers_and_the_pages_follow(agency: Agency) -> None:
