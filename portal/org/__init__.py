@@ -106,7 +106,7 @@ def powers() -> ResponseReturnValue:
         raise Forbidden("Powers of attorney are managed by rights holders and their agents.")
     form = PowerForm(formdata=None, valid_from=today_in_china())
     form.agent_org_id.choices = [(o.id, o.legal_name) for o in power_service.agent_organisations(db)]
-    granting = me.is_org_admin and not me.is_agent
+    granting = power_service.may_grant(me)
     return render_template(
         "org/powers.html", powers=power_service.powers(db, me), form=form, granting=granting, today=today_in_china()
     )

@@ -24,6 +24,22 @@ def _prosecutor(session: Session, prosecutor_id: int) -> User:
     return user
 
 
+def _tell(
+    session: Session,
+    prosecutor: User,
+    what: str,
+    reference: str,
+    title: str,
+    case_id: int | None = None,
+    complaint_id: int | None = None,
+) -> None:
+    """Notify the prosecutor now responsible, and commit the assignment with it."""
+    params = {"what": what, "reference": reference, "title": title}
+    event = Event(EventKind.ASSIGNED, params, case_id=case_id, complaint_id=complaint_id, user_ids=[prosecutor.id])
+    publish(session, event)
+    session.commit()
+
+
 def assign_complaint(session: Session, actor: User, complaint_id: int, prosecutor_id: int) -> Complaint:
     require_role(actor, SUPERVISORS, "Only a supervisor assigns complaints and cases.")
     complaint = get_complaint(session, actor, complaint_id)
@@ -31,16 +47,7 @@ def assign_complaint(session: Session, actor: User, complaint_id: int, prosecuto
         raise Conflict("Only an open complaint can be assigned; this one has been decided.")
     prosecutor = _prosecutor(session, prosecutor_id)
     complaint.assigned_to_id = prosecutor.id
-    publish(
-        session,
-        Event(
-            EventKind.ASSIGNED,
-            {"what": "complaint", "reference": complaint.reference, "title": complaint.title},
-            complaint_id=complaint.id,
-            user_ids=[prosecutor.id],
-        ),
-    )
-    session.commit()
+    _tell(session, prosecutor, "complaint", complaint.reference, complaint.title, complaint_id=complaint.id)
     return complaint
 
 
@@ -49,14 +56,5 @@ def assign_case(session: Session, actor: User, case_id: int, prosecutor_id: int)
     case = get_case(session, actor, case_id)
     prosecutor = _prosecutor(session, prosecutor_id)
     case.prosecutor_id = prosecutor.id
-    publish(
-        session,
-        Event(
-            EventKind.ASSIGNED,
-            {"what": "case", "reference": case.case_number, "title": case.charges},
-            case_id=case.id,
-            user_ids=[prosecutor.id],
-        ),
-    )
-    session.commit()
+    _tell(session, prosecutor, "case", case.case_number, case.charges, case_id=case.id)
     return case

@@ -52,6 +52,14 @@ def principal_admin(actor: User) -> Organisation:
     return org
 
 
+def may_grant(actor: User) -> bool:
+    try:
+        principal_admin(actor)
+    except Forbidden:
+        return False
+    return True
+
+
 def _check(session: Session, data: Grant) -> tuple[Organisation, list[str]]:
     errors = {}
     agent = session.get(Organisation, data.agent_org_id) if data.agent_org_id is not None else None
