@@ -242,11 +242,16 @@ def log_checkpoint() -> None:
 @click.option("--once", is_flag=True, help="Do one round and exit.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds between looks at the outbox.")
 def worker(once: bool, poll: float) -> None:
-    """Background duties: deadline reminders, e-mails and webhook calls from the outbox; a checkpoint
-    every CHECKPOINT_INTERVAL seconds and missing timestamps. Several may run at once."""
+    """Background duties: previews, fingerprints and matches of new evidence; deadline reminders, e-mails
+    and webhook calls from the outbox; a checkpoint every CHECKPOINT_INTERVAL seconds and missing
+    timestamps. Several may run at once."""
     settings = current_app.config["SETTINGS"]
     sender = PortalSender(settings)
+    # Imported here: it brings NumPy, which the web app never loads.
+    from portal.services import matching
+
     next_checkpoint = 0.0
+    frames = matching.FrameIndex()
     while True:
         db = get_session()
         if time.monotonic() >= next_checkpoint:
@@ -258,6 +263,12 @@ def worker(once: bool, poll: float) -> None:
         reminded = deadlines.send_reminders(db)
         if reminded:
             click.echo(f"reminded participants of {reminded} approaching deadline(s)")
+        round_ = matching.process_pending(db, get_store(), frames)
+        if round_.analysed or round_.matched:
+            click.echo(
+                f"evidence: {round_.analysed} analysed, {round_.matched} matched"
+                f" ({round_.pairs} related item(s) found)"
+            )
         done = deliveries.deliver_due(db, sender, limit=DELIVERY_BATCH)
         if done.total:
             click.echo(f"deliveries: {done.sent} sent, {done.retrying} to retry later, {done.failed} failed")

@@ -23,6 +23,7 @@ from portal.models import (
 from portal.services.cases import TimelineEntry
 from portal.services.deadlines import Deadline
 from portal.services.receipts import ReceiptView
+from portal.services.related import Cluster, Related
 
 
 def _iso(value: Any) -> str | None:
@@ -81,7 +82,44 @@ def evidence_json(item: EvidenceItem) -> dict[str, Any]:
     }
     if item.phash is not None:
         body.update(phash=item.phash, dhash=item.dhash, width=item.width, height=item.height)
+    if item.analysed_at is not None:
+        # Read from the file itself (EXIF, PDF information, video container); never edited.
+        body.update(file_metadata=item.media_meta, pictures=len(item.frames), analysis_error=item.analysis_error)
     return body
+
+
+def _item_ref(item: EvidenceItem) -> dict[str, Any]:
+    complaint = item.complaint
+    return {
+        "evidence_id": item.id,
+        "filename": item.filename,
+        "sha256": item.sha256,
+        "complaint_id": item.complaint_id,
+        "complaint_reference": complaint.reference if complaint else None,
+        "organisation": item.organisation.legal_name,
+        "case_id": complaint.case_id if complaint else None,
+    }
+
+
+def related_json(found: Related) -> dict[str, Any]:
+    return {
+        "evidence_id": found.item.id,
+        "picture": found.frame,
+        "other": {**_item_ref(found.other), "picture": found.other_frame},
+        "identical": found.identical,
+        "distance_bits": found.distance,
+        "strength_percent": found.strength,
+    }
+
+
+def cluster_json(cluster: Cluster) -> dict[str, Any]:
+    return {
+        "items": [_item_ref(item) for item in cluster.items],
+        "complaint_ids": [c.id for c in cluster.complaints],
+        "organisations": sorted({c.organisation.legal_name for c in cluster.complaints}),
+        "case_ids": [c.id for c in cluster.cases],
+        "closest_distance_bits": cluster.closest,
+    }
 
 
 def custody_json(event: CustodyEvent) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Administrator pages: staff users."""
+"""Administrator pages: staff users, the match threshold for related evidence."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms import EmailField, IntegerField, PasswordField, SelectField
+from wtforms.validators import Email, InputRequired, Length, NumberRange
 
+from evidence.fingerprints import MAX_THRESHOLD, reference_trade_offs
 from portal import labels
 from portal.db import get_session
 from portal.forms import apply_errors
 from portal.login import actor
 from portal.models import Role
-from portal.services import accounts
+from portal.services import accounts, related
 from portal.services.errors import DomainError
 from portal.services.passwords import MIN_PASSWORD_LENGTH
 
@@ -26,6 +27,13 @@ class StaffForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Email()])
     password = PasswordField(_l("Initial password"), validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH)])
     role = SelectField(_l("Role"), choices=[(r.value, labels.ROLE[r]) for r in Role if r.is_staff])
+
+
+class ThresholdForm(FlaskForm):
+    threshold = IntegerField(
+        _l("Match threshold (bits)"),
+        validators=[InputRequired(), NumberRange(min=0, max=MAX_THRESHOLD)],
+    )
 
 
 @bp.before_request
@@ -47,3 +55,26 @@ def users() -> ResponseReturnValue:
             flash(_("User created."), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/users.html", form=form, users=accounts.staff_users(db)), 422 if form.errors else 200
+
+
+@bp.route("/matching", methods=["GET", "POST"])
+def matching() -> ResponseReturnValue:
+    db = get_session()
+    form = ThresholdForm(threshold=related.threshold(db))
+    if form.validate_on_submit():
+        try:
+            related.set_threshold(db, actor(), form.threshold.data or 0)
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            flash(_("Match threshold set to %(bits)s bits.", bits=form.threshold.data), "success")
+            return redirect(url_for("admin.matching"))
+    live = {t.threshold: t for t in related.trade_offs(db, actor())}
+    return render_template(
+        "admin/matching.html",
+        form=form,
+        current=related.threshold(db),
+        live=live,
+        reference=reference_trade_offs(),
+        most=MAX_THRESHOLD,
+    ), 422 if form.errors else 200

@@ -480,6 +480,7 @@ def spec() -> dict[str, Any]:
         _agency_parts(),
         _supervision_parts(),
         _infringer_parts(),
+        _related_parts(),
     ):
         schemas.update(more_schemas)
         paths.update(more_paths)
@@ -1124,6 +1125,123 @@ def _infringer_parts() -> tuple[dict[str, Any], dict[str, Any]]:
                 "200",
                 _items_of("SharedInfringer"),
                 "401 403 404",
+            ),
+        },
+    }
+    return schemas, paths
+
+
+def _related_parts() -> tuple[dict[str, Any], dict[str, Any]]:
+    s, i, b = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
+    item_ref = {
+        "type": "object",
+        "properties": {
+            "evidence_id": i,
+            "filename": s,
+            "sha256": s,
+            "complaint_id": i,
+            "complaint_reference": s,
+            "organisation": s,
+            "case_id": {"type": ["integer", "null"]},
+            "picture": {**i, "description": "the image (1), PDF page or video key frame that matched"},
+        },
+    }
+    threshold = {
+        "type": "object",
+        "properties": {
+            "threshold": {**i, "description": "bits of 64 within which pictures are shown as related"},
+            "max": i,
+            "trade_offs": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "threshold": i,
+                        "pairs": {**i, "description": "pairs of items in different complaints shown at it"},
+                        "complaints": {**i, "description": "complaints that would show related evidence"},
+                    },
+                },
+            },
+        },
+    }
+    schemas = {
+        "RelatedEvidence": {
+            "type": "object",
+            "properties": {
+                "evidence_id": {**i, "description": "the item of this complaint or case"},
+                "picture": i,
+                "other": item_ref,
+                "identical": {**b, "description": "the same file (SHA-256)"},
+                "distance_bits": {
+                    "type": ["integer", "null"],
+                    "description": "fingerprint bits apart; null if identical",
+                },
+                "strength_percent": i,
+            },
+        },
+        "EvidenceCluster": {
+            "type": "object",
+            "properties": {
+                "items": {"type": "array", "items": item_ref},
+                "complaint_ids": {"type": "array", "items": i},
+                "organisations": {"type": "array", "items": s},
+                "case_ids": {"type": "array", "items": i},
+                "closest_distance_bits": {"type": ["integer", "null"]},
+            },
+        },
+    }
+    paths = {
+        "/complaints/{complaint_id}/related-evidence": {
+            "parameters": [_path_id("complaint_id")],
+            "get": _op(
+                "Evidence in other filed complaints showing the same pictures, identical files first (prosecutors)",
+                "200",
+                _items_of("RelatedEvidence"),
+                "401 403 404",
+            ),
+        },
+        "/cases/{case_id}/related-evidence": {
+            "parameters": [_path_id("case_id")],
+            "get": _op(
+                "Evidence outside the case showing the same pictures as its complaints' evidence (prosecutors)",
+                "200",
+                _items_of("RelatedEvidence"),
+                "401 403 404",
+            ),
+        },
+        "/review/clusters": {
+            "get": _op(
+                "Groups of evidence across complaints showing the same picture, most complaints first (prosecutors)",
+                "200",
+                _items_of("EvidenceCluster"),
+                "401 403",
+            )
+        },
+        "/review/clusters/link": {
+            "post": _op(
+                "Accept open complaints into one existing case (prosecutors)",
+                "200",
+                {"type": "object", "properties": {"case_id": i, "case_number": s, "complaint_ids": {"type": "array"}}},
+                "401 403 404 409 422",
+                body=_json(
+                    {
+                        "type": "object",
+                        "required": ["complaint_ids", "case_id"],
+                        "properties": {"complaint_ids": {"type": "array", "items": i}, "case_id": i},
+                    }
+                ),
+            )
+        },
+        "/admin/match-threshold": {
+            "get": _op(
+                "The match threshold and what each threshold would show (administrators)", "200", threshold, "401 403"
+            ),
+            "put": _op(
+                "Set the match threshold (administrators)",
+                "200",
+                threshold,
+                "401 403 422",
+                body=_json({"type": "object", "required": ["threshold"], "properties": {"threshold": i}}),
             ),
         },
     }

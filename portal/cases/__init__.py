@@ -18,7 +18,7 @@ from portal.models import Stage, utcnow
 from portal.participation.forms import DecisionForm, HearingForm, RequestForm
 from portal.review import assign_form
 from portal.review.forms import AssignForm
-from portal.services import assignment, bundles, case_requests, complaints, proceedings
+from portal.services import assignment, bundles, case_requests, complaints, proceedings, related
 from portal.services import cases as service
 from portal.services.access import REVIEWERS, SUPERVISORS, require_role
 from portal.services.documents import SHAREABLE
@@ -60,6 +60,7 @@ def _render(case_id: int, form: StageForm) -> ResponseReturnValue:
         hearing_form=HearingForm(formdata=None),
         document_kinds=[(k.value, labels.DOCUMENT_KIND[k]) for k in SHAREABLE],
         assign=assign_form(case.prosecutor_id) if actor().role in SUPERVISORS else None,
+        related=related.related_to_case(db, actor(), case_id) if staff else [],
     ), 422 if form.errors else 200
 
 

@@ -36,6 +36,11 @@ def thumbnail(evidence_id: int) -> ResponseReturnValue:
     return thumbnail_response(service.thumbnail(get_session(), get_store(), actor(), evidence_id))
 
 
+@bp.get("/<int:evidence_id>/previews/<int:number>")
+def preview(evidence_id: int, number: int) -> ResponseReturnValue:
+    return thumbnail_response(service.preview(get_session(), get_store(), actor(), evidence_id, number))
+
+
 @bp.get("/<int:evidence_id>/receipt")
 def receipt(evidence_id: int) -> str:
     notary = get_notary()

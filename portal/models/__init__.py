@@ -30,7 +30,7 @@ from portal.models.enums import (
     Stage,
     SubmissionKind,
 )
-from portal.models.evidence import CustodyEvent, EvidenceItem
+from portal.models.evidence import CustodyEvent, EvidenceFrame, EvidenceItem, EvidenceMatch
 from portal.models.notifications import DeliveryAttempt, EmailOptOut, Notification, OutboxMessage, Webhook
 from portal.models.participation import (
     CaseDocument,
@@ -42,6 +42,7 @@ from portal.models.participation import (
     ServedDecision,
     Submission,
 )
+from portal.models.settings import Setting
 from portal.models.transparency import LogCheckpoint, LogEntry, LogHead, LogNode, Receipt
 
 __all__ = [
@@ -64,7 +65,9 @@ __all__ = [
     "DocumentShare",
     "EmailOptOut",
     "EventKind",
+    "EvidenceFrame",
     "EvidenceItem",
+    "EvidenceMatch",
     "EvidenceKind",
     "Hearing",
     "HearingStatus",
@@ -90,6 +93,7 @@ __all__ = [
     "Role",
     "SearchDocument",
     "ServedDecision",
+    "Setting",
     "Stage",
     "StageChange",
     "Submission",

@@ -3,9 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from evidence.media import analysable
 from portal.models.accounts import Organisation, User, enum_column
 from portal.models.base import Base, utcnow
 from portal.models.complaints import Complaint
@@ -39,6 +40,12 @@ class EvidenceItem(Base):
     phash: Mapped[str | None] = mapped_column(String(16))
     dhash: Mapped[str | None] = mapped_column(String(16))
     thumbnail_key: Mapped[str | None] = mapped_column(String(200))
+    # What the file itself says (EXIF, PDF info, video container), read by the worker; never edited.
+    media_meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    analysis_started_at: Mapped[datetime | None]
+    analysed_at: Mapped[datetime | None] = mapped_column(index=True)
+    analysis_error: Mapped[str | None] = mapped_column(String(300))
+    matched_at: Mapped[datetime | None] = mapped_column(index=True)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     custody_head: Mapped[str] = mapped_column(String(64))
@@ -50,10 +57,16 @@ class EvidenceItem(Base):
     translation_of: Mapped[EvidenceItem | None] = relationship(remote_side=[id])
     custody: Mapped[list[CustodyEvent]] = relationship(back_populates="item", order_by="CustodyEvent.seq")
     receipt: Mapped[Receipt | None] = relationship(back_populates="item")
+    frames: Mapped[list[EvidenceFrame]] = relationship(back_populates="item", order_by="EvidenceFrame.number")
 
     @property
     def is_image(self) -> bool:
         return self.thumbnail_key is not None
+
+    @property
+    def preview_pending(self) -> bool:
+        """The worker has yet to make this item's previews."""
+        return self.analysed_at is None and analysable(self.media_type)
 
 
 class CustodyEvent(Base):
@@ -86,3 +99,46 @@ class CustodyEvent(Base):
             "outcome": self.outcome,
             "details": self.details,
         }
+
+
+class EvidenceFrame(Base):
+    """One picture in an evidence item (the image, a PDF page, a video key frame): its preview and fingerprint.
+
+    The 64-bit codes are kept as signed integers, the way both databases store them.
+    """
+
+    __tablename__ = "evidence_frames"
+    __table_args__ = (UniqueConstraint("evidence_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence_items.id"), index=True)
+    number: Mapped[int]
+    at_seconds: Mapped[float | None]
+    preview_key: Mapped[str] = mapped_column(String(200))
+    full_code: Mapped[int] = mapped_column(BigInteger)
+    centre_code: Mapped[int] = mapped_column(BigInteger)
+    probe_codes: Mapped[bytes] = mapped_column(LargeBinary(128))
+
+    item: Mapped[EvidenceItem] = relationship(back_populates="frames")
+
+
+class EvidenceMatch(Base):
+    """Two evidence items that show the same picture, at their closest pair of frames.
+
+    Kept once per pair (``left_id < right_id``) at any distance up to the
+    largest threshold an administrator may choose, so that moving the
+    threshold needs no new search.
+    """
+
+    __tablename__ = "evidence_matches"
+    __table_args__ = (
+        CheckConstraint("left_id < right_id", name="ordered_pair"),
+        Index("ix_evidence_matches_right", "right_id"),
+    )
+
+    left_id: Mapped[int] = mapped_column(ForeignKey("evidence_items.id"), primary_key=True)
+    right_id: Mapped[int] = mapped_column(ForeignKey("evidence_items.id"), primary_key=True)
+    distance: Mapped[int]
+    left_frame: Mapped[int]
+    right_frame: Mapped[int]
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,4 @@
-"""Prosecutors' pages: registrations to approve, the review queue, decisions."""
+"""Prosecutors' pages: registrations to approve, the review queue, decisions, related evidence."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from portal import labels
 from portal.db import get_session
@@ -14,10 +15,11 @@ from portal.holder.forms import ConfirmForm
 from portal.login import actor
 from portal.models import ComplaintStatus, RightType, Stage
 from portal.review.forms import AssignForm, DecisionForm, OrgDecisionForm, QueueForm
-from portal.services import accounts, assignment, complaints, infringers, review, search
+from portal.services import accounts, assignment, complaints, infringers, related, review, search
 from portal.services import cases as case_service
 from portal.services.access import ORG_DECIDERS, REVIEWERS, SUPERVISORS
 from portal.services.errors import DomainError, Invalid
+from portal.services.evidence import view_item
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -103,6 +105,7 @@ def _render_complaint(complaint_id: int, form: DecisionForm) -> ResponseReturnVa
         open=record.status in review.OPEN,
         assign=assign_form(record.assigned_to_id) if actor().role in SUPERVISORS else None,
         shared=infringers.shared_with(db, actor(), record.id),
+        related=related.related_to(db, actor(), record.id),
     ), 422 if form.errors else 200
 
 
@@ -175,3 +178,50 @@ def decide(complaint_id: int) -> ResponseReturnValue:
             flash(_("Decision recorded."), "success")
             return redirect(url_for("review.complaint", complaint_id=complaint_id))
     return _render_complaint(complaint_id, form)
+
+
+@bp.get("/clusters")
+def clusters() -> str:
+    db = get_session()
+    return render_template(
+        "review/clusters.html",
+        clusters=related.clusters(db, actor()),
+        cases=case_service.list_cases(db, actor()),
+        threshold=related.threshold(db),
+    )
+
+
+@bp.post("/clusters/link")
+def link_cluster() -> ResponseReturnValue:
+    ids = [int(v) for v in request.form.getlist("complaint_ids") if v.isdigit()]
+    case_id = request.form.get("case_id", "")
+    try:
+        if not case_id.isdigit():
+            raise Invalid("Choose the case to link them to.", {"case_id": "Required."})
+        case = related.link_into_case(get_session(), actor(), ids, int(case_id))
+    except DomainError as exc:
+        flash(exc.translated(_), "error")
+    else:
+        flash(ngettext("%(num)d complaint linked to case %(case)s.", "%(num)d complaints linked to case %(case)s.",
+                       len(set(ids)), case=case.case_number), "success")
+    return redirect(url_for("review.clusters"))
+
+
+@bp.get("/evidence/<int:evidence_id>")
+def workspace(evidence_id: int) -> str:
+    """One item of a complaint with its pictures, what its file says, and what else shows the same."""
+    db = get_session()
+    item = view_item(db, actor(), evidence_id)
+    siblings = complaints.evidence_of(db, item.complaint) if item.complaint is not None else [item]
+    at = next((i for i, s in enumerate(siblings) if s.id == item.id), 0)
+    matches = related.related_to(db, actor(), item.complaint_id) if item.complaint_id is not None else []
+    return render_template(
+        "review/workspace.html",
+        item=item,
+        position=at + 1,
+        count=len(siblings),
+        previous=siblings[at - 1] if at > 0 else None,
+        next=siblings[at + 1] if at + 1 < len(siblings) else None,
+        related=[r for r in matches if r.item.id == item.id],
+        picture=request.args.get("picture", 1, type=int),
+    )

@@ -22,6 +22,7 @@ from portal.models import (
     ComplaintStatus,
     CustodyAction,
     CustodyEvent,
+    EvidenceFrame,
     EvidenceItem,
     EvidenceKind,
     User,
@@ -29,7 +30,7 @@ from portal.models import (
 )
 from portal.services import receipts, search, transparency
 from portal.services.access import get_complaint, get_evidence, require_filing_holder
-from portal.services.errors import Conflict, Invalid, Unavailable
+from portal.services.errors import Conflict, Invalid, NotFound, Unavailable
 
 # Drafts, complaints awaiting more information, and accepted complaints while their case runs
 # (participants answer requests and support their submissions with new evidence).
@@ -274,6 +275,22 @@ def thumbnail(session: Session, store: Store, actor: User, evidence_id: int) -> 
         raise Conflict("This item has no preview.")
     try:
         return store.read(item.thumbnail_key)
+    except ObjectMissing as exc:
+        raise Conflict("The preview of this item is missing.") from exc
+    except StoreUnavailable as exc:
+        raise Unavailable(str(exc)) from exc
+
+
+def preview(session: Session, store: Store, actor: User, evidence_id: int, number: int) -> Iterator[bytes]:
+    """The preview of one picture of the item (the image, a PDF page, a video key frame)."""
+    item = get_evidence(session, actor, evidence_id)
+    frame = session.scalar(
+        select(EvidenceFrame).where(EvidenceFrame.evidence_id == item.id, EvidenceFrame.number == number)
+    )
+    if frame is None:
+        raise NotFound("This item has no such picture.")
+    try:
+        return store.read(frame.preview_key)
     except ObjectMissing as exc:
         raise Conflict("The preview of this item is missing.") from exc
     except StoreUnavailable as exc:

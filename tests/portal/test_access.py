@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 
 from portal.db import get_session
 from portal.models import OrgKind, utcnow
-from portal.services import accounts
+from portal.services import accounts, matching
+from portal.storage import get_store
 from tests.factories import PASSWORD, PDF_BYTES, Api, World, make_world
 
 PUBLIC = {
@@ -159,6 +160,18 @@ ROUTES = {
     ("GET", "/api/v1/review/search"): "staff",
     ("GET", "/api/v1/review/infringers"): "staff",
     ("GET", "/api/v1/complaints/<int:complaint_id>/shared-infringers"): "staff",
+    ("GET", "/evidence/<int:evidence_id>/previews/<int:number>"): "owner+staff",
+    ("GET", "/review/clusters"): "staff",
+    ("POST", "/review/clusters/link"): "staff",
+    ("GET", "/review/evidence/<int:evidence_id>"): "staff",
+    ("GET", "/api/v1/complaints/<int:complaint_id>/related-evidence"): "staff",
+    ("GET", "/api/v1/cases/<int:case_id>/related-evidence"): "staff",
+    ("GET", "/api/v1/review/clusters"): "staff",
+    ("POST", "/api/v1/review/clusters/link"): "staff",
+    ("GET", "/admin/matching"): "admin",
+    ("POST", "/admin/matching"): "admin",
+    ("GET", "/api/v1/admin/match-threshold"): "admin",
+    ("PUT", "/api/v1/admin/match-threshold"): "admin",
 }
 # Routes that remove their object get a fresh one each time they are called.
 REMOVING = {("POST", "/org/webhooks/<int:webhook_id>/remove"), ("DELETE", "/api/v1/webhooks/<int:webhook_id>")}
@@ -215,7 +228,10 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         data=PDF_BYTES,
         headers={"Content-Disposition": 'attachment; filename="poa.pdf"'},
     ).json
+    with app.app_context():  # the worker makes the evidence's previews
+        matching.process_pending(get_session(), get_store(), matching.FrameIndex())
     return world, {
+        "number": 1,
         "complaint_id": cid,
         "evidence_id": eid,
         "case_id": accepted.json["case_id"],

@@ -1,0 +1,68 @@
+"""Previews, perceptual fingerprints and file metadata of images, PDFs and videos.
+
+The decoding is in :mod:`evidence.media_decoder`, run as a child process
+under a memory limit and a time limit. The original is only ever read;
+previews are new files, stored as objects derived from it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from evidence.errors import ImageRefused
+from evidence.fingerprints import Family, Fingerprint
+
+DECODE_SECONDS = 300
+_REFUSED = 3
+
+
+def analysable(media_type: str) -> bool:
+    return media_type.startswith(("image/", "video/")) or media_type == "application/pdf"
+
+
+@dataclass(frozen=True)
+class Frame:
+    number: int
+    """1 for an image, the page of a PDF, the place of a key frame in a video."""
+    at_seconds: float | None
+    preview: Path
+    fingerprint: Fingerprint
+
+
+@dataclass(frozen=True)
+class MediaFacts:
+    meta: dict[str, Any]
+    frames: list[Frame]
+
+
+def analyse(path: Path, media_type: str, outdir: Path) -> MediaFacts:
+    """Decode the file at ``path``; previews are written into ``outdir``."""
+    try:
+        done = subprocess.run(  # noqa: S603 - our own module, paths we made
+            [sys.executable, "-m", "evidence.media_decoder", media_type, str(path), str(outdir)],
+            capture_output=True,
+            timeout=DECODE_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ImageRefused(f"The file took more than {DECODE_SECONDS} s to decode.") from exc
+    if done.returncode == _REFUSED:
+        raise ImageRefused(json.loads(done.stdout)["error"])
+    if done.returncode != 0:
+        raise ImageRefused("The file could not be decoded safely: the decoder failed on it.")
+    facts = json.loads(done.stdout)
+    frames = [
+        Frame(
+            number=f["number"],
+            at_seconds=f["at"],
+            preview=outdir / f["preview"],
+            fingerprint=Fingerprint.from_codes([(Family(family), code) for family, code in f["codes"]]),
+        )
+        for f in facts["frames"]
+    ]
+    return MediaFacts(meta=facts["meta"], frames=frames)

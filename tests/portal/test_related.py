@@ -1,0 +1,250 @@
+"""Related evidence across complaints: analysis by the worker, matches, clusters, the threshold, the workspace."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from flask import Flask
+from PIL import Image
+
+from portal.db import get_session
+from portal.services import matching
+from portal.storage import get_store
+from tests.factories import Api, World, make_world
+from tests.photos import TRANSFORMATIONS, photographs
+from tests.portal.test_pages import sign_in
+
+
+@pytest.fixture(scope="module")
+def photos() -> dict[str, Image.Image]:
+    return photographs(opencv_doc=None)
+
+
+def encoded(image: Image.Image, kind: str = "JPEG") -> bytes:
+    out = io.BytesIO()
+    image.save(out, kind, quality=90) if kind == "JPEG" else image.save(out, kind)
+    return out.getvalue()
+
+
+def work(app: Flask, index: matching.FrameIndex | None = None) -> matching.Round:
+    """What `portal worker` does in one round."""
+    with app.app_context():
+        return matching.process_pending(get_session(), get_store(), index or matching.FrameIndex())
+
+
+def file_complaint(api: Api, right: int, *files: tuple[str, bytes]) -> tuple[int, list[int]]:
+    complaint = api.draft(right)
+    ids = []
+    for name, data in files:
+        response = api.upload(complaint["id"], data, filename=name)
+        assert response.status_code == 201, response.json
+        ids.append(response.json["id"])
+    assert api("POST", f"/complaints/{complaint['id']}/submit").status_code == 200
+    return complaint["id"], ids
+
+
+@pytest.fixture
+def filed(app: Flask, photos: dict[str, Image.Image]) -> dict[str, Any]:
+    """Holder A files the shop photo; holder B later files a cropped, resized, recompressed and
+    watermarked copy of it, the very same file again, and an unrelated photo."""
+    world = make_world(app)
+    client = app.test_client()
+    a, b = Api(client, world.holder_a.token), Api(client, world.holder_b.token)
+    shop = encoded(photos["coffee.png"])
+    first, (original,) = file_complaint(a, world.right_a, ("shop.jpg", shop))
+    copy = encoded(TRANSFORMATIONS["text watermark"](TRANSFORMATIONS["crop, resize and JPEG"](photos["coffee.png"])))
+    second, (altered, same, other) = file_complaint(
+        b,
+        world.right_b,
+        ("listing-2026.jpg", copy),
+        ("again.jpg", shop),
+        ("cat.png", encoded(photos["chelsea.png"], "PNG")),
+    )
+    return {
+        "world": world,
+        "first": first,
+        "second": second,
+        "original": original,
+        "altered": altered,
+        "same": same,
+        "other": other,
+        "client": client,
+    }
+
+
+def api_for(filed: dict[str, Any], who: str) -> Api:
+    world: World = filed["world"]
+    return Api(filed["client"], getattr(world, who).token)
+
+
+def test_the_worker_finds_copies_across_complaints(app: Flask, filed: dict[str, Any]) -> None:
+    done = work(app)
+    assert (done.analysed, done.matched) == (4, 4)
+    prosecutor = api_for(filed, "prosecutor")
+    found = prosecutor("GET", f"/complaints/{filed['first']}/related-evidence").json["items"]
+    by_other = {r["other"]["evidence_id"]: r for r in found}
+    assert set(by_other) == {filed["altered"], filed["same"]}
+    assert by_other[filed["same"]]["identical"] is True and by_other[filed["same"]]["strength_percent"] == 100
+    near = by_other[filed["altered"]]
+    assert near["identical"] is False and 0 < near["distance_bits"] <= 12
+    assert near["other"]["complaint_id"] == filed["second"]
+    assert near["other"]["organisation"] == "上海样例有限公司"
+    # Seen from the other side too, and a second round has nothing left to do.
+    back = prosecutor("GET", f"/complaints/{filed['second']}/related-evidence").json["items"]
+    assert {(r["evidence_id"], r["other"]["evidence_id"]) for r in back} == {
+        (filed["altered"], filed["original"]),
+        (filed["same"], filed["original"]),
+    }
+    assert work(app).matched == 0
+
+
+def test_a_restarted_worker_rebuilds_its_index_and_two_workers_find_each_pair(
+    app: Flask, filed: dict[str, Any], photos: dict[str, Image.Image]
+) -> None:
+    first_worker, second_worker = matching.FrameIndex(), matching.FrameIndex()
+    work(app, first_worker)
+    world: World = filed["world"]
+    a = api_for(filed, "holder_a")
+    turned = encoded(TRANSFORMATIONS["rotated 3°"](photos["chelsea.png"]))
+    framed = encoded(TRANSFORMATIONS["white border"](photos["chelsea.png"]))
+    third, (x,) = file_complaint(a, world.right_a, ("turned.jpg", turned))
+    fourth, (y,) = file_complaint(a, world.right_a, ("framed.jpg", framed))
+    # Each worker analyses and matches one of the two new items; neither has seen the other's.
+    with app.app_context():
+        db, store = get_session(), get_store()
+        matching.analyse(db, store, x)
+        matching.analyse(db, store, y)
+        matching.match(db, first_worker, x)
+        matching.match(db, second_worker, y)
+    restarted = matching.FrameIndex()
+    with app.app_context():
+        restarted.sync(get_session())
+    assert len(restarted) == 6
+    prosecutor = api_for(filed, "prosecutor")
+    found = prosecutor("GET", f"/complaints/{third}/related-evidence").json["items"]
+    assert {r["other"]["evidence_id"] for r in found} == {filed["other"], y}
+
+
+def test_clusters_are_largest_first_and_link_into_one_case(app: Flask, filed: dict[str, Any]) -> None:
+    work(app)
+    prosecutor = api_for(filed, "prosecutor")
+    clusters = prosecutor("GET", "/review/clusters").json["items"]
+    assert len(clusters) == 1
+    assert clusters[0]["complaint_ids"] == sorted([filed["first"], filed["second"]])
+    assert {i["evidence_id"] for i in clusters[0]["items"]} == {filed["original"], filed["altered"], filed["same"]}
+    assert clusters[0]["organisations"] == sorted(["Maison Exemple", "上海样例有限公司"])
+    world: World = filed["world"]
+    accepted = prosecutor(
+        "POST",
+        f"/complaints/{filed['first']}/decision",
+        json={
+            "action": "accept",
+            "case": {
+                "case_number": "沪检知刑诉〔2026〕7号",
+                "procuratorate": "Shanghai No. 3",
+                "charges": "Art. 213",
+                "prosecutor_id": world.prosecutor.id,
+            },
+        },
+    )
+    assert accepted.status_code == 200, accepted.json
+    case_id = accepted.json["case_id"]
+    refused = prosecutor("POST", "/review/clusters/link", json={"complaint_ids": [filed["first"]], "case_id": case_id})
+    assert refused.status_code == 409 and "already decided" in refused.json["error"]["message"]
+    bad = prosecutor("POST", "/review/clusters/link", json={"complaint_ids": "all", "case_id": case_id})
+    assert bad.status_code == 422
+    none = prosecutor("POST", "/review/clusters/link", json={"complaint_ids": [], "case_id": case_id})
+    assert none.status_code == 422 and none.json["error"]["fields"]["complaint_ids"]
+    missing = prosecutor("POST", "/review/clusters/link", json={"complaint_ids": [filed["second"]], "case_id": 999})
+    assert missing.status_code == 404
+    linked = prosecutor("POST", "/review/clusters/link", json={"complaint_ids": [filed["second"]], "case_id": case_id})
+    assert linked.status_code == 200, linked.json
+    assert prosecutor("GET", "/review/clusters").json["items"][0]["case_ids"] == [case_id]
+    # Inside one case the evidence is no longer "elsewhere".
+    assert prosecutor("GET", f"/cases/{case_id}/related-evidence").json["items"] == []
+
+
+def test_the_threshold_is_the_administrators_and_filters_at_once(app: Flask, filed: dict[str, Any]) -> None:
+    work(app)
+    admin, prosecutor = api_for(filed, "admin"), api_for(filed, "prosecutor")
+    shown = admin("GET", "/admin/match-threshold").json
+    assert shown["threshold"] == 12 and shown["max"] == 16
+    assert shown["trade_offs"][16]["pairs"] >= 2 and shown["trade_offs"][0]["pairs"] >= 1
+    assert prosecutor("PUT", "/admin/match-threshold", json={"threshold": 5}).status_code == 403
+    for bad in (17, -1, "12", True, None):
+        response = admin("PUT", "/admin/match-threshold", json={"threshold": bad})
+        assert response.status_code == 422, bad
+        assert response.json["error"]["fields"]["threshold"]
+    assert admin("PUT", "/admin/match-threshold", json={"threshold": 0}).json["threshold"] == 0
+    found = prosecutor("GET", f"/complaints/{filed['first']}/related-evidence").json["items"]
+    # Identical files are always related; the altered copy is more than 0 bits away.
+    assert [r["other"]["evidence_id"] for r in found] == [filed["same"]]
+
+
+def test_rights_holders_never_learn_of_a_match(app: Flask, filed: dict[str, Any]) -> None:
+    work(app)
+    holder = api_for(filed, "holder_b")
+    for path in (
+        f"/complaints/{filed['second']}/related-evidence",
+        f"/complaints/{filed['first']}/related-evidence",
+        "/review/clusters",
+        "/admin/match-threshold",
+    ):
+        assert holder("GET", path).status_code == 403, path
+    own = holder("GET", f"/evidence/{filed['altered']}").json
+    assert "related" not in str(own).lower() and own["pictures"] == 1
+    client = filed["client"]
+    sign_in(client, "b@brand.example")
+    assert client.get(f"/evidence/{filed['altered']}/previews/1").status_code == 200
+    assert client.get(f"/evidence/{filed['original']}/previews/1").status_code == 404
+    assert client.get(f"/review/evidence/{filed['altered']}").status_code == 403
+    assert client.get("/review/clusters").status_code == 403
+    page = client.get(f"/complaints/{filed['second']}").get_data(as_text=True)
+    assert "Related evidence" not in page and "shop.jpg" not in page
+
+
+def test_pages_show_related_evidence_the_workspace_and_clusters(
+    app: Flask, filed: dict[str, Any], photos: dict[str, Image.Image]
+) -> None:
+    world: World = filed["world"]
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110], exif[0x0132] = "Apple", "iPhone 15", "2026:10:02 14:05:09"
+    out = io.BytesIO()
+    photos["coffee.png"].save(out, "JPEG", exif=exif)
+    third, (with_exif,) = file_complaint(api_for(filed, "holder_a"), world.right_a, ("test-buy.jpg", out.getvalue()))
+    work(app)
+    client = app.test_client()
+    sign_in(client, "p@proc.example")
+    page = client.get(f"/review/complaints/{filed['first']}").get_data(as_text=True)
+    assert "Related evidence" in page and "listing-2026.jpg" in page and "Identical file" in page
+    assert f"/review/evidence/{filed['altered']}" in page
+    workspace = client.get(f"/review/evidence/{with_exif}")
+    text = workspace.get_data(as_text=True)
+    assert workspace.status_code == 200
+    assert "Apple iPhone 15" in text and "2026:10:02 14:05:09" in text
+    assert "listing-2026.jpg" in text  # the same picture in B's complaint
+    preview = client.get(f"/evidence/{with_exif}/previews/1")
+    assert preview.mimetype == "image/jpeg" and Image.open(io.BytesIO(preview.data)).size == (600, 400)
+    assert client.get(f"/evidence/{with_exif}/previews/2").status_code == 404
+    # Keyboard navigation through the complaint's evidence: previous and next items.
+    second = client.get(f"/review/evidence/{filed['same']}").get_data(as_text=True)
+    assert f'id="previous-item" href="/review/evidence/{filed["altered"]}"' in second
+    assert f'id="next-item" href="/review/evidence/{filed["other"]}"' in second
+    clusters = client.get("/review/clusters").get_data(as_text=True)
+    assert "3 complaints" in clusters and "Link into one case" not in clusters  # no case open yet
+    assert "accept one of these complaints into a new case" in clusters
+    sign_in(client, "admin@proc.example")
+    matching = client.get("/admin/matching").get_data(as_text=True)
+    assert "Trade-off" in matching and "bench/neardup.py" in matching
+    token = (
+        client.get("/admin/matching")
+        .get_data(as_text=True)
+        .split('name="csrf_token" type="hidden" value="')[1]
+        .split('"')[0]
+    )
+    refused = client.post("/admin/matching", data={"threshold": "40", "csrf_token": token})
+    assert refused.status_code == 422 and "Number must be between 0 and 16" in refused.get_data(as_text=True)
+    saved = client.post("/admin/matching", data={"threshold": "8", "csrf_token": token}, follow_redirects=True)
+    assert "Match threshold set to 8 bits." in saved.get_data(as_text=True)
