@@ -15,8 +15,9 @@ different windows, so that at least one pair stays close:
 
 Two fingerprints are as close as their closest compatible pair
 (:data:`COMPATIBLE`). On 39 real photographs and 390 altered copies
-(``bench/neardup.py``) a distance of 10 bits catches 98 % of the copies
-and no two different photographs come closer than 14.
+(``bench/neardup.py``) the default of 12 bits catches 98.7 % of the copies,
+where one plain pHash catches 75 %, and no two different photographs come
+closer than 14.
 """
 
 from __future__ import annotations
