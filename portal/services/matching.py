@@ -11,7 +11,6 @@ never import this module, nor the image libraries and NumPy it brings.
 from __future__ import annotations
 
 import tempfile
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from evidence import media
-from evidence.errors import EvidenceError
+from evidence.errors import ImageRefused, ObjectMissing, StoreUnavailable
 from evidence.fingerprints import MAX_THRESHOLD, Fingerprint
 from evidence.matcher import Matcher
 from evidence.stores import Store, derived_key
@@ -68,14 +67,14 @@ def analyse(session: Session, store: Store, item_id: int) -> EvidenceItem:
     item = session.get_one(EvidenceItem, item_id)
     with tempfile.TemporaryDirectory(prefix="analyse-") as scratch:
         original = Path(scratch) / "original"
-        with original.open("wb") as copy:
-            for chunk in store.read(item.storage_key):
-                copy.write(chunk)
         previews = Path(scratch) / "previews"
         previews.mkdir()
         try:
+            with original.open("wb") as copy:
+                for chunk in store.read(item.storage_key):
+                    copy.write(chunk)
             facts = media.analyse(original, item.media_type, previews)
-        except EvidenceError as exc:
+        except (ObjectMissing, ImageRefused) as exc:
             item.analysis_error = str(exc)[:300]
             item.analysed_at = item.matched_at = utcnow()
             session.commit()
@@ -106,10 +105,13 @@ def _signed(code: int) -> int:
 
 
 def fingerprint_of(frame: EvidenceFrame) -> Fingerprint:
-    probes = frame.probe_codes
+    return _fingerprint(frame.full_code, frame.centre_code, frame.probe_codes)
+
+
+def _fingerprint(full: int, centre: int, probes: bytes) -> Fingerprint:
     return Fingerprint(
-        frame.full_code & 0xFFFF_FFFF_FFFF_FFFF,
-        frame.centre_code & 0xFFFF_FFFF_FFFF_FFFF,
+        full & 0xFFFF_FFFF_FFFF_FFFF,
+        centre & 0xFFFF_FFFF_FFFF_FFFF,
         tuple(int.from_bytes(probes[i : i + 8], "big") for i in range(0, len(probes), 8)),
     )
 
@@ -126,31 +128,30 @@ class FrameIndex:
         self._frame_ids = np.empty(0, dtype=np.int64)
         self._items = np.empty(0, dtype=np.int64)
         self._numbers = np.empty(0, dtype=np.int32)
-        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._frame_ids)
 
     def sync(self, session: Session, batch: int = 50_000) -> int:
         """Load frames committed since the last call; returns how many."""
-        with self._lock:
-            loaded = 0
-            while True:
-                rows = session.scalars(
-                    select(EvidenceFrame)
-                    .where(EvidenceFrame.id > self._last_id)
-                    .order_by(EvidenceFrame.id)
-                    .limit(batch)
-                ).all()
-                if not rows:
-                    return loaded
-                self._matcher.add([r.id for r in rows], [fingerprint_of(r) for r in rows])
-                self._frame_ids = np.concatenate([self._frame_ids, [r.id for r in rows]])
-                self._items = np.concatenate([self._items, [r.evidence_id for r in rows]])
-                self._numbers = np.concatenate([self._numbers, [r.number for r in rows]])
-                self._last_id = rows[-1].id
-                loaded += len(rows)
-                session.expunge_all()
+        f = EvidenceFrame
+        loaded = 0
+        while True:
+            rows = session.execute(
+                select(f.id, f.evidence_id, f.number, f.full_code, f.centre_code, f.probe_codes)
+                .where(f.id > self._last_id)
+                .order_by(f.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return loaded
+            ids, items, numbers, fulls, centres, probes = zip(*rows, strict=True)
+            self._matcher.add(list(ids), [_fingerprint(*codes) for codes in zip(fulls, centres, probes, strict=True)])
+            self._frame_ids = np.concatenate([self._frame_ids, ids])
+            self._items = np.concatenate([self._items, items])
+            self._numbers = np.concatenate([self._numbers, numbers])
+            self._last_id = ids[-1]
+            loaded += len(rows)
 
     def search(self, frame: EvidenceFrame, bits: int) -> list[tuple[int, int, int]]:
         """(item, frame number, distance) of every other item's frame within ``bits``."""
@@ -237,19 +238,24 @@ class Round:
     pairs: int = 0
 
 
-def process_pending(session: Session, store: Store, index: FrameIndex, limit: int = 20) -> Round:
-    """One round of the worker: analyse waiting items, then match analysed ones.
+def process_pending(session: Session, store: Store, index: FrameIndex, limit: int = 4) -> Round:
+    """One round of the worker: analyse waiting items and match each at once, then any analysed elsewhere.
 
     ``index`` is the worker's own, kept for its lifetime: built from the
-    database at the first round, then caught up at each match.
+    database at the first round, then caught up at each match. A store that
+    does not answer leaves the item to a later round (its lease runs out).
     """
     done = Round()
     for item_id in claim_analysis(session, limit):
-        analyse(session, store, item_id)
+        try:
+            analyse(session, store, item_id)
+        except StoreUnavailable:
+            session.rollback()
+            continue
         done.analysed += 1
-    for item_id in claim_matching(session, limit):
+        done.pairs += match(session, index, item_id)
+        done.matched += 1
+    for item_id in claim_matching(session, limit * 10):
         done.pairs += match(session, index, item_id)
         done.matched += 1
     return done
-
-

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TypeVarTuple
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session
@@ -31,7 +30,6 @@ from portal.services import review
 from portal.services.access import REVIEWERS, get_case, get_complaint, require_role
 from portal.services.errors import Conflict, Invalid, translatable
 
-Row = TypeVarTuple("Row")
 THRESHOLD = "match_threshold"
 ADMINS = frozenset({Role.ADMIN})
 ADMINS_ONLY = translatable("Only an administrator sets the match threshold.")
@@ -72,16 +70,9 @@ class TradeOff:
 def trade_offs(session: Session, actor: User) -> list[TradeOff]:
     """What each threshold would show on the evidence now on file."""
     require_role(actor, ADMINS, ADMINS_ONLY)
-    left, right = EvidenceItem.__table__.alias("left_of"), EvidenceItem.__table__.alias("right_of")
-    rows = session.execute(
-        _across_complaints(
-            select(EvidenceMatch.distance, left.c.complaint_id, right.c.complaint_id)
-            .join_from(EvidenceMatch, left, left.c.id == EvidenceMatch.left_id)
-            .join(right, right.c.id == EvidenceMatch.right_id)
-        )
-    )
+    rows = session.execute(_pairs_across_complaints())
     by_distance: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for distance, left_complaint, right_complaint in rows:
+    for _left, _right, distance, left_complaint, right_complaint in rows:
         by_distance[distance].append((left_complaint, right_complaint))
     result, pairs, complaints = [], 0, set[int]()
     for bits in range(MAX_THRESHOLD + 1):
@@ -95,14 +86,20 @@ def trade_offs(session: Session, actor: User) -> list[TradeOff]:
 # --- what staff see -------------------------------------------------------------------------------
 
 
-def _across_complaints(query: Select[*Row]) -> Select[*Row]:
-    """Only pairs whose items belong to two different filed complaints."""
-    left = EvidenceItem.__table__.alias("left_item")
-    right = EvidenceItem.__table__.alias("right_item")
+def _pairs_across_complaints() -> Select[int, int, int, int, int]:
+    """Matched pairs whose items belong to two different filed complaints, with those complaints."""
+    left, right = EvidenceItem.__table__.alias("left_item"), EvidenceItem.__table__.alias("right_item")
     left_complaint = Complaint.__table__.alias("left_complaint")
     right_complaint = Complaint.__table__.alias("right_complaint")
     return (
-        query.join(left, left.c.id == EvidenceMatch.left_id)
+        select(
+            EvidenceMatch.left_id,
+            EvidenceMatch.right_id,
+            EvidenceMatch.distance,
+            left.c.complaint_id,
+            right.c.complaint_id,
+        )
+        .join(left, left.c.id == EvidenceMatch.left_id)
         .join(right, right.c.id == EvidenceMatch.right_id)
         .join(left_complaint, left_complaint.c.id == left.c.complaint_id)
         .join(right_complaint, right_complaint.c.id == right.c.complaint_id)
@@ -245,8 +242,9 @@ def clusters(session: Session, actor: User, limit: int = 50) -> list[Cluster]:
         parent[root(a)] = root(b)
 
     closest: dict[tuple[int, int], int] = {}
-    pairs = select(EvidenceMatch.left_id, EvidenceMatch.right_id, EvidenceMatch.distance)
-    for left, right, distance in session.execute(_across_complaints(pairs).where(EvidenceMatch.distance <= bits)):
+    for left, right, distance, _, _ in session.execute(
+        _pairs_across_complaints().where(EvidenceMatch.distance <= bits)
+    ):
         join(left, right)
         closest[(left, right)] = distance
     filed = EvidenceItem.complaint.has(Complaint.status != ComplaintStatus.DRAFT)

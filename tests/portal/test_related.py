@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from flask import Flask
 from PIL import Image
+from sqlalchemy import update
 
 from portal.db import get_session
+from portal.models import EvidenceItem
 from portal.services import matching
 from portal.storage import get_store
 from tests.factories import Api, World, make_world
@@ -29,9 +31,16 @@ def encoded(image: Image.Image, kind: str = "JPEG") -> bytes:
 
 
 def work(app: Flask, index: matching.FrameIndex | None = None) -> matching.Round:
-    """What `portal worker` does in one round."""
+    """What `portal worker` does, round after round until nothing is left; the rounds' totals."""
+    index = index or matching.FrameIndex()
+    total = matching.Round()
     with app.app_context():
-        return matching.process_pending(get_session(), get_store(), index or matching.FrameIndex())
+        while True:
+            done = matching.process_pending(get_session(), get_store(), index)
+            if not (done.analysed or done.matched):
+                return total
+            total.analysed, total.matched = total.analysed + done.analysed, total.matched + done.matched
+            total.pairs += done.pairs
 
 
 def file_complaint(api: Api, right: int, *files: tuple[str, bytes]) -> tuple[int, list[int]]:
@@ -151,6 +160,14 @@ def test_clusters_are_largest_first_and_link_into_one_case(app: Flask, filed: di
     )
     assert accepted.status_code == 200, accepted.json
     case_id = accepted.json["case_id"]
+    outside = prosecutor("GET", f"/cases/{case_id}/related-evidence").json["items"]
+    assert {r["other"]["evidence_id"] for r in outside} == {filed["altered"], filed["same"]}
+    client = app.test_client()
+    sign_in(client, "p@proc.example")
+    case_page = client.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert 'id="related"' in case_page and "listing-2026.jpg" in case_page
+    sign_in(client, "a@brand.example")  # the participant's view of the same case shows nothing of it
+    assert 'id="related"' not in client.get(f"/cases/{case_id}").get_data(as_text=True)
     refused = prosecutor("POST", "/review/clusters/link", json={"complaint_ids": [filed["first"]], "case_id": case_id})
     assert refused.status_code == 409 and "already decided" in refused.json["error"]["message"]
     bad = prosecutor("POST", "/review/clusters/link", json={"complaint_ids": "all", "case_id": case_id})
@@ -248,3 +265,60 @@ def test_pages_show_related_evidence_the_workspace_and_clusters(
     assert refused.status_code == 422 and "Number must be between 0 and 16" in refused.get_data(as_text=True)
     saved = client.post("/admin/matching", data={"threshold": "8", "csrf_token": token}, follow_redirects=True)
     assert "Match threshold set to 8 bits." in saved.get_data(as_text=True)
+
+
+def test_a_pdf_and_a_video_are_matched_by_their_pictures_and_a_broken_file_is_reported(
+    app: Flask, filed: dict[str, Any], photos: dict[str, Image.Image], tmp_path: Any
+) -> None:
+    from tests.evidence.test_fingerprints import _video
+
+    world: World = filed["world"]
+    listing = io.BytesIO()
+    photos["chelsea.png"].save(listing, "PDF", save_all=True, append_images=[photos["coffee.png"]])
+    _video(tmp_path / "test-buy.mp4", photos["coffee.png"])
+    broken = b"%PDF-1.4\n" + b"0" * 2000  # a PDF header and nothing a reader can use
+    third, (pdf, video, bad) = file_complaint(
+        api_for(filed, "holder_a"),
+        world.right_a,
+        ("listing.pdf", listing.getvalue()),
+        ("test-buy.mp4", (tmp_path / "test-buy.mp4").read_bytes()),
+        ("scan.pdf", broken),
+    )
+    work(app)
+    prosecutor = api_for(filed, "prosecutor")
+    found = prosecutor("GET", f"/complaints/{third}/related-evidence").json["items"]
+    # Page 2 of the PDF and every key frame of the video show the photo of complaint B and A's shop photo.
+    pairs = {(r["evidence_id"], r["other"]["evidence_id"], r["picture"]) for r in found}
+    assert (pdf, filed["altered"], 2) in pairs and (video, filed["same"], 1) in pairs
+    assert any(
+        r["evidence_id"] == pdf and r["other"]["evidence_id"] == filed["other"] and r["picture"] == 1 for r in found
+    )
+    details = prosecutor("GET", f"/evidence/{bad}").json
+    assert details["pictures"] == 0 and "could not be decoded" in details["analysis_error"]
+    assert prosecutor("GET", f"/evidence/{video}").json["file_metadata"]["codec"] == "h264"
+    client = app.test_client()
+    sign_in(client, "p@proc.example")
+    page = client.get(f"/review/evidence/{bad}").get_data(as_text=True)
+    assert "No preview could be made" in page
+    assert client.get(f"/review/evidence/{pdf}?picture=2").status_code == 200
+    assert f"/evidence/{pdf}/previews/1" in client.get(f"/review/complaints/{third}").get_data(as_text=True)
+
+
+def test_a_missing_object_is_reported_and_an_unreachable_store_retried(app: Flask, filed: dict[str, Any]) -> None:
+    from evidence.stores import open_store
+
+    # An S3 endpoint where nothing listens.
+    dead = open_store("s3://evidence/x", endpoint_url="http://127.0.0.1:9", access_key="k", secret_key="s")
+    with app.app_context():
+        done = matching.process_pending(get_session(), dead, matching.FrameIndex())
+        assert (done.analysed, done.matched) == (0, 0)
+    # The lease keeps the items from being analysed again at once; a later round, after it, does them.
+    assert work(app).analysed == 0
+    with app.app_context():
+        db = get_session()
+        db.execute(update(EvidenceItem).values(analysis_started_at=None))
+        db.commit()
+        get_store().delete(db.get_one(EvidenceItem, filed["other"]).storage_key)
+    assert work(app).analysed == 4
+    prosecutor = api_for(filed, "prosecutor")
+    assert "is missing" in prosecutor("GET", f"/evidence/{filed['other']}").json["analysis_error"]
