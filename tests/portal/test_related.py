@@ -220,6 +220,9 @@ def test_rights_holders_never_learn_of_a_match(app: Flask, filed: dict[str, Any]
     assert client.get("/review/clusters").status_code == 403
     page = client.get(f"/complaints/{filed['second']}").get_data(as_text=True)
     assert "Related evidence" not in page and "shop.jpg" not in page
+    own = client.get(f"/evidence/{filed['altered']}").get_data(as_text=True)
+    assert "Read from the file" in own and f"/evidence/{filed['altered']}/previews/1" in own
+    assert "shop.jpg" not in own and "alike" not in own
 
 
 def test_pages_show_related_evidence_the_workspace_and_clusters(
