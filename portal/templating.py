@@ -31,6 +31,15 @@ def when(value: datetime | date | None, kind: str = "medium") -> str:
     return format_date(value, kind)
 
 
+def stated_time(value: str) -> str:
+    """A time a file states about itself: in the reader's zone when it carries its own, else as written."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return when(moment) if moment.tzinfo is not None else value
+
+
 def court_time(value: datetime) -> str:
     """A hearing's time where the court sits, and in the reader's zone too when that differs."""
     local = format_datetime(value.astimezone(CHINA), "full", rebase=False)
@@ -53,6 +62,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["when"] = when
     app.jinja_env.filters["court_time"] = court_time
+    app.jinja_env.filters["stated_time"] = stated_time
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["money"] = money
     app.jinja_env.add_extension("jinja2.ext.do")

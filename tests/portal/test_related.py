@@ -303,7 +303,12 @@ def test_a_pdf_and_a_video_are_matched_by_their_pictures_and_a_broken_file_is_re
     sign_in(client, "p@proc.example")
     page = client.get(f"/review/evidence/{bad}").get_data(as_text=True)
     assert "No preview could be made" in page
-    assert client.get(f"/review/evidence/{pdf}?picture=2").status_code == 200
+    pdf_page = client.get(f"/review/evidence/{pdf}?picture=2").get_data(as_text=True)
+    assert "Page 2" in pdf_page and f"/evidence/{pdf}/previews/2" in pdf_page
+    # The PDF's own creation time, which carries its zone, is shown in the reader's.
+    assert prosecutor("GET", f"/evidence/{pdf}").json["file_metadata"]["created_at"].endswith("+00:00")
+    created = pdf_page.split("Created</dt>")[1][:80]
+    assert "+00:00" not in created and "UTC</dd>" in created
     assert f"/evidence/{pdf}/previews/1" in client.get(f"/review/complaints/{third}").get_data(as_text=True)
 
 
