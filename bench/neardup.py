@@ -239,12 +239,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100000,1000000,10000000", help="stored codes, comma-separated")
     parser.add_argument("--big", type=int, default=12, help="12 MP JPEGs to hash")
+    parser.add_argument("--threshold", type=int, default=DEFAULT_THRESHOLD, help="bits, for the query latency")
+    parser.add_argument("--only-index", action="store_true", help="skip quality and throughput")
     parser.add_argument("--write-reference", action="store_true")
     args = parser.parse_args()
     photos = photographs()
-    quality(photos, args.write_reference)
-    throughput(photos, args.big)
-    index(photos, [int(s) for s in args.sizes.split(",")], DEFAULT_THRESHOLD)
+    if not args.only_index:
+        quality(photos, args.write_reference)
+        throughput(photos, args.big)
+    index(photos, [int(s) for s in args.sizes.split(",")], args.threshold)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from portal.models import EvidenceFrame, EvidenceItem, EvidenceMatch, utcnow
 LEASE = timedelta(minutes=10)
 ANALYSABLE = ("image/%", "video/%", "application/pdf")
 
+
 def _analysable() -> ColumnElement[bool]:
     return or_(*(EvidenceItem.media_type.like(pattern) for pattern in ANALYSABLE))
 

@@ -187,10 +187,10 @@ def test_the_threshold_is_the_administrators_and_filters_at_once(app: Flask, fil
     work(app)
     admin, prosecutor = api_for(filed, "admin"), api_for(filed, "prosecutor")
     shown = admin("GET", "/admin/match-threshold").json
-    assert shown["threshold"] == 12 and shown["max"] == 16
-    assert shown["trade_offs"][16]["pairs"] >= 2 and shown["trade_offs"][0]["pairs"] >= 1
+    assert shown["threshold"] == 12 and shown["max"] == 14
+    assert shown["trade_offs"][14]["pairs"] >= 2 and shown["trade_offs"][0]["pairs"] >= 1
     assert prosecutor("PUT", "/admin/match-threshold", json={"threshold": 5}).status_code == 403
-    for bad in (17, -1, "12", True, None):
+    for bad in (15, -1, "12", True, None):
         response = admin("PUT", "/admin/match-threshold", json={"threshold": bad})
         assert response.status_code == 422, bad
         assert response.json["error"]["fields"]["threshold"]
@@ -265,7 +265,7 @@ def test_pages_show_related_evidence_the_workspace_and_clusters(
         .split('"')[0]
     )
     refused = client.post("/admin/matching", data={"threshold": "40", "csrf_token": token})
-    assert refused.status_code == 422 and "Number must be between 0 and 16" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "Number must be between 0 and 14" in refused.get_data(as_text=True)
     saved = client.post("/admin/matching", data={"threshold": "8", "csrf_token": token}, follow_redirects=True)
     assert "Match threshold set to 8 bits." in saved.get_data(as_text=True)
 
