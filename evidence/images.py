@@ -7,17 +7,13 @@ decoded picture in memory, and survives a decoder that crashes.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from evidence.errors import ImageRefused
+from evidence.decoding import run_decoder
 
 DECODE_SECONDS = 120
-_REFUSED = 3
 
 
 @dataclass(frozen=True)
@@ -33,20 +29,7 @@ def analyse(path: Path) -> ImageFacts:
     """Decode the image at ``path`` once: pHash, dHash and a JPEG thumbnail."""
     with tempfile.TemporaryDirectory(prefix="thumb-") as scratch:
         thumbnail = Path(scratch) / "thumb.jpg"
-        try:
-            done = subprocess.run(  # noqa: S603 - our own module, paths we made
-                [sys.executable, "-m", "evidence.image_decoder", str(path), str(thumbnail)],
-                capture_output=True,
-                timeout=DECODE_SECONDS,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise ImageRefused(f"The image took more than {DECODE_SECONDS} s to decode and was refused.") from exc
-        if done.returncode == _REFUSED:
-            raise ImageRefused(json.loads(done.stdout)["error"])
-        if done.returncode != 0:
-            raise ImageRefused("The image could not be decoded safely: the decoder failed on it.")
-        facts = json.loads(done.stdout)
+        facts = run_decoder("evidence.image_decoder", [str(path), str(thumbnail)], DECODE_SECONDS, "image")
         return ImageFacts(
             width=facts["width"],
             height=facts["height"],

@@ -7,18 +7,14 @@ previews are new files, stored as objects derived from it.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evidence.errors import ImageRefused
+from evidence.decoding import run_decoder
 from evidence.fingerprints import Family, Fingerprint
 
 DECODE_SECONDS = 300
-_REFUSED = 3
 
 
 def analysable(media_type: str) -> bool:
@@ -42,20 +38,7 @@ class MediaFacts:
 
 def analyse(path: Path, media_type: str, outdir: Path) -> MediaFacts:
     """Decode the file at ``path``; previews are written into ``outdir``."""
-    try:
-        done = subprocess.run(  # noqa: S603 - our own module, paths we made
-            [sys.executable, "-m", "evidence.media_decoder", media_type, str(path), str(outdir)],
-            capture_output=True,
-            timeout=DECODE_SECONDS,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise ImageRefused(f"The file took more than {DECODE_SECONDS} s to decode.") from exc
-    if done.returncode == _REFUSED:
-        raise ImageRefused(json.loads(done.stdout)["error"])
-    if done.returncode != 0:
-        raise ImageRefused("The file could not be decoded safely: the decoder failed on it.")
-    facts = json.loads(done.stdout)
+    facts = run_decoder("evidence.media_decoder", [media_type, str(path), str(outdir)], DECODE_SECONDS, "file")
     frames = [
         Frame(
             number=f["number"],

@@ -273,12 +273,7 @@ def thumbnail(session: Session, store: Store, actor: User, evidence_id: int) -> 
     item = get_evidence(session, actor, evidence_id)
     if item.thumbnail_key is None:
         raise Conflict("This item has no preview.")
-    try:
-        return store.read(item.thumbnail_key)
-    except ObjectMissing as exc:
-        raise Conflict("The preview of this item is missing.") from exc
-    except StoreUnavailable as exc:
-        raise Unavailable(str(exc)) from exc
+    return _derived(store, item.thumbnail_key)
 
 
 def preview(session: Session, store: Store, actor: User, evidence_id: int, number: int) -> Iterator[bytes]:
@@ -289,8 +284,12 @@ def preview(session: Session, store: Store, actor: User, evidence_id: int, numbe
     )
     if frame is None:
         raise NotFound("This item has no such picture.")
+    return _derived(store, frame.preview_key)
+
+
+def _derived(store: Store, key: str) -> Iterator[bytes]:
     try:
-        return store.read(frame.preview_key)
+        return store.read(key)
     except ObjectMissing as exc:
         raise Conflict("The preview of this item is missing.") from exc
     except StoreUnavailable as exc:

@@ -170,9 +170,9 @@ def test_malformed_declared_digest_is_refused(store: Store, claimed: str) -> Non
 
 
 def test_a_crashing_decoder_is_a_clear_refusal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from evidence import images
+    from evidence import decoding, images
 
-    monkeypatch.setattr(images.sys, "executable", "/bin/false")
+    monkeypatch.setattr(decoding.sys, "executable", "/bin/false")
     with pytest.raises(errors.ImageRefused, match="decoder failed"):
         images.analyse(tmp_path / "any.png")
 
