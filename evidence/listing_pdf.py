@@ -16,7 +16,10 @@ import os
 import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 RENDER_SECONDS = 120
 FONT_FACE = "Noto Sans CJK SC"
@@ -77,16 +80,23 @@ def _font_number(path: str) -> int:
     return 0
 
 
-def _layout(spec: dict[str, Any]) -> bytes:
+def _document(orientation: str, title: str, font: str, margin: float) -> FPDF:
+    """An A4 document with the CJK font embedded as ``cjk``."""
     from fpdf import FPDF
+
+    pdf = FPDF(orientation=orientation, format="A4")
+    pdf.set_title(title)
+    pdf.set_creator("IP evidence portal")
+    pdf.add_font("cjk", fname=font, collection_font_number=_font_number(font))
+    pdf.set_auto_page_break(auto=True, margin=margin)
+    return pdf
+
+
+def _layout(spec: dict[str, Any]) -> bytes:
     from fpdf.fonts import FontFace
 
     listing = Listing(**spec)
-    pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_title(listing.title)
-    pdf.set_creator("IP evidence portal")
-    pdf.add_font("cjk", fname=listing.font, collection_font_number=_font_number(listing.font))
-    pdf.set_auto_page_break(auto=True, margin=12)
+    pdf = _document("landscape", listing.title, listing.font, margin=12)
     pdf.add_page()
     pdf.set_font("cjk", size=14)
     pdf.cell(text=listing.title, new_x="LMARGIN", new_y="NEXT")
@@ -112,15 +122,10 @@ def _layout(spec: dict[str, Any]) -> bytes:
 
 
 def _letter(spec: dict[str, Any]) -> bytes:
-    from fpdf import FPDF
     from fpdf.enums import WrapMode
 
     letter = Letter(**spec)
-    pdf = FPDF(orientation="portrait", format="A4")
-    pdf.set_title(letter.title)
-    pdf.set_creator("IP evidence portal")
-    pdf.add_font("cjk", fname=letter.font, collection_font_number=_font_number(letter.font))
-    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf = _document("portrait", letter.title, letter.font, margin=18)
     pdf.set_margins(22, 20, 22)
     for text in letter.sections:
         pdf.add_page()

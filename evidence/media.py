@@ -17,8 +17,13 @@ from evidence.fingerprints import Family, Fingerprint
 DECODE_SECONDS = 300
 
 
+# What the decoder makes previews and fingerprints of: these families, and PDF.
+ANALYSABLE_FAMILIES = ("image/", "video/")
+ANALYSABLE_TYPES = ("application/pdf",)
+
+
 def analysable(media_type: str) -> bool:
-    return media_type.startswith(("image/", "video/")) or media_type == "application/pdf"
+    return media_type.startswith(ANALYSABLE_FAMILIES) or media_type in ANALYSABLE_TYPES
 
 
 @dataclass(frozen=True)

@@ -214,7 +214,6 @@ def workspace(evidence_id: int) -> str:
     item = view_item(db, actor(), evidence_id)
     siblings = complaints.evidence_of(db, item.complaint) if item.complaint is not None else [item]
     at = next((i for i, s in enumerate(siblings) if s.id == item.id), 0)
-    matches = related.related_to(db, actor(), item.complaint_id) if item.complaint_id is not None else []
     return render_template(
         "review/workspace.html",
         item=item,
@@ -222,6 +221,6 @@ def workspace(evidence_id: int) -> str:
         count=len(siblings),
         previous=siblings[at - 1] if at > 0 else None,
         next=siblings[at + 1] if at + 1 < len(siblings) else None,
-        related=[r for r in matches if r.item.id == item.id],
+        related=related.related_to(db, actor(), item.complaint_id, item.id) if item.complaint_id is not None else [],
         picture=request.args.get("picture", 1, type=int),
     )

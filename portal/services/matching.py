@@ -29,11 +29,14 @@ from evidence.stores import Store, derived_key
 from portal.models import EvidenceFrame, EvidenceItem, EvidenceMatch, utcnow
 
 LEASE = timedelta(minutes=10)
-ANALYSABLE = ("image/%", "video/%", "application/pdf")
 
 
 def _analysable() -> ColumnElement[bool]:
-    return or_(*(EvidenceItem.media_type.like(pattern) for pattern in ANALYSABLE))
+    """:func:`evidence.media.analysable` in SQL."""
+    return or_(
+        *(EvidenceItem.media_type.startswith(family) for family in media.ANALYSABLE_FAMILIES),
+        EvidenceItem.media_type.in_(media.ANALYSABLE_TYPES),
+    )
 
 
 def claim_analysis(session: Session, limit: int, now: datetime | None = None) -> list[int]:

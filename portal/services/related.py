@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from evidence.fingerprints import DEFAULT_THRESHOLD, MAX_THRESHOLD
 from portal.models import (
@@ -33,6 +34,12 @@ from portal.services.errors import Conflict, Invalid, translatable
 THRESHOLD = "match_threshold"
 ADMINS = frozenset({Role.ADMIN})
 ADMINS_ONLY = translatable("Only an administrator sets the match threshold.")
+# What the panels and clusters show of each item, loaded with it rather than item by item.
+_SHOWN = (
+    selectinload(EvidenceItem.frames),
+    joinedload(EvidenceItem.organisation),
+    joinedload(EvidenceItem.complaint).joinedload(Complaint.case),
+)
 
 
 # --- the threshold ------------------------------------------------------------------------------
@@ -131,11 +138,11 @@ class Related:
         return 100 if self.distance is None else round(100 * (64 - self.distance) / 64)
 
 
-def related_to(session: Session, actor: User, complaint_id: int) -> list[Related]:
-    """Evidence in other filed complaints showing what this complaint's evidence shows."""
+def related_to(session: Session, actor: User, complaint_id: int, evidence_id: int | None = None) -> list[Related]:
+    """Evidence in other filed complaints showing what this complaint's evidence (or one item of it) shows."""
     require_role(actor, REVIEWERS)
     complaint = get_complaint(session, actor, complaint_id)
-    return _related(session, [complaint.id])
+    return _related(session, [complaint.id], evidence_id)
 
 
 def related_to_case(session: Session, actor: User, case_id: int) -> list[Related]:
@@ -145,10 +152,13 @@ def related_to_case(session: Session, actor: User, case_id: int) -> list[Related
     return _related(session, [c.id for c in case.complaints])
 
 
-def _related(session: Session, complaint_ids: list[int]) -> list[Related]:
+def _related(session: Session, complaint_ids: list[int], evidence_id: int | None = None) -> list[Related]:
     if not complaint_ids:
         return []
-    mine = {i.id: i for i in session.scalars(select(EvidenceItem).where(EvidenceItem.complaint_id.in_(complaint_ids)))}
+    query = select(EvidenceItem).where(EvidenceItem.complaint_id.in_(complaint_ids))
+    if evidence_id is not None:
+        query = query.where(EvidenceItem.id == evidence_id)
+    mine = {i.id: i for i in session.scalars(query.options(*_SHOWN))}
     if not mine:
         return []
     elsewhere = and_(
@@ -161,7 +171,8 @@ def _related(session: Session, complaint_ids: list[int]) -> list[Related]:
     by_sha: dict[str, list[EvidenceItem]] = defaultdict(list)
     for item in mine.values():
         by_sha[item.sha256].append(item)
-    for other in session.scalars(select(EvidenceItem).where(EvidenceItem.sha256.in_(list(by_sha)), elsewhere)):
+    same_files = select(EvidenceItem).where(EvidenceItem.sha256.in_(list(by_sha)), elsewhere).options(*_SHOWN)
+    for other in session.scalars(same_files):
         for item in by_sha[other.sha256]:
             result.append(Related(item, other, None))
             identical.add((item.id, other.id))
@@ -189,7 +200,7 @@ def _items(session: Session, ids: Iterable[int], where: ColumnElement[bool] | No
     wanted = list(set(ids))
     if not wanted:
         return {}
-    query = select(EvidenceItem).where(EvidenceItem.id.in_(wanted))
+    query = select(EvidenceItem).where(EvidenceItem.id.in_(wanted)).options(*_SHOWN)
     return {i.id: i for i in session.scalars(query if where is None else query.where(where))}
 
 
@@ -202,7 +213,7 @@ class Cluster:
     closest: int | None = None
     """Bits apart of the closest pair that is not identical; None if all are identical."""
 
-    @property
+    @cached_property
     def complaints(self) -> list[Complaint]:
         seen: dict[int, Complaint] = {}
         for item in self.items:

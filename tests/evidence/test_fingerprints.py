@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import json
 from pathlib import Path
 
 import av
@@ -174,4 +173,4 @@ def test_a_file_that_is_not_what_it_claims_is_refused(tmp_path: Path) -> None:
     Image.new("1", (12_000, 12_000)).save(bomb)  # 144 megapixels in a few kilobytes
     with pytest.raises(ImageRefused, match="more pixels than accepted"):
         media.analyse(bomb, "image/png", tmp_path / "out")
-    assert json.dumps(list((tmp_path / "out").iterdir()), default=str) == "[]"
+    assert list((tmp_path / "out").iterdir()) == []  # a refusal leaves no preview behind

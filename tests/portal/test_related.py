@@ -16,7 +16,7 @@ from portal.services import matching
 from portal.storage import get_store
 from tests.factories import Api, World, make_world
 from tests.photos import TRANSFORMATIONS, photographs
-from tests.portal.test_pages import sign_in
+from tests.portal.test_pages import csrf, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def photos() -> dict[str, Image.Image]:
 
 def encoded(image: Image.Image, kind: str = "JPEG") -> bytes:
     out = io.BytesIO()
-    image.save(out, kind, quality=90) if kind == "JPEG" else image.save(out, kind)
+    image.save(out, kind, **({"quality": 90} if kind == "JPEG" else {}))
     return out.getvalue()
 
 
@@ -255,15 +255,21 @@ def test_pages_show_related_evidence_the_workspace_and_clusters(
     clusters = client.get("/review/clusters").get_data(as_text=True)
     assert "3 complaints" in clusters and "Link into one case" not in clusters  # no case open yet
     assert "accept one of these complaints into a new case" in clusters
+    # Linking from the page: no case chosen, and a case that does not exist, are each refused with the reason.
+    token = csrf(client, "/review/clusters")
+    ids = {"complaint_ids": [str(filed["first"]), str(filed["second"])], "csrf_token": token}
+    no_case = client.post("/review/clusters/link", data=ids, follow_redirects=True).get_data(as_text=True)
+    assert "Choose the case to link them to." in no_case
+    unknown = client.post("/review/clusters/link", data={**ids, "case_id": "999"}, follow_redirects=True)
+    assert "There is no such case." in unknown.get_data(as_text=True)
+    none_ticked = client.post(
+        "/review/clusters/link", data={"case_id": "999", "csrf_token": token}, follow_redirects=True
+    )
+    assert "Choose the complaints to link." in none_ticked.get_data(as_text=True)
     sign_in(client, "admin@proc.example")
     matching = client.get("/admin/matching").get_data(as_text=True)
     assert "Trade-off" in matching and "bench/neardup.py" in matching
-    token = (
-        client.get("/admin/matching")
-        .get_data(as_text=True)
-        .split('name="csrf_token" type="hidden" value="')[1]
-        .split('"')[0]
-    )
+    token = csrf(client, "/admin/matching")
     refused = client.post("/admin/matching", data={"threshold": "40", "csrf_token": token})
     assert refused.status_code == 422 and "Number must be between 0 and 14" in refused.get_data(as_text=True)
     saved = client.post("/admin/matching", data={"threshold": "8", "csrf_token": token}, follow_redirects=True)
