@@ -39,11 +39,30 @@ class ImageRefused(EvidenceError):
 
 
 class StoreUnavailable(EvidenceError):
+    """The store did not answer. ``detail`` (endpoint, bucket, key) is for the operator's log, never an answer."""
+
     def __init__(self, detail: str) -> None:
-        super().__init__(f"The evidence store is unavailable: {detail}")
+        self.detail = detail
+        super().__init__("The evidence store is unavailable; try again shortly.")
 
 
 class ObjectMissing(EvidenceError):
     def __init__(self, key: str) -> None:
         self.key = key
-        super().__init__(f"The stored object {key} is missing.")
+        super().__init__("A stored file is missing.")
+
+
+class Damaged(EvidenceError):
+    """Bytes read back from the store are not the ones received; raised before the last of them is passed on."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__("The stored file no longer matches its receipt; the transfer was stopped.")
+
+
+class ObjectLocked(EvidenceError):
+    """S3 Object Lock forbids removing the object until ``until``."""
+
+    def __init__(self, key: str, mode: str, until: str) -> None:
+        self.key, self.mode, self.until = key, mode, until
+        super().__init__(f"Object Lock ({mode}) retains it until {until}.")

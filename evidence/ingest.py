@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO
 
-from evidence import images, sniff
+from evidence import fixity, images, sniff
 from evidence.errors import DigestMismatch, EmptyFile, EvidenceError, RefusedType, TooLarge, Truncated
+from evidence.fixity import Damage
 from evidence.hashes import Digests, Hasher
-from evidence.stores import Staging, Store, derived_key, object_key
+from evidence.stores import Staging, Store, Stored, derived_key, object_key
 
 CHUNK_SIZE = 1024 * 1024
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
@@ -25,8 +26,11 @@ class Ingested:
     size: int
     media_type: str
     key: str
-    created: bool
-    """False when the store already held these bytes (they are kept once)."""
+    stored: Stored
+    began: datetime
+    """When the upload began: rows using this object from before then expected it to be there."""
+    replaced: Damage | None = None
+    """What the address held before a repair: other bytes, or nothing."""
     width: int | None = None
     height: int | None = None
     phash: str | None = None
@@ -36,6 +40,11 @@ class Ingested:
     @property
     def sha256(self) -> str:
         return self.digests.sha256
+
+    @property
+    def created(self) -> bool:
+        """True when nothing stood at the address before: undoing the upload removes the object."""
+        return self.stored is Stored.CREATED
 
 
 def chunks_of(stream: IO[bytes], chunk_size: int = CHUNK_SIZE) -> Iterable[bytes]:
@@ -78,6 +87,7 @@ class Ingest:
         self._scratch: IO[bytes] | None = None
         self._ended = False
         self.size = 0
+        self._began = datetime.now(UTC)
         self.media_type: str | None = None
 
     def write(self, chunk: bytes) -> int:
@@ -137,26 +147,41 @@ class Ingest:
                 facts = images.analyse(Path(self._scratch.name))
                 thumb = derived_key(sha256, "thumb-320.jpg")
                 self._store.put_derived(thumb, facts.thumbnail_jpeg, "image/jpeg")
-            created = self._staging.commit(sha256)
+            stored, replaced = self._settle(sha256)
             digests = self._hasher.digests()
         except BaseException:
             self.abort()
             raise
         self._end()
         if facts is None:
-            return Ingested(digests, self.size, self.media_type, object_key(sha256), created)
+            return Ingested(digests, self.size, self.media_type, object_key(sha256), stored, self._began, replaced)
         return Ingested(
             digests,
             self.size,
             self.media_type,
             object_key(sha256),
-            created,
+            stored,
+            self._began,
+            replaced,
             width=facts.width,
             height=facts.height,
             phash=facts.phash,
             dhash=facts.dhash,
             thumbnail_key=thumb,
         )
+
+    def _settle(self, sha256: str) -> tuple[Stored, Damage | None]:
+        """Give the bytes their address. Where it is taken, the object there is re-read: the
+        fresh bytes are dropped only if it is intact, and replace it otherwise."""
+        assert self._staging is not None
+        if self._staging.commit(sha256):
+            return Stored.CREATED, None
+        damage = fixity.check(self._store, object_key(sha256), sha256, self.size)
+        if damage is None:
+            self._staging.abort()
+            return Stored.KEPT, None
+        self._staging.replace(sha256)
+        return Stored.REPAIRED, damage
 
     def abort(self) -> None:
         """Give up: nothing staged is kept. Harmless after ``finish``."""
@@ -199,13 +224,3 @@ def ingest(
         sink.abort()
         raise
     return sink.finish()
-
-
-def rehash(store: Store, key: str) -> tuple[str, int]:
-    """Re-read a stored object and return its SHA-256 (hex) and size."""
-    digest = hashlib.sha256()
-    size = 0
-    for chunk in store.read(key):
-        digest.update(chunk)
-        size += len(chunk)
-    return digest.hexdigest(), size

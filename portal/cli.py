@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import NoReturn
 
 import click
@@ -19,13 +20,14 @@ from portal import create_app, migrate
 from portal.db import get_session
 from portal.models import OrgKind, Role, User
 from portal.senders import PortalSender
-from portal.services import accounts, deadlines, deliveries, receipts, scrub, search
+from portal.services import accounts, deadlines, deliveries, receipts, scrub, search, sweeper
 from portal.services.errors import DomainError
 from portal.settings import SettingsError
 from portal.signing import get_keys, get_notary
 from portal.storage import get_store
 
 DELIVERY_BATCH = 50
+SWEEP_EVERY = 3600  # seconds between the worker's sweeps of the evidence store
 
 
 def fail(message: str) -> NoReturn:
@@ -186,8 +188,13 @@ def _checkpoint_now() -> str:
 
 
 @evidence_group.command("scrub")
-def evidence_scrub() -> None:
-    """Re-read every stored original and check its SHA-256; exits 1 if any is altered or missing."""
+@click.option(
+    "--repair-from",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Folder of copies an operator supplies; each damaged object is repaired from a file with its SHA-256.",
+)
+def evidence_scrub(repair_from: Path | None) -> None:
+    """Re-read every stored original and check its SHA-256; exits 1 if any is altered or missing (and not repaired)."""
     db = get_session()
     stored = scrub.objects(db)
     started = time.monotonic()
@@ -197,21 +204,64 @@ def evidence_scrub() -> None:
         ) as bar:
             report = scrub.scrub(db, get_store(), stored, bar.update)
     except StoreUnavailable as exc:
-        fail(f"the evidence store is unavailable: {exc}")
+        fail(f"the evidence store is unavailable: {exc.detail}")
     for problem in report.problems:
         items = ", ".join(str(i) for i in problem.evidence_ids)
         if problem.outcome == "missing":
             click.echo(f"MISSING   {problem.sha256}  (evidence {items})")
         else:
             click.echo(f"MISMATCH  {problem.sha256}  now reads {problem.found_sha256}  (evidence {items})")
+    for sha256 in report.restored:
+        click.echo(f"INTACT    {sha256}  again, no longer marked damaged")
     seconds = time.monotonic() - started
     click.echo(
         f"{report.objects} objects, {report.bytes_read:,} bytes read in {seconds:.1f} s: {report.ok} intact, "
         f"{sum(p.outcome == 'mismatch' for p in report.problems)} altered, "
         f"{sum(p.outcome == 'missing' for p in report.problems)} missing; problems recorded in custody"
     )
-    if report.problems:
+    still_damaged = bool(report.problems)
+    if repair_from is not None:
+        try:
+            repairs, remaining = scrub.repair_from(db, get_store(), repair_from)
+        except StoreUnavailable as exc:
+            fail(f"the evidence store is unavailable: {exc.detail}")
+        for repair in repairs:
+            items = ", ".join(str(i) for i in repair.evidence_ids)
+            click.echo(f"REPAIRED  {repair.sha256}  from {repair.path}  (evidence {items})")
+        for sha256 in remaining:
+            click.echo(f"DAMAGED   {sha256}  no file in {repair_from} has this SHA-256")
+        click.echo(f"{len(repairs)} repaired from {repair_from}, {len(remaining)} still damaged")
+        still_damaged = bool(remaining)
+    if still_damaged:
         sys.exit(1)
+
+
+@evidence_group.command("sweep")
+@click.option("--grace", type=click.IntRange(0), default=None, help="Seconds; SWEEP_GRACE by default.")
+def evidence_sweep(grace: int | None) -> None:
+    """Remove stored objects, staged uploads and unfinished multipart uploads that no row uses and that are
+    older than the grace period; exits 1 if any could not be removed."""
+    seconds = current_app.config["SETTINGS"].sweep_grace if grace is None else grace
+    if not _sweep(timedelta(seconds=seconds)):
+        sys.exit(1)
+
+
+def _sweep(grace: timedelta) -> bool:
+    """One sweep, printed; False if something could not be handled."""
+    try:
+        report = sweeper.sweep(get_session(), get_store(), grace, on_removed=lambda f: click.echo(f"removed   {f.key}"))
+    except StoreUnavailable as exc:
+        click.echo(f"error: the evidence store is unavailable: {exc.detail}", err=True)
+        return False
+    for found, until in report.locked:
+        click.echo(f"LOCKED    {found.key}  orphaned, retained by Object Lock until {until}")
+    for found, why in report.failed:
+        click.echo(f"FAILED    {found.key}  {why}", err=True)
+    click.echo(
+        f"sweep: {report.examined} examined, {report.used} in use, {report.young} younger than {grace}, "
+        f"{len(report.removed)} removed, {len(report.locked)} orphaned and locked, {len(report.failed)} failed"
+    )
+    return not report.failed
 
 
 @evidence_group.command("retention")
@@ -221,7 +271,7 @@ def evidence_retention() -> None:
         for line in get_store().retention_report():
             click.echo(line)
     except StoreUnavailable as exc:
-        fail(f"the evidence store is unavailable: {exc}")
+        fail(f"the evidence store is unavailable: {exc.detail}")
 
 
 @search_group.command("reindex")
@@ -250,10 +300,13 @@ def worker(once: bool, poll: float) -> None:
     # Imported here: it brings NumPy, which the web app never loads.
     from portal.services import matching
 
-    next_checkpoint = 0.0
+    next_checkpoint = next_sweep = 0.0
     frames = matching.FrameIndex()
     while True:
         db = get_session()
+        if time.monotonic() >= next_sweep:
+            _sweep(timedelta(seconds=settings.sweep_grace))
+            next_sweep = time.monotonic() + SWEEP_EVERY
         if time.monotonic() >= next_checkpoint:
             click.echo(_checkpoint_now())
             stamped = receipts.stamp_missing(db, get_notary())
@@ -266,8 +319,7 @@ def worker(once: bool, poll: float) -> None:
         round_ = matching.process_pending(db, get_store(), frames)
         if round_.analysed or round_.matched:
             click.echo(
-                f"evidence: {round_.analysed} analysed, {round_.matched} matched"
-                f" ({round_.pairs} related item(s) found)"
+                f"evidence: {round_.analysed} analysed, {round_.matched} matched ({round_.pairs} related item(s) found)"
             )
         done = deliveries.deliver_due(db, sender, limit=DELIVERY_BATCH)
         if done.total:

@@ -6,7 +6,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Iterator
 
-from flask import Response, redirect
+from flask import Response
 
 from evidence.filenames import content_disposition
 from portal.services.bundles import Export
@@ -15,9 +15,6 @@ from portal.services.receipts import ReceiptView
 
 
 def attachment(download: Download) -> Response:
-    if download.url is not None:
-        return redirect(download.url, code=303)  # type: ignore[return-value]
-    assert download.chunks is not None
     item = download.item
     response = Response(download.chunks, mimetype="application/octet-stream", direct_passthrough=True)
     response.headers["Content-Disposition"] = content_disposition(item.filename)

@@ -1,16 +1,31 @@
-"""Domain and evidence errors become pages, or JSON for the API and the uploader."""
+"""Domain and evidence errors become pages, or JSON for the API and the uploader.
+
+A failure of the database or the evidence store answers 503 with
+``Retry-After``; it and any unexpected failure (500) are logged with an id
+that the answer repeats. Stack traces, hosts, buckets and keys go to the
+log only.
+"""
 
 from __future__ import annotations
 
+import logging
+import uuid
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from sqlalchemy import exc as sa
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from evidence import errors as ev
-from portal.services.errors import DomainError
+from portal.i18n import both
+from portal.services.errors import DomainError, translatable
+
+log = logging.getLogger(__name__)
+RETRY_AFTER = "30"
+# The database is down, restarting, unreachable, or has no connection free for this request.
+DATABASE_FAULTS = (sa.OperationalError, sa.InterfaceError, sa.DisconnectionError, sa.TimeoutError)
 
 EVIDENCE_STATUS: dict[type[ev.EvidenceError], tuple[int, str]] = {
     ev.EmptyFile: (422, "empty_file"),
@@ -21,13 +36,18 @@ EVIDENCE_STATUS: dict[type[ev.EvidenceError], tuple[int, str]] = {
     ev.ImageRefused: (422, "image_refused"),
     ev.StoreUnavailable: (503, "store_unavailable"),
     ev.ObjectMissing: (409, "object_missing"),
+    ev.Damaged: (409, "object_damaged"),
 }
 
 
-def json_error(status: int, code: str, message: str, fields: dict[str, str] | None = None) -> ResponseReturnValue:
+def json_error(
+    status: int, code: str, message: str, fields: dict[str, str] | None = None, error_id: str | None = None
+) -> ResponseReturnValue:
     body: dict[str, Any] = {"code": code, "message": message}
     if fields:
         body["fields"] = fields
+    if error_id:
+        body["error_id"] = error_id
     return jsonify(error=body), status
 
 
@@ -43,15 +63,71 @@ def _respond(
     return render_template("error.html", status=status, message=translated or _(message)), status
 
 
+def _logged(exc: BaseException, status: int) -> str:
+    """Log a failure with its cause chain (where it failed: hosts, buckets, keys) under a new id."""
+    error_id = uuid.uuid4().hex[:16]
+    cause: BaseException | None = exc
+    details = []
+    while cause is not None:
+        details.append(getattr(cause, "detail", None) or f"{type(cause).__name__}: {cause}")
+        cause = cause.__cause__ or cause.__context__
+    log.error(
+        "error %s: %s %s answered %s: %s",
+        error_id,
+        request.method,
+        request.path,
+        status,
+        " <- ".join(details),
+        exc_info=exc if status == 500 else None,
+    )
+    return error_id
+
+
+def _unavailable(exc: BaseException, code: str, message: str) -> ResponseReturnValue:
+    """503, saying only that the portal should be tried again shortly; nothing here may touch the database."""
+    error_id = _logged(exc, 503)
+    headers = {"Retry-After": RETRY_AFTER}
+    if _wants_json():
+        return jsonify(error={"code": code, "message": message, "error_id": error_id}), 503, headers
+    page = current_app.jinja_env.get_template("unavailable.html").render(
+        message=both(message, sep="\n"), error_id=error_id
+    )
+    return page, 503, headers
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError) -> ResponseReturnValue:
+        if exc.status == 503:
+            return _unavailable(exc, exc.code, exc.message)
         return _respond(exc.status, exc.code, exc.message, exc.fields, exc.translated(_))
 
     @app.errorhandler(ev.EvidenceError)
     def _evidence(exc: ev.EvidenceError) -> ResponseReturnValue:
         status, code = EVIDENCE_STATUS.get(type(exc), (422, "invalid_evidence"))
+        if status == 503:
+            return _unavailable(exc, code, str(exc))
         return _respond(status, code, str(exc))
+
+    @app.errorhandler(sa.DBAPIError)
+    @app.errorhandler(sa.DisconnectionError)
+    @app.errorhandler(sa.TimeoutError)
+    def _database(exc: Exception) -> ResponseReturnValue:
+        if isinstance(exc, DATABASE_FAULTS) or getattr(exc, "connection_invalidated", False):
+            message = translatable("The portal's database is unavailable; try again shortly.")
+            return _unavailable(exc, "database_unavailable", message)
+        return _internal(exc)
+
+    @app.errorhandler(InternalServerError)
+    def _server_error(exc: InternalServerError) -> ResponseReturnValue:
+        return _internal(exc.original_exception or exc)
+
+    def _internal(exc: BaseException) -> ResponseReturnValue:
+        error_id = _logged(exc, 500)
+        message = translatable("Something went wrong on our side; the error is logged as %(id)s.")
+        if _wants_json():
+            return json_error(500, "internal_error", message % {"id": error_id}, error_id=error_id)
+        return render_template("error.html", status=500, message=_(message, id=error_id)), 500
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:

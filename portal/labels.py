@@ -66,7 +66,18 @@ CUSTODY_ACTION = {
     CustodyAction.VERIFIED: _l("Verified"),
     CustodyAction.LINKED: _l("Linked to a case"),
     CustodyAction.EXPORTED: _l("Exported in a bundle"),
+    CustodyAction.REPAIRED: _l("Stored copy repaired"),
 }
+# Who found or repaired a stored copy: custody details "via".
+CHECKED_VIA = {
+    "scrub": _l("the scrub"),
+    "download": _l("a download"),
+    "export": _l("a bundle export"),
+    "verify": _l("a verification"),
+    "upload": _l("an upload of the same file"),
+    "operator": _l("the operator, from a copy"),
+}
+DAMAGE_OUTCOME = {"mismatch": _l("altered"), "missing": _l("missing")}
 STAGE = {
     Stage.FILING_SUPERVISION: _l("Case-filing supervision"),
     Stage.INVESTIGATION: _l("Investigation"),
@@ -145,6 +156,8 @@ ALL = {
     "complaint_status": COMPLAINT_STATUS,
     "evidence_kind": EVIDENCE_KIND,
     "custody_action": CUSTODY_ACTION,
+    "checked_via": CHECKED_VIA,
+    "damage_outcome": DAMAGE_OUTCOME,
     "stage": STAGE,
     "event_kind": EVENT_KIND,
     "delivery_status": DELIVERY_STATUS,

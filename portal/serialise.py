@@ -11,6 +11,7 @@ from portal.models import (
     CaseRequest,
     Complaint,
     CustodyEvent,
+    DamagedObject,
     EvidenceItem,
     Hearing,
     IPRight,
@@ -65,7 +66,8 @@ def right_json(right: IPRight) -> dict[str, Any]:
     }
 
 
-def evidence_json(item: EvidenceItem) -> dict[str, Any]:
+def evidence_json(item: EvidenceItem, damage: DamagedObject | None = None) -> dict[str, Any]:
+    """``damage``: the item's stored copy is known damaged (given only where someone asked for one item)."""
     body: dict[str, Any] = {
         "id": item.id,
         "complaint_id": item.complaint_id,
@@ -82,6 +84,13 @@ def evidence_json(item: EvidenceItem) -> dict[str, Any]:
     }
     if item.phash is not None:
         body.update(phash=item.phash, dhash=item.dhash, width=item.width, height=item.height)
+    if damage is not None:
+        body["damage"] = {
+            "outcome": damage.outcome,
+            "found_sha256": damage.found_sha256,
+            "detected_via": damage.detected_via,
+            "detected_at": _iso(damage.detected_at),
+        }
     if item.analysed_at is not None:
         # Read from the file itself (EXIF, PDF information, video container); never edited.
         body.update(file_metadata=item.media_meta, pictures=len(item.frames), analysis_error=item.analysis_error)

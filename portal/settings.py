@@ -33,6 +33,23 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int, maximum:
     return value
 
 
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _duration(env: Mapping[str, str], name: str, default: int, maximum: int) -> int:
+    """Seconds, from a whole number of seconds or one with a unit: ``90s``, ``30m``, ``24h``, ``2d``."""
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    number, unit = (raw[:-1], raw[-1]) if raw[-1] in _UNITS else (raw, "s")
+    if not number.isdigit():
+        raise SettingsError(f"{name} must be a duration such as 86400, 90m, 24h or 2d, not {env[name]!r}")
+    value = int(number) * _UNITS[unit]
+    if value > maximum:
+        raise SettingsError(f"{name} must be at most {maximum} seconds, not {value}")
+    return value
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name, "").strip().lower()
     if raw == "":
@@ -74,6 +91,8 @@ class Settings:
     tsa_url: str | None
     tsa_ca_file: Path | None
     checkpoint_interval: int
+    sweep_grace: int
+    """Seconds an unreferenced object is left alone: it may belong to an upload still on its way."""
     pdf_font: Path | None
     object_lock_mode: str | None
     object_lock_days: int
@@ -179,6 +198,7 @@ class Settings:
             tsa_url=tsa_url,
             tsa_ca_file=Path(tsa_ca).resolve() if tsa_ca else None,
             checkpoint_interval=_int(env, "CHECKPOINT_INTERVAL", 300, 10, 86400),
+            sweep_grace=_duration(env, "SWEEP_GRACE", 86400, 366 * 86400),
             pdf_font=font,
             object_lock_mode=lock_mode,
             object_lock_days=_int(env, "OBJECT_LOCK_DAYS", 3650, 1, 36500),

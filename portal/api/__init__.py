@@ -22,7 +22,7 @@ from portal.downloads import attachment, bundle_response, receipt_archive
 from portal.errors import json_error
 from portal.models import ComplaintStatus, RightType, Stage, User
 from portal.serialise import case_json, complaint_json, custody_json, evidence_json, receipt_json, user_json
-from portal.services import accounts, bundles, complaints, evidence, receipts, review
+from portal.services import accounts, bundles, complaints, evidence, integrity, receipts, review
 from portal.services import cases as case_service
 from portal.services.access import REVIEWERS, get_case, get_complaint, require_filer, require_role
 from portal.services.errors import Invalid
@@ -189,7 +189,9 @@ def upload_evidence(complaint_id: int) -> ResponseReturnValue:
 
 @bp.get("/evidence/<int:evidence_id>")
 def evidence_detail(evidence_id: int) -> ResponseReturnValue:
-    return jsonify(evidence_json(evidence.view_item(get_session(), me_(), evidence_id)))
+    db = get_session()
+    item = evidence.view_item(db, me_(), evidence_id)
+    return jsonify(evidence_json(item, integrity.damage_of(db, [item.sha256]).get(item.sha256)))
 
 
 @bp.get("/evidence/<int:evidence_id>/content")

@@ -167,6 +167,18 @@ def spec() -> dict[str, Any]:
                 "dhash": s,
                 "width": i,
                 "height": i,
+                "damage": {
+                    "type": "object",
+                    "description": "Present when the stored copy is known damaged (GET /evidence/{id} only): "
+                    "downloads and bundles refuse it until an upload of the same file, or the operator, repairs it",
+                    "required": ["outcome", "detected_via", "detected_at"],
+                    "properties": {
+                        "outcome": {"type": "string", "enum": ["mismatch", "missing"]},
+                        "found_sha256": {"type": ["string", "null"]},
+                        "detected_via": {"type": "string", "enum": ["scrub", "download", "export", "verify"]},
+                        "detected_at": {"type": "string", "format": "date-time"},
+                    },
+                },
             },
         },
         "Verification": {
@@ -343,7 +355,8 @@ def spec() -> dict[str, Any]:
         "/evidence/{evidence_id}/content": {
             "parameters": [eid],
             "get": _op(
-                "The file, as an attachment (or a 303 to a short-lived presigned S3 URL)",
+                "The file, as an attachment, checked against its SHA-256 as it streams: a damaged file breaks off "
+                "before its last bytes and is recorded; 409 if it is known damaged or missing",
                 "200",
                 None,
                 "401 404 409 503",

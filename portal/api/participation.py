@@ -119,7 +119,7 @@ def notice_pdf(case_id: int, notice_id: int) -> ResponseReturnValue:
     notice = _notice_of(case_id, notice_id)
     if not me_().role.is_staff:
         notices.open_notice(get_session(), me_(), notice_id)
-    return attachment(documents.open_download(get_store(), notice.document))
+    return attachment(documents.open_download(get_session(), get_store(), notice.document))
 
 
 @bp.post("/cases/<int:case_id>/notices/<int:notice_id>/acknowledge")

@@ -18,7 +18,7 @@ from portal.models import Stage, utcnow
 from portal.participation.forms import DecisionForm, HearingForm, RequestForm
 from portal.review import assign_form
 from portal.review.forms import AssignForm
-from portal.services import assignment, bundles, case_requests, complaints, proceedings, related
+from portal.services import assignment, bundles, case_requests, complaints, integrity, proceedings, related
 from portal.services import cases as service
 from portal.services.access import REVIEWERS, SUPERVISORS, require_role
 from portal.services.documents import SHAREABLE
@@ -43,12 +43,14 @@ def _render(case_id: int, form: StageForm) -> ResponseReturnValue:
     staff = actor().role in REVIEWERS
     request_form = RequestForm(formdata=None, due_on=date.today() + timedelta(days=14))
     request_form.org_id.choices = [(o.id, o.legal_name) for o in overview.participants]
+    evidence = complaints.evidence_of_each(db, visible)
     return render_template(
         "cases/case.html",
         case=case,
         timeline=service.timeline(actor(), case),
         complaints=visible,
-        evidence=complaints.evidence_of_each(db, visible),
+        evidence=evidence,
+        damage=integrity.damage_of(db, {i.sha256 for items in evidence.values() for i in items}) if staff else {},
         form=form,
         staff=staff,
         overview=overview,

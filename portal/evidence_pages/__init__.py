@@ -11,7 +11,7 @@ from portal.downloads import attachment, receipt_archive, thumbnail_response
 from portal.holder.forms import ConfirmForm
 from portal.login import actor
 from portal.services import evidence as service
-from portal.services import receipts
+from portal.services import integrity, receipts
 from portal.signing import get_notary
 from portal.storage import get_store
 
@@ -23,7 +23,10 @@ def item(evidence_id: int) -> str:
     db = get_session()
     record = service.view_item(db, actor(), evidence_id)
     events, report = service.custody(db, actor(), evidence_id)
-    return render_template("evidence/item.html", item=record, events=events, report=report, form=ConfirmForm())
+    damage = integrity.damage_of(db, [record.sha256]).get(record.sha256)
+    return render_template(
+        "evidence/item.html", item=record, events=events, report=report, damage=damage, form=ConfirmForm()
+    )
 
 
 @bp.get("/<int:evidence_id>/download")

@@ -30,7 +30,7 @@ from portal.models.enums import (
     Stage,
     SubmissionKind,
 )
-from portal.models.evidence import CustodyEvent, EvidenceFrame, EvidenceItem, EvidenceMatch
+from portal.models.evidence import CustodyEvent, DamagedObject, EvidenceFrame, EvidenceItem, EvidenceMatch
 from portal.models.notifications import DeliveryAttempt, EmailOptOut, Notification, OutboxMessage, Webhook
 from portal.models.participation import (
     CaseDocument,
@@ -57,6 +57,7 @@ __all__ = [
     "ComplaintStatus",
     "CustodyAction",
     "CustodyEvent",
+    "DamagedObject",
     "DeadlineReminder",
     "DecisionKind",
     "DeliveryAttempt",

@@ -58,6 +58,7 @@ class CustodyAction(StrEnum):
     DOWNLOADED = "downloaded"
     VERIFIED = "verified"
     LINKED = "linked"
+    REPAIRED = "repaired"
 
 
 class Stage(StrEnum):

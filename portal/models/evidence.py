@@ -101,6 +101,24 @@ class CustodyEvent(Base):
         }
 
 
+class DamagedObject(Base):
+    """A stored object found not to hold the bytes it was received with, until it is repaired.
+
+    One row per damaged object while the damage lasts; each finding and the
+    repair are custody events of every item that uses the object, so the
+    history stays in the chains and the log.
+    """
+
+    __tablename__ = "damaged_objects"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    outcome: Mapped[str] = mapped_column(String(20))  # "mismatch" or "missing"
+    found_sha256: Mapped[str | None] = mapped_column(String(64))
+    found_size: Mapped[int | None] = mapped_column(BigInteger)
+    detected_via: Mapped[str] = mapped_column(String(20))  # scrub, download, export, verify
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class EvidenceFrame(Base):
     """One picture in an evidence item (the image, a PDF page, a video key frame): its preview and fingerprint.
 

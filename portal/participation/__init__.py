@@ -256,7 +256,7 @@ def notice_pdf(case_id: int, notice_id: int) -> ResponseReturnValue:
         return render_template("error.html", status=404, message=_("There is no such notice.")), 404
     if not actor().role.is_staff:
         notices.open_notice(db, actor(), notice_id)
-    return attachment(documents.open_download(get_store(), record.document))
+    return attachment(documents.open_download(db, get_store(), record.document))
 
 
 @bp.post("/notices/<int:notice_id>/acknowledge")

@@ -15,7 +15,7 @@ from portal.holder.forms import ConfirmForm
 from portal.login import actor
 from portal.models import ComplaintStatus, RightType, Stage
 from portal.review.forms import AssignForm, DecisionForm, OrgDecisionForm, QueueForm
-from portal.services import accounts, assignment, complaints, infringers, related, review, search
+from portal.services import accounts, assignment, complaints, infringers, integrity, related, review, search
 from portal.services import cases as case_service
 from portal.services.access import ORG_DECIDERS, REVIEWERS, SUPERVISORS
 from portal.services.errors import DomainError, Invalid
@@ -96,10 +96,12 @@ def assign_form(current: int | None) -> AssignForm:
 def _render_complaint(complaint_id: int, form: DecisionForm) -> ResponseReturnValue:
     db = get_session()
     record = review.open_for_review(db, actor(), complaint_id)
+    evidence = complaints.evidence_of(db, record)
     return render_template(
         "review/complaint.html",
         complaint=record,
-        evidence=complaints.evidence_of(db, record),
+        evidence=evidence,
+        damage=integrity.damage_of(db, {item.sha256 for item in evidence}),
         form=form,
         confirm=ConfirmForm(),
         open=record.status in review.OPEN,

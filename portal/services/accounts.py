@@ -147,9 +147,7 @@ def create_user(session: Session, email: str, password: str, role: Role, org_id:
     elif org_id is not None:
         raise Invalid("Staff users do not belong to a rights-holder organisation.")
     first_member = org_id is not None and not session.scalar(select(func.count()).where(User.org_id == org_id))
-    user = User(
-        email=email, password_hash=hash_password(password), role=role, org_id=org_id, is_org_admin=first_member
-    )
+    user = User(email=email, password_hash=hash_password(password), role=role, org_id=org_id, is_org_admin=first_member)
     session.add(user)
     session.commit()
     return user

@@ -23,12 +23,12 @@ from evidence import bagit, bundle
 from evidence.keys import fingerprint
 from evidence.records import STATEMENT_TYPE, canonical, utc_timestamp
 from evidence.signatures import sign
-from evidence.stores import Store, read_ahead
+from evidence.stores import Store
 from portal.models import Case, Complaint, CustodyAction, CustodyEvent, EvidenceItem, LogCheckpoint, LogEntry, User
-from portal.services import receipts, transparency
+from portal.services import integrity, receipts, transparency
 from portal.services.access import REVIEWERS, get_case, require_role
+from portal.services.custody import lock_items, record_custody
 from portal.services.errors import Conflict, Invalid
-from portal.services.evidence import lock_items, record_custody
 from portal.services.receipts import Notary, token_info
 
 
@@ -79,6 +79,13 @@ def case_items(session: Session, case: Case, wanted: Sequence[int] | None) -> li
         items = [item for item in items if item.id in set(wanted)]
     if not items:
         raise Conflict("There is no evidence to export: no complaint linked to this case has any.")
+    damaged = integrity.damage_of(session, {item.sha256 for item in items})
+    if damaged:
+        listed = ", ".join(str(item.id) for item in items if item.sha256 in damaged)
+        raise Conflict(
+            "Some items are stored damaged and would break the bundle off; choose the other items.",
+            {"evidence": f"Stored damaged: {listed}."},
+        )
     missing = [str(item.id) for item in items if item.receipt is None]
     if missing:
         raise Conflict(
@@ -119,12 +126,10 @@ def export(
     records = _item_records(session, items, checkpoint)
     for number, item in enumerate(items, start=1):
         path = bundle.original(item.id, item.filename)
-        files.append(_original(store, item, path))
+        files.append(_original(session, store, item, path))
         files += records[item.id]
         token = token_info(notary, item.receipt) if item.receipt else None
-        listed.append(
-            ListedItem(number, item, path, item.organisation.legal_name, token.gen_time if token else None)
-        )
+        listed.append(ListedItem(number, item, path, item.organisation.legal_name, token.gen_time if token else None))
         statement_items.append(
             {
                 "evidence_id": item.id,
@@ -158,11 +163,12 @@ def _safe(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in text)[:60] or "case"
 
 
-def _original(store: Store, item: EvidenceItem, path: str) -> bagit.BagFile:
+def _original(session: Session, store: Store, item: EvidenceItem, path: str) -> bagit.BagFile:
+    """The original as the store holds it, checked as it streams: a damaged one breaks the bundle off."""
     digests = {"sha256": item.sha256}
     if item.sha512:
         digests["sha512"] = item.sha512
-    return bagit.BagFile(path, item.size, digests, lambda: read_ahead(lambda: store.read(item.storage_key)))
+    return bagit.BagFile(path, item.size, digests, lambda: integrity.read_checked(session, store, item, "export"))
 
 
 def _item_records(

@@ -7,13 +7,11 @@ it is shared with them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from evidence.errors import StoreUnavailable
 from evidence.filenames import clean_display_name
 from evidence.ingest import Ingested
 from evidence.stores import Store
@@ -26,40 +24,28 @@ from portal.models import (
     User,
     utcnow,
 )
+from portal.services import integrity
 from portal.services.access import REVIEWERS, get_case
-from portal.services.errors import Conflict, Invalid, NotFound, Unavailable
-from portal.services.evidence import Download, discard_unreferenced, open_download
+from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.evidence import Download, open_download
 from portal.services.notifications import Event, publish
 from portal.services.participation import check_participant, log_act, staff_case, visible_orgs
 
 SHAREABLE = (DocumentKind.INDICTMENT, DocumentKind.DECISION, DocumentKind.JUDGMENT, DocumentKind.OTHER)
 
 
-@contextmanager
-def storing(session: Session, store: Store, receive: Callable[[], Ingested]) -> Iterator[Ingested]:
-    """Receive a file into the store, then let the caller write its rows and commit.
-
-    If the caller fails before its commit, the rows are rolled back and a
-    newly stored object is removed again, so nothing is left half-done.
-    """
-    session.commit()  # no transaction stays open while the bytes arrive
-    try:
-        stored = receive()
-    except StoreUnavailable as exc:
-        raise Unavailable(str(exc)) from exc
-    try:
-        yield stored
-    except BaseException:
-        session.rollback()
-        if stored.created:
-            discard_unreferenced(session, store, stored.sha256, stored.key)
-        raise
-
-
 def new_document(
-    session: Session, actor: User, case: Case, kind: DocumentKind, title: str, filename: str, stored: Ingested
+    session: Session,
+    store: Store,
+    actor: User,
+    case: Case,
+    kind: DocumentKind,
+    title: str,
+    filename: str,
+    stored: Ingested,
 ) -> CaseDocument:
-    """The row for a stored file, with its logged record (the caller commits)."""
+    """The row for a file received with :func:`~portal.services.integrity.storing`, with its logged record
+    (the caller commits)."""
     document = CaseDocument(
         case_id=case.id,
         kind=kind,
@@ -73,6 +59,7 @@ def new_document(
     )
     session.add(document)
     session.flush()
+    integrity.settle(session, store, stored, actor, {"document_id": document.id})
     log_act(
         session,
         "document.stored",
@@ -121,8 +108,8 @@ def add_document(
         raise Invalid("Notices are made by serving them, not uploaded.", {"kind": "Not an uploadable kind."})
     title = _check_title(title)
     orgs = _check_orgs(session, case, org_ids)
-    with storing(session, store, receive) as stored:
-        document = new_document(session, actor, case, kind, title, filename, stored)
+    with integrity.storing(session, store, receive) as stored:
+        document = new_document(session, store, actor, case, kind, title, filename, stored)
         _share(session, actor, case, document, orgs)
         session.commit()
     return document
@@ -220,4 +207,4 @@ def get_document(session: Session, actor: User, document_id: int) -> CaseDocumen
 
 
 def download(session: Session, store: Store, actor: User, document_id: int) -> Download:
-    return open_download(store, get_document(session, actor, document_id))
+    return open_download(session, store, get_document(session, actor, document_id))

@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from evidence.custody import GENESIS, ChainReport, Entry, entry_hash, verify_chain
+from evidence import fixity
+from evidence.custody import GENESIS, ChainReport, Entry, verify_chain
 from evidence.errors import ObjectMissing, StoreUnavailable
 from evidence.filenames import clean_display_name
-from evidence.ingest import Ingested, rehash
-from evidence.records import custody_leaf
+from evidence.ingest import Ingested
 from evidence.stores import Store
 from portal.models import (
     CaseDocument,
@@ -28,8 +27,9 @@ from portal.models import (
     User,
     utcnow,
 )
-from portal.services import receipts, search, transparency
+from portal.services import integrity, receipts, search
 from portal.services.access import get_complaint, get_evidence, require_filing_holder
+from portal.services.custody import lock_items, record_custody
 from portal.services.errors import Conflict, Invalid, NotFound, Unavailable
 
 # Drafts, complaints awaiting more information, and accepted complaints while their case runs
@@ -45,50 +45,6 @@ class EvidenceMeta:
     collected_at: datetime | None = None
     collected_where: str = ""
     translation_of_id: int | None = None
-
-
-def record_custody(
-    session: Session,
-    item: EvidenceItem,
-    action: CustodyAction,
-    actor: User | None,
-    outcome: str = "ok",
-    details: dict[str, Any] | None = None,
-) -> CustodyEvent:
-    """Append one link to the item's custody chain and log it (the caller commits).
-
-    Where one transaction records several items, lock them first with
-    :func:`lock_items`, so that item locks are always taken before the log's.
-    """
-    if item.id is not None and session.bind is not None and session.bind.dialect.name == "postgresql":
-        # Serialise appends to one item's chain across workers.
-        session.refresh(item, with_for_update=True)
-    event = CustodyEvent(
-        evidence_id=item.id,
-        seq=item.custody_length + 1,
-        action=action,
-        actor_id=actor.id if actor else None,
-        at=utcnow(),
-        outcome=outcome,
-        details=details or {},
-        prev_hash=item.custody_head,
-    )
-    event.hash = entry_hash(event.prev_hash, event.seq, event.record())
-    item.custody_head = event.hash
-    item.custody_length = event.seq
-    session.add(event)
-    session.flush()
-    leaf = custody_leaf(item.id, Entry(event.seq, event.record(), event.prev_hash, event.hash))
-    transparency.append(session, "custody", leaf, evidence_id=item.id, custody_event_id=event.id)
-    return event
-
-
-def lock_items(session: Session, ids: Iterable[int]) -> list[EvidenceItem]:
-    """Lock items in id order before recording custody on several of them at once."""
-    query = select(EvidenceItem).where(EvidenceItem.id.in_(list(ids))).order_by(EvidenceItem.id)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update()
-    return list(session.scalars(query))
 
 
 def _uploadable(session: Session, actor: User, complaint_id: int, meta: EvidenceMeta) -> Complaint:
@@ -161,13 +117,7 @@ def receive_item(
         raise Unavailable(
             "The portal cannot sign receipts: its keys are missing. The operator must run `portal keys generate`."
         )
-    # The upload may take minutes; no transaction stays open meanwhile.
-    session.commit()
-    try:
-        stored = receive()
-    except StoreUnavailable as exc:
-        raise Unavailable(str(exc)) from exc
-    try:
+    with integrity.storing(session, store, receive) as stored:
         item = EvidenceItem(
             complaint_id=complaint_id,
             org_id=org_id,
@@ -194,6 +144,7 @@ def receive_item(
         )
         session.add(item)
         session.flush()
+        integrity.settle(session, store, stored, actor, {"evidence_id": item.id})
         record_custody(
             session,
             item,
@@ -210,25 +161,8 @@ def receive_item(
         if then is not None:
             then(item)
         session.commit()
-    except BaseException:
-        session.rollback()
-        if stored.created:
-            discard_unreferenced(session, store, stored.sha256, stored.key)
-        raise
     receipts.stamp(session, notary, receipt)
     return item
-
-
-def discard_unreferenced(session: Session, store: Store, sha256: str, key: str) -> None:
-    """Undo a fresh object whose row could not be written, unless a row now uses it."""
-    try:
-        used = session.scalar(select(func.count()).where(EvidenceItem.sha256 == sha256)) or session.scalar(
-            select(func.count()).where(CaseDocument.sha256 == sha256)
-        )
-        if not used:
-            store.delete(key)
-    except Exception:  # noqa: S110 - the original error matters more; scrub finds the orphan
-        pass
 
 
 def view_item(session: Session, actor: User, evidence_id: int) -> EvidenceItem:
@@ -241,32 +175,34 @@ def view_item(session: Session, actor: User, evidence_id: int) -> EvidenceItem:
 @dataclass(frozen=True)
 class Download:
     item: EvidenceItem | CaseDocument
-    url: str | None
-    chunks: Iterator[bytes] | None
+    chunks: Iterator[bytes]
+    """The stored bytes, checked against the item's SHA-256 as they stream; a mismatch breaks them off."""
 
 
 def download(session: Session, store: Store, actor: User, evidence_id: int) -> Download:
-    """Record the download, then hand over a presigned URL or the bytes."""
+    """Record the download, then hand over the bytes."""
     item = get_evidence(session, actor, evidence_id)
-    download = open_download(store, item)
-    via = "presigned" if download.url else "portal"
-    record_custody(session, item, CustodyAction.DOWNLOADED, actor, details={"via": via})
+    download = open_download(session, store, item)
+    record_custody(session, item, CustodyAction.DOWNLOADED, actor, details={"via": "portal"})
     session.commit()
     return download
 
 
-def open_download(store: Store, item: EvidenceItem | CaseDocument) -> Download:
-    """A presigned URL for the stored file (S3), or its bytes streamed through the portal."""
+def open_download(session: Session, store: Store, item: EvidenceItem | CaseDocument) -> Download:
+    """The stored file's bytes, refused if it is known damaged, and checked as they stream."""
+    marked = integrity.damage_of(session, [item.sha256]).get(item.sha256)
+    if marked is not None:
+        raise Conflict(
+            "The stored file is damaged (%(outcome)s, found by %(via)s); it cannot be handed out until it is repaired.",
+            outcome=marked.outcome,
+            via=marked.detected_via,
+        )
     try:
-        url = store.download_url(item.storage_key, item.filename, item.media_type)
-        if url is not None and not store.exists(item.storage_key):
-            raise ObjectMissing(item.storage_key)
-        chunks = None if url else store.read(item.storage_key)
+        return Download(item, integrity.read_checked(session, store, item, "download"))
     except ObjectMissing as exc:
-        raise Conflict("The stored file is missing; tell the administrator.") from exc
+        raise Conflict("The stored file is missing; it cannot be handed out until it is repaired.") from exc
     except StoreUnavailable as exc:
-        raise Unavailable(str(exc)) from exc
-    return Download(item, url, chunks)
+        raise integrity.unavailable(exc) from exc
 
 
 def thumbnail(session: Session, store: Store, actor: User, evidence_id: int) -> Iterator[bytes]:
@@ -293,7 +229,7 @@ def _derived(store: Store, key: str) -> Iterator[bytes]:
     except ObjectMissing as exc:
         raise Conflict("The preview of this item is missing.") from exc
     except StoreUnavailable as exc:
-        raise Unavailable(str(exc)) from exc
+        raise integrity.unavailable(exc) from exc
 
 
 @dataclass(frozen=True)
@@ -308,20 +244,20 @@ class Verification:
 def verify(session: Session, store: Store, actor: User, evidence_id: int) -> Verification:
     """Re-read the stored object, recompute SHA-256 and record the result."""
     item = get_evidence(session, actor, evidence_id)
-    sha256: str | None = None
-    size: int | None = None
     try:
-        sha256, size = rehash(store, item.storage_key)
-        outcome = "ok" if (sha256, size) == (item.sha256, item.size) else "mismatch"
-    except ObjectMissing:
-        outcome = "missing"
+        damage = fixity.check(store, item.storage_key, item.sha256, item.size)
     except StoreUnavailable as exc:
-        raise Unavailable(str(exc)) from exc
-    event = record_custody(
-        session, item, CustodyAction.VERIFIED, actor, outcome=outcome, details={"sha256": sha256, "size": size}
-    )
+        raise integrity.unavailable(exc) from exc
+    if damage is not None:
+        integrity.damaged(session, item.sha256, damage, "verify", actor)
+        return Verification(item, damage.outcome, damage.found_sha256, damage.found_size, utcnow())
+    details = {"sha256": item.sha256, "size": item.size}
+    if integrity.damage_of(session, [item.sha256]):
+        integrity.resolve(session, item.sha256, CustodyAction.VERIFIED, actor, {"via": "verify", **details})
+    else:
+        record_custody(session, item, CustodyAction.VERIFIED, actor, details=details)
     session.commit()
-    return Verification(item, outcome, sha256, size, event.at)
+    return Verification(item, "ok", item.sha256, item.size, utcnow())
 
 
 def custody(session: Session, actor: User, evidence_id: int) -> tuple[list[CustodyEvent], ChainReport]:

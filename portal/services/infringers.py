@@ -30,9 +30,11 @@ class Shared:
 
 def _filed(query: FiledQuery) -> FiledQuery:
     """Keys of infringers in filed complaints (a draft shows nothing to prosecutors)."""
-    return query.join(Infringer, InfringerKey.infringer_id == Infringer.id).join(
-        Complaint, Infringer.complaint_id == Complaint.id
-    ).where(Complaint.status != ComplaintStatus.DRAFT)
+    return (
+        query.join(Infringer, InfringerKey.infringer_id == Infringer.id)
+        .join(Complaint, Infringer.complaint_id == Complaint.id)
+        .where(Complaint.status != ComplaintStatus.DRAFT)
+    )
 
 
 def _complaints_by_key(session: Session, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], list[Complaint]]:

@@ -13,8 +13,9 @@ from evidence.ingest import ingest
 from evidence.stores import Store
 from portal.models import Case, DocumentKind, EventKind, Notice, Organisation, Role, User, utcnow
 from portal.services.access import get_case
-from portal.services.documents import new_document, storing
+from portal.services.documents import new_document
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
+from portal.services.integrity import storing
 from portal.services.notifications import Event, publish
 from portal.services.participation import check_participant, log_act, participants, staff_case, visible_orgs
 
@@ -52,7 +53,7 @@ def serve(
     pdf = render_pdf(case, org, text_zh, text_en, served_at)
     with storing(session, store, lambda: ingest([pdf], store, max_bytes=len(pdf))) as stored:
         title = f"诉讼权利义务告知书 Notice of litigation rights and obligations — {org.legal_name}"
-        document = new_document(session, actor, case, DocumentKind.NOTICE, title, f"notice-{org.id}.pdf", stored)
+        document = new_document(session, store, actor, case, DocumentKind.NOTICE, title, f"notice-{org.id}.pdf", stored)
         notice = Notice(
             case_id=case.id,
             org_id=org.id,

@@ -72,12 +72,9 @@ def test_journey_file_review_accept_follow(app: Flask, client: FlaskClient) -> N
     assert verified["ok"] is True and verified["computed_sha256"] == item["sha256"]
 
     content = prosecutor("GET", f"/evidence/{item['id']}/content")
-    if content.status_code == 303:  # S3: a presigned URL that serves an attachment
-        assert "response-content-disposition=attachment" in content.headers["Location"]
-    else:
-        assert content.status_code == 200 and content.data == image
-        assert content.headers["Content-Disposition"].startswith("attachment;")
-        assert content.headers["X-Content-Type-Options"] == "nosniff"
+    assert content.status_code == 200 and content.data == image
+    assert content.headers["Content-Disposition"].startswith("attachment;")
+    assert content.headers["X-Content-Type-Options"] == "nosniff"
 
     request = prosecutor(
         "POST",

@@ -5,26 +5,10 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from evidence.stores.directory import DirectoryStore
-from evidence.stores.s3 import S3Store
 from portal.cli import cli
 from portal.storage import get_store
+from tests.damage import flip_a_byte
 from tests.factories import PDF_BYTES, Api, make_world, png_bytes
-
-
-def flip_a_byte(store: object, key: str) -> None:
-    if isinstance(store, DirectoryStore):
-        path = store.path(key)
-        path.chmod(0o644)
-        data = bytearray(path.read_bytes())
-        data[len(data) // 2] ^= 0x01
-        path.write_bytes(bytes(data))
-    else:
-        assert isinstance(store, S3Store)
-        full = store.full_key(key)
-        data = bytearray(store.client.get_object(Bucket=store.bucket, Key=full)["Body"].read())
-        data[len(data) // 2] ^= 0x01
-        store.client.put_object(Bucket=store.bucket, Key=full, Body=bytes(data))
 
 
 def test_scrub_reports_and_records_altered_and_missing_objects(app: Flask, client: FlaskClient) -> None:
