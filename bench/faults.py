@@ -22,6 +22,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -45,6 +46,13 @@ def audit_rows(target: Target) -> list[str]:
         found = list(conn.execute(text("SELECT sha256 FROM evidence_items")).scalars())
     engine.dispose()
     return found
+
+
+def kill_before_commit(target: Target) -> None:
+    """Hold the commits back until an upload has stored its object, then kill every worker."""
+    with commits_held(target.database_url):
+        wait_for(lambda: objects_ahead_of_rows(target))
+        target.kill_workers()
 
 
 def run(stack: str, target: Target, kinds: dict[str, Callable[[], None]], trials: int, per_round: int,
@@ -98,18 +106,13 @@ def main() -> None:
                 target = Target(portal, url)
                 target.setup()
 
-                def before_commit(target: Target = target) -> None:
-                    with commits_held(target.database_url):
-                        wait_for(lambda: objects_ahead_of_rows(target))
-                        target.kill_workers()
-
                 def s3_outage() -> None:
                     s3.kill()
                     s3.start_again()
 
                 kinds = {
                     "worker killed mid-body": target.kill_workers,
-                    "worker killed before commit": before_commit,
+                    "worker killed before commit": partial(kill_before_commit, target),
                     "S3 killed and restarted": s3_outage,
                     "PostgreSQL stopped and restarted": lambda: postgres_down(pg, lambda: time.sleep(1)),
                 }
@@ -119,14 +122,9 @@ def main() -> None:
                 target = Target(portal, database)
                 target.setup()
 
-                def sqlite_before_commit(target: Target = target) -> None:
-                    with commits_held(target.database_url):
-                        wait_for(lambda: objects_ahead_of_rows(target))
-                        target.kill_workers()
-
                 kinds = {
                     "worker killed mid-write": target.kill_workers,
-                    "worker killed before commit": sqlite_before_commit,
+                    "worker killed before commit": partial(kill_before_commit, target),
                 }
                 results.append(run("SQLite + directory", target, kinds, args.trials, args.per_round, size))
         finally:

@@ -1,4 +1,5 @@
-"""Framework-free evidence handling: streamed ingest and hashing, stores, custody
+"""Framework-free evidence handling: streamed ingest and hashing, self-healing stores and
+checked reads (fixity), custody
 chains, the Merkle log with its signed checkpoints and proofs, receipts' canonical
 records, RFC 3161 timestamps, BagIt bundles and their offline verifier.
 

@@ -294,7 +294,7 @@ def log_checkpoint() -> None:
 def worker(once: bool, poll: float) -> None:
     """Background duties: previews, fingerprints and matches of new evidence; deadline reminders, e-mails
     and webhook calls from the outbox; a checkpoint every CHECKPOINT_INTERVAL seconds and missing
-    timestamps. Several may run at once."""
+    timestamps; a sweep of orphaned objects every hour. Several may run at once."""
     settings = current_app.config["SETTINGS"]
     sender = PortalSender(settings)
     # Imported here: it brings NumPy, which the web app never loads.

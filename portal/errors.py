@@ -67,9 +67,9 @@ def _logged(exc: BaseException, status: int) -> str:
     """Log a failure with its cause chain (where it failed: hosts, buckets, keys) under a new id."""
     error_id = uuid.uuid4().hex[:16]
     cause: BaseException | None = exc
-    details = []
-    while cause is not None:
-        details.append(getattr(cause, "detail", None) or f"{type(cause).__name__}: {cause}")
+    details: list[str] = []
+    while cause is not None and len(details) < 10:  # a chain can loop back on itself
+        details.append(cause.detail if isinstance(cause, ev.StoreUnavailable) else f"{type(cause).__name__}: {cause}")
         cause = cause.__cause__ or cause.__context__
     log.error(
         "error %s: %s %s answered %s: %s",

@@ -31,8 +31,7 @@ log = logging.getLogger(__name__)
 
 
 def unavailable(exc: StoreUnavailable) -> Unavailable:
-    """The answer for a store that did not answer; where it failed goes to the log only."""
-    log.warning("evidence store unavailable: %s", exc.detail)
+    """The answer for a store that did not answer; raised ``from exc``, whose detail the error log shows."""
     return Unavailable("The evidence store is unavailable; try again shortly.")
 
 

@@ -116,3 +116,12 @@ def test_a_store_that_fails_makes_the_sweep_exit_1(make_app: Callable[..., Flask
     app = make_app(S3_ENDPOINT_URL="http://127.0.0.1:9")
     result = app.test_cli_runner().invoke(cli, ["evidence", "sweep", "--grace", "0"])
     assert result.exit_code == 1 and "the evidence store is unavailable: Could not connect" in result.output
+
+
+def test_the_worker_sweeps_with_its_grace(make_app: Callable[..., Flask]) -> None:
+    app = make_app(SWEEP_GRACE="0s")
+    orphans = leftovers(app)
+    result = app.test_cli_runner().invoke(cli, ["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert f"removed   {orphans['object']}" in result.stdout and "3 removed" in result.stdout
+    assert keys(app) == set()
