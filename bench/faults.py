@@ -78,6 +78,8 @@ def run(stack: str, target: Target, kinds: dict[str, Callable[[], None]], trials
         "struck mid-body": tally.statuses["broken"],
         "items (201)": len(tally.accepted),
         "intact": after.intact,
+        "lost": after.lost,
+        "damaged": after.damaged,
         "rows without object": after.rows_without_object,
         "orphans before sweep": before.orphans,
         "orphans after sweep": after.orphans,
