@@ -246,6 +246,16 @@ def evidence_sweep(grace: int | None) -> None:
         sys.exit(1)
 
 
+def _span(span: timedelta) -> str:
+    """A duration the way SWEEP_GRACE is written: 24h, 90m, 45s."""
+    seconds = int(span.total_seconds())
+    if seconds and seconds % 3600 == 0:
+        return f"{seconds // 3600}h"
+    if seconds and seconds % 60 == 0:
+        return f"{seconds // 60}m"
+    return f"{seconds}s"
+
+
 def _sweep(grace: timedelta) -> bool:
     """One sweep, printed; False if something could not be handled."""
     try:
@@ -258,7 +268,7 @@ def _sweep(grace: timedelta) -> bool:
     for found, why in report.failed:
         click.echo(f"FAILED    {found.key}  {why}", err=True)
     click.echo(
-        f"sweep: {report.examined} examined, {report.used} in use, {report.young} younger than {grace}, "
+        f"sweep: {report.examined} examined, {report.used} in use, {report.young} younger than {_span(grace)}, "
         f"{len(report.removed)} removed, {len(report.locked)} orphaned and locked, {len(report.failed)} failed"
     )
     return not report.failed
