@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=8 * 3600,
     )
 
-    from portal import db, errors, i18n, login, security, signing, storage, templating
+    from portal import db, errors, i18n, login, routing, security, signing, storage, templating
     from portal.admin import bp as admin_bp
     from portal.api import bp as api_bp
     from portal.auth import bp as auth_bp
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.transparency import bp as transparency_bp
 
     for init in (
+        routing.init_app,
         db.init_app,
         storage.init_app,
         signing.init_app,

@@ -12,7 +12,7 @@ import logging
 import uuid
 from typing import Any
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa
@@ -137,4 +137,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
-        return _respond(status, exc.name.lower().replace(" ", "_"), exc.description or exc.name)
+        response = make_response(_respond(status, exc.name.lower().replace(" ", "_"), exc.description or exc.name))
+        allowed = dict(exc.get_headers()).get("Allow")
+        if allowed:  # a 405 says which methods the path takes
+            response.headers["Allow"] = allowed
+        return response

@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _require_login() -> Any:
         endpoint = request.endpoint or ""
-        if endpoint in PUBLIC_ENDPOINTS or endpoint.startswith("api.") or current_user.is_authenticated:
+        # The API authenticates by token; its unknown paths and methods answer JSON 404 and 405, never a redirect.
+        if request.path.startswith("/api/") or endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
             return None
         return login_manager.unauthorized()

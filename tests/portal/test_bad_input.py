@@ -228,3 +228,27 @@ def test_no_evidence_after_submission_and_withdrawal_is_final(app: Flask, client
         "POST", f"/complaints/{cid}/decision", json={"action": "decline", "reason": "late"}
     )
     assert decision.status_code == 409
+
+
+def test_stray_api_calls_answer_json_never_a_sign_in_page(app: Flask, client: FlaskClient) -> None:
+    world = make_world(app)
+    holder = Api(client, world.holder_a.token)
+    unknown = holder("GET", "/nothing")
+    assert unknown.status_code == 404 and unknown.json["error"]["code"] == "not_found"
+    wrong = holder("DELETE", "/me")
+    assert wrong.status_code == 405 and wrong.json["error"]["code"] == "method_not_allowed"
+    assert "GET" in wrong.headers["Allow"]
+    anonymous = client.get("/api/v1/nothing")
+    assert anonymous.status_code == 404 and anonymous.is_json
+
+
+@pytest.mark.parametrize("path", ["/evidence/{}", "/complaints/{}", "/cases/{}/proceedings", "/evidence/{}/custody"])
+def test_ids_beyond_the_database_are_not_found(app: Flask, client: FlaskClient, path: str) -> None:
+    world = make_world(app)
+    huge = 2**63  # past any integer a database holds
+    answer = Api(client, world.prosecutor.token)("GET", path.format(huge))
+    assert answer.status_code == 404 and answer.is_json
+    page = client.get(path.format(huge), headers={"Authorization": f"Bearer {world.prosecutor.token}"})
+    assert page.status_code in (302, 404)  # a page: sign in first, or no such page
+    for edge in (2**31 - 1, 2**31):  # the largest row id, and one past it
+        assert Api(client, world.prosecutor.token)("GET", path.format(edge)).status_code == 404

@@ -1,0 +1,20 @@
+"""URL converters: an id in a path is a row id, so one too large for the database matches no route (404)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from werkzeug.routing import IntegerConverter, Map
+
+ROW_ID_MAX = 2**31 - 1  # the largest INTEGER, the type of every row id and picture number in a path
+
+
+class RowId(IntegerConverter):
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", ROW_ID_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = RowId
