@@ -754,8 +754,14 @@ def _participation_parts() -> tuple[dict[str, Any], dict[str, Any]]:
             "properties": {
                 "kind": _enum(SubmissionKind),
                 "text": {**s, "description": "required for opinions, answers, petitions and protest requests"},
-                "evidence_ids": {**ids, "description": "your evidence in this case"},
-                "request_id": {**i, "description": "for an answer"},
+                "evidence_ids": {
+                    **ids,
+                    "description": "your evidence in this case; a loss statement cites its own in loss.evidence",
+                },
+                "request_id": {
+                    **i,
+                    "description": "for an answer; for a loss statement, the loss-statement request it answers",
+                },
                 "hearing_id": {**i, "description": "for attendance"},
                 "decision_id": {**i, "description": "for a petition or protest request, while its deadline runs"},
                 "interpreter_language": {**s, "description": "for attendance: a language tag such as en"},

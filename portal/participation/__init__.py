@@ -312,7 +312,11 @@ def _submission_input(kind: SubmissionKind, form: FlaskForm) -> submissions.Subm
             evidence={f: tuple(getattr(form, f"evidence_{f}").data or ()) for f in submissions.LOSS_FIGURES},
         )
         return submissions.SubmissionInput(
-            kind, text=form.text.data or "", loss=loss, org_id=args.get("org", type=int)
+            kind,
+            text=form.text.data or "",
+            loss=loss,
+            request_id=args.get("request", type=int),
+            org_id=args.get("org", type=int),
         )
     return submissions.SubmissionInput(
         kind,

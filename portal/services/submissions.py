@@ -26,6 +26,7 @@ from portal.models import (
     EvidenceItem,
     Hearing,
     HearingStatus,
+    RequestKind,
     ServedDecision,
     Submission,
     SubmissionKind,
@@ -159,12 +160,25 @@ def submit(session: Session, actor: User, case_id: int, data: SubmissionInput) -
     links: dict[str, int] = {}
     request = None
     if data.kind is SubmissionKind.LOSS_STATEMENT:
+        if data.evidence_ids:
+            # Kept nowhere otherwise: a loss statement's evidence backs one figure or another.
+            raise Invalid(
+                "A loss statement cites its evidence by the figure it supports, in loss.evidence.",
+                {"evidence_ids": f"Use loss.evidence.<figure>, a figure being one of {', '.join(LOSS_FIGURES)}."},
+            )
         body.update(_loss_body(session, case, org_id, data.loss))
     else:
         body["evidence"] = _evidence(session, case, org_id, data.evidence_ids, "evidence_ids")
-    if data.kind is SubmissionKind.ANSWER:
+    if data.kind is SubmissionKind.ANSWER or (data.kind is SubmissionKind.LOSS_STATEMENT and data.request_id):
         request = _request(session, case, org_id, data.request_id)
+        if data.kind is SubmissionKind.LOSS_STATEMENT and request.kind is not RequestKind.LOSS_STATEMENT:
+            raise Invalid(
+                "That request does not ask for a loss statement; answer it as an answer.",
+                {"request_id": "Not a request for a loss statement."},
+            )
         links["request_id"] = request.id
+    elif data.request_id is not None:
+        raise Invalid("Only an answer or a loss statement answers a request.", {"request_id": "Not for this kind."})
     elif data.kind is SubmissionKind.ATTENDANCE:
         links["hearing_id"] = _hearing(session, case, data.hearing_id).id
         language = data.interpreter_language.strip()

@@ -632,3 +632,54 @@ def test_decisions_table_keeps_the_computed_due_date(case: Case) -> None:
     with case.app.app_context():
         decision = get_session().scalars(select(ServedDecision)).one()
         assert decision.due_on == date(2026, 10, 8) and not decision.due_provisional
+
+
+def test_a_loss_statement_answers_its_request_and_loses_no_evidence(case: Case) -> None:
+    due = (deadlines.today_in_china() + timedelta(days=10)).isoformat()
+    asked = case.prosecutor(
+        "POST",
+        f"/cases/{case.id}/requests",
+        json={"org_id": case.org_a, "kind": "loss_statement", "message": "State your losses.", "due_on": due},
+    )
+    other = case.prosecutor(
+        "POST",
+        f"/cases/{case.id}/requests",
+        json={"org_id": case.org_a, "kind": "identify_goods", "message": "Identify the bags.", "due_on": due},
+    )
+    loss = {"losses_claimed": "1000", "currency": "EUR", "evidence": {"losses_claimed": [case.evidence_a]}}
+    dropped = case.holder(
+        "POST",
+        f"/cases/{case.id}/submissions",
+        json={"kind": "loss_statement", "loss": loss, "evidence_ids": [case.evidence_a]},
+    )
+    assert dropped.status_code == 422 and "loss.evidence" in dropped.json["error"]["fields"]["evidence_ids"]
+    wrong = case.holder(
+        "POST",
+        f"/cases/{case.id}/submissions",
+        json={"kind": "loss_statement", "loss": loss, "request_id": other.json["id"]},
+    )
+    assert wrong.status_code == 422 and wrong.json["error"]["fields"] == {
+        "request_id": "Not a request for a loss statement."
+    }
+    stray = case.holder(
+        "POST",
+        f"/cases/{case.id}/submissions",
+        json={"kind": "opinion_case", "text": "x", "request_id": asked.json["id"]},
+    )
+    assert stray.status_code == 422 and stray.json["error"]["fields"] == {"request_id": "Not for this kind."}
+
+    made = case.holder(
+        "POST",
+        f"/cases/{case.id}/submissions",
+        json={"kind": "loss_statement", "loss": loss, "request_id": asked.json["id"]},
+    )
+    assert made.status_code == 201, made.json
+    requests = {r["id"]: r for r in proceedings(case.holder, case)["requests"]}
+    assert requests[asked.json["id"]]["answered_at"] is not None
+    assert requests[other.json["id"]]["answered_at"] is None
+    again = case.holder(
+        "POST",
+        f"/cases/{case.id}/submissions",
+        json={"kind": "loss_statement", "loss": loss, "request_id": asked.json["id"]},
+    )
+    assert again.status_code == 409
