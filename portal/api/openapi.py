@@ -797,7 +797,8 @@ def _participation_parts() -> tuple[dict[str, Any], dict[str, Any]]:
             "submissions": {"type": "array", "items": _ref("Submission")},
         },
     }
-    pdf = {"content": {"application/pdf": {"schema": {"type": "string"}}}}
+    # Stored files are always attachments of type application/octet-stream: never rendered in the portal's origin.
+    pdf = {"content": {"application/octet-stream": {"schema": {"type": "string", "description": "the PDF"}}}}
     raw = {"content": {"application/octet-stream": {"schema": {"type": "string"}}}}
     paths = {
         "/cases/{case_id}/proceedings": {

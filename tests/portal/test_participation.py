@@ -96,7 +96,9 @@ def test_notice_is_served_as_a_pdf_opened_and_acknowledged(case: Case, mailbox: 
     assert "诉讼权利义务告知书" in notice["text_zh"] and "Maison Exemple" in notice["text_zh"]
     assert "Criminal Procedure Law" in notice["text_en"] and notice["opened_at"] is None
 
-    pdf = content_of(case.holder("GET", f"/cases/{case.id}/notices/{notice['id']}/pdf"))
+    served = case.holder("GET", f"/cases/{case.id}/notices/{notice['id']}/pdf")
+    assert served.mimetype == "application/octet-stream"  # as the OpenAPI document says: an attachment, not shown
+    pdf = content_of(served)
     assert pdf.startswith(b"%PDF") and hashlib.sha256(pdf).hexdigest() == notice["pdf_sha256"]
     assert "notice.served" in kinds(case.holder) and kinds(case.other) == ["complaint.decided"]
     deliver(case.app)
