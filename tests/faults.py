@@ -29,8 +29,6 @@ from sqlalchemy import create_engine, text
 from evidence.stores import Store, object_key, open_store
 from tests.gunicorn import Portal
 
-PNG_HEAD = b"\x89PNG\r\n\x1a\n"
-
 
 def evidence_file(number: int, size: int) -> bytes:
     """A distinct PDF of ``size`` bytes for trial ``number``."""

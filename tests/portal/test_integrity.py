@@ -78,10 +78,12 @@ def test_damage_nobody_noticed_is_repaired_and_recorded_too(app: Flask, client: 
 
     again = [holder.upload(complaint, IMAGE, "again.png"), holder.upload(complaint, PDF_BYTES, "again.pdf")]
     assert [r.status_code for r in again] == [201, 201]
-    assert last_event(holder, altered["id"])["details"]["found"] == "mismatch"
-    assert (
-        last_event(holder, lost["id"])["details"] | {"found": "missing", "via": "upload"}
-        == last_event(holder, lost["id"])["details"]
+    altered_event, lost_event = last_event(holder, altered["id"]), last_event(holder, lost["id"])
+    assert (altered_event["action"], altered_event["details"]["found"]) == ("repaired", "mismatch")
+    assert (lost_event["action"], lost_event["details"]["found"], lost_event["details"]["via"]) == (
+        "repaired",
+        "missing",
+        "upload",
     )
     assert stored_bytes(app, altered["sha256"]) == IMAGE and stored_bytes(app, lost["sha256"]) == PDF_BYTES
     # The new items' own chains start with their receipt, not with a repair.
@@ -113,8 +115,8 @@ def test_scrub_repairs_from_files_the_operator_supplies(app: Flask, client: Flas
     assert stored_bytes(app, item["sha256"]) == IMAGE
 
     damage(app, item["sha256"])
-    unrepaired = runner.invoke(cli, ["evidence", "scrub", "--repair-from", str(copies / "nested" / "..")])
-    assert unrepaired.exit_code == 0  # the same folder again: repaired again
+    again = runner.invoke(cli, ["evidence", "scrub", "--repair-from", str(copies / "nested" / "..")])
+    assert again.exit_code == 0 and "1 repaired" in again.stdout  # damaged again, repaired again
     (copies / "nested" / "IMG_0001.png").unlink()
     damage(app, item["sha256"])
     left = runner.invoke(cli, ["evidence", "scrub", "--repair-from", str(copies)])
