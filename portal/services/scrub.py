@@ -102,7 +102,13 @@ def repair_from(session: Session, store: Store, folder: Path) -> tuple[list[Repa
     the objects still damaged.
     """
     marked = set(session.scalars(select(DamagedObject.sha256)))
-    sizes = {size for sha256, _key, size in objects(session) if sha256 in marked}
+    sizes = set(
+        session.scalars(
+            select(EvidenceItem.size)
+            .join(DamagedObject, DamagedObject.sha256 == EvidenceItem.sha256)
+            .union(select(CaseDocument.size).join(DamagedObject, DamagedObject.sha256 == CaseDocument.sha256))
+        )
+    )
     repairs = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         if not marked or path.stat().st_size not in sizes:
