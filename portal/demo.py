@@ -79,7 +79,5 @@ def seed(db: Session) -> list[str]:
         )
     db.commit()
     lines = [f"Demo accounts (password for all: {DEMO_PASSWORD}):"]
-    lines += [
-        f"  {'agent' if org is firm else role.value:<11} {email}" for email, role, org, *_rest in accounts
-    ]
+    lines += [f"  {'agent' if org is firm else role.value:<11} {email}" for email, role, org, *_rest in accounts]
     return lines

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from http import HTTPStatus
 
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import exc as sa
@@ -20,7 +20,10 @@ from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntit
 
 from evidence import errors as ev
 from portal.i18n import both
+from portal.schemas.base import Problem
 from portal.services.errors import DomainError, translatable
+
+PROBLEM = "application/problem+json"
 
 log = logging.getLogger(__name__)
 RETRY_AFTER = "30"
@@ -41,14 +44,21 @@ EVIDENCE_STATUS: dict[type[ev.EvidenceError], tuple[int, str]] = {
 
 
 def json_error(
-    status: int, code: str, message: str, fields: dict[str, str] | None = None, error_id: str | None = None
-) -> ResponseReturnValue:
-    body: dict[str, Any] = {"code": code, "message": message}
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    error_id: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """RFC 9457 problem details, with the portal's ``code``, ``fields`` and ``error_id`` as extension members."""
+    problem = Problem(title=HTTPStatus(status).phrase, status=status, detail=message, code=code)
     if fields:
-        body["fields"] = fields
+        problem.fields = fields
     if error_id:
-        body["error_id"] = error_id
-    return jsonify(error=body), status
+        problem.error_id = error_id
+    body = problem.model_dump_json(exclude_none=True)
+    return Response(body, status, headers=headers, mimetype=PROBLEM)
 
 
 def _wants_json() -> bool:
@@ -88,7 +98,7 @@ def _unavailable(exc: BaseException, code: str, message: str) -> ResponseReturnV
     error_id = _logged(exc, 503)
     headers = {"Retry-After": RETRY_AFTER}
     if _wants_json():
-        return jsonify(error={"code": code, "message": message, "error_id": error_id}), 503, headers
+        return json_error(503, code, message, error_id=error_id, headers=headers)
     page = current_app.jinja_env.get_template("unavailable.html").render(
         message=both(message, sep="\n"), error_id=error_id
     )

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter, Map
 
-ROW_ID_MAX = 2**31 - 1  # the largest INTEGER, the type of every row id and picture number in a path
+from portal.schemas.base import ROW_ID_MAX
 
 
 class RowId(IntegerConverter):

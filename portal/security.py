@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+talisman = Talisman()
 
 CSP = {
     "default-src": "'self'",
@@ -19,6 +20,8 @@ CSP = {
     "form-action": "'self'",
     "frame-ancestors": "'none'",
 }
+# Swagger UI draws its icons as data: SVG images; its page allows those and nothing else more.
+API_DOCS_CSP = {**CSP, "img-src": "'self' data:"}
 
 
 def login_account_key() -> str:
@@ -32,7 +35,7 @@ def init_app(app: Flask) -> None:
     app.config["RATELIMIT_STORAGE_URI"] = settings.ratelimit_storage_uri
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     limiter.init_app(app)
-    Talisman(
+    talisman.init_app(
         app,
         force_https=False,  # TLS ends at the reverse proxy
         strict_transport_security=settings.secure_cookies,

@@ -35,8 +35,12 @@ def user_json(user: User) -> dict[str, Any]:
     return {
         "id": user.id,
         "email": user.email,
+        "name": user.name,
         "role": user.role.value,
         "language": user.language,
+        "timezone": user.timezone,
+        "organisation_admin": user.is_org_admin,
+        "version": user.version,
         "organisation": org_json(user.organisation) if user.organisation else None,
     }
 
@@ -56,6 +60,7 @@ def org_json(org: Organisation) -> dict[str, Any]:
 def right_json(right: IPRight) -> dict[str, Any]:
     return {
         "id": right.id,
+        "org_id": right.org_id,
         "type": right.right_type.value,
         "registration_number": right.registration_number,
         "registry": right.registry_name,
@@ -63,6 +68,8 @@ def right_json(right: IPRight) -> dict[str, Any]:
         "valid_from": _iso(right.valid_from),
         "valid_until": _iso(right.valid_until),
         "scope": right.scope,
+        "retired_at": _iso(right.retired_at),
+        "version": right.version,
     }
 
 
@@ -178,6 +185,7 @@ def complaint_json(complaint: Complaint, evidence: list[EvidenceItem] | None = N
         "created_at": _iso(complaint.created_at),
         "submitted_at": _iso(complaint.submitted_at),
         "decided_at": _iso(complaint.decided_at),
+        "version": complaint.version,
     }
     if evidence is not None:
         body["evidence"] = [evidence_json(item) for item in evidence]

@@ -7,16 +7,17 @@ import binascii
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC
 from typing import IO
 
 from flask import Request, current_app, request
-from werkzeug.datastructures import MultiDict
 from werkzeug.http import parse_options_header
 
 from evidence.ingest import Ingest, Ingested, chunks_of
 from evidence.stores import Store
-from portal.models import EvidenceKind
+from portal.schemas.evidence import EvidenceFields
+from portal.schemas.parse import parse
+from portal.schemas.powers import PowerFields
 from portal.services.errors import Invalid
 from portal.services.evidence import EvidenceMeta
 from portal.services.powers import Grant
@@ -149,70 +150,31 @@ def _multipart(store: Store, max_bytes: int, digest: str | None) -> Upload:
     return Upload(filename, request.form, sink.finish, sink.abort)
 
 
-def _parse_datetime(raw: str) -> datetime:
-    value = datetime.fromisoformat(raw)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def evidence_meta(values: Mapping[str, str], filename: str) -> EvidenceMeta:
-    """Metadata from query arguments or form fields; raises Invalid with field errors."""
-    errors: dict[str, str] = {}
-    kind = EvidenceKind.OTHER
-    try:
-        kind = EvidenceKind(values.get("kind") or "other")
-    except ValueError:
-        errors["kind"] = f"Unknown kind; use one of {', '.join(k.value for k in EvidenceKind)}."
-    collected_at = None
-    if values.get("collected_at"):
-        try:
-            collected_at = _parse_datetime(values["collected_at"])
-        except ValueError:
-            errors["collected_at"] = "Use an ISO 8601 date and time, such as 2026-03-01T14:30."
-    translation_of = None
-    if values.get("translation_of"):
-        try:
-            translation_of = int(values["translation_of"])
-        except ValueError:
-            errors["translation_of"] = "Give the id of the translated item."
-    if errors:
-        raise Invalid("The evidence details are not valid.", errors)
+    """An evidence item's details from query arguments or form fields; raises Invalid naming each field."""
+    details = parse(EvidenceFields, values)
+    collected_at = details.collected_at
+    if collected_at is not None:
+        collected_at = collected_at.replace(tzinfo=UTC) if collected_at.tzinfo is None else collected_at.astimezone(UTC)
     return EvidenceMeta(
         filename=filename,
-        kind=kind,
-        description=values.get("description", ""),
+        kind=details.kind,
+        description=details.description,
         collected_at=collected_at,
-        collected_where=values.get("collected_where", ""),
-        translation_of_id=translation_of,
+        collected_where=details.collected_where,
+        translation_of_id=details.translation_of,
     )
 
 
 def power_grant(values: Mapping[str, str]) -> Grant:
-    """A power of attorney's details from the query arguments of its document's upload."""
-    errors: dict[str, str] = {}
-
-    def day(name: str) -> date | None:
-        raw = values.get(name, "")
-        if not raw:
-            return None
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            errors[name] = "Use a date such as 2026-03-01."
-            return None
-
-    raw_agent = values.get("agent_org_id", "")
-    if raw_agent and not raw_agent.isdigit():
-        errors["agent_org_id"] = "Give the agent organisation's id."
-    scopes = values.getlist("scopes") if isinstance(values, MultiDict) else [values.get("scopes", "")]
-    grant = Grant(
-        agent_org_id=int(raw_agent) if raw_agent.isdigit() else None,
-        scopes=[s for s in scopes if s],
-        valid_from=day("valid_from"),
-        valid_until=day("valid_until"),
-        notarised_by=values.get("notarised_by", ""),
-        notarised_on=day("notarised_on"),
-        legalisation=values.get("legalisation", ""),
+    """A power of attorney's details from the query arguments or form fields of its document's upload."""
+    details = parse(PowerFields, values)
+    return Grant(
+        agent_org_id=details.agent_org_id,
+        scopes=[s.value for s in details.scopes],
+        valid_from=details.valid_from,
+        valid_until=details.valid_until,
+        notarised_by=details.notarised_by,
+        notarised_on=details.notarised_on,
+        legalisation=details.legalisation,
     )
-    if errors:
-        raise Invalid("The power of attorney's details are not valid.", errors)
-    return grant

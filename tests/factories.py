@@ -139,3 +139,8 @@ def content_of(response: TestResponse) -> bytes:
     """A download's bytes, streamed by the portal and checked as they went."""
     assert response.status_code == 200, response.status_code
     return bytes(response.data)
+
+
+def names_field(response: TestResponse, field: str) -> bool:
+    """Whether a 422 names ``field`` (a dotted path into the body, or one of its parts)."""
+    return any(field == key or field in key.split(".") for key in response.json.get("fields", {}))

@@ -54,7 +54,8 @@ def users() -> ResponseReturnValue:
         else:
             flash(_("User created."), "success")
             return redirect(url_for("admin.users"))
-    return render_template("admin/users.html", form=form, users=accounts.staff_users(db)), 422 if form.errors else 200
+    users = accounts.staff_users(db).items
+    return render_template("admin/users.html", form=form, users=users), 422 if form.errors else 200
 
 
 @bp.route("/matching", methods=["GET", "POST"])

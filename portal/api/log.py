@@ -4,20 +4,15 @@ from __future__ import annotations
 
 import base64
 
-from flask import Response, request
+from flask import Response
 from flask.typing import ResponseReturnValue
 
 from portal.api import bp
+from portal.api.contract import operation, query
 from portal.db import get_session
+from portal.schemas import log as schema
 from portal.services import transparency
-from portal.services.errors import Invalid, NotFound
-
-
-def _int_arg(name: str) -> int:
-    raw = request.args.get(name, "")
-    if not raw.isdigit():
-        raise Invalid(f"{name} must be a whole number.", {name: "A whole number is required."})
-    return int(raw)
+from portal.services.errors import NotFound
 
 
 def _b64(hashes: list[bytes]) -> list[str]:
@@ -25,6 +20,12 @@ def _b64(hashes: list[bytes]) -> list[str]:
 
 
 @bp.get("/log/checkpoint")
+@operation(
+    "The log's latest signed checkpoint",
+    tag="log",
+    public=True,
+    produces={"text/plain": "A signed note (C2SP tlog-checkpoint): origin, size, root hash, signatures."},
+)
 def log_checkpoint() -> ResponseReturnValue:
     checkpoint = transparency.latest_checkpoint(get_session())
     if checkpoint is None:
@@ -33,14 +34,28 @@ def log_checkpoint() -> ResponseReturnValue:
 
 
 @bp.get("/log/proof/inclusion")
+@operation(
+    "Proof that a leaf is in the tree of a size",
+    tag="log",
+    public=True,
+    query=schema.InclusionQuery,
+    response=schema.InclusionProof,
+)
 def log_inclusion_proof() -> ResponseReturnValue:
-    index, size = _int_arg("index"), _int_arg("size")
-    hashes = transparency.inclusion_proof(get_session(), index, size)
-    return {"index": index, "size": size, "hashes": _b64(hashes)}
+    wanted: schema.InclusionQuery = query()
+    hashes = transparency.inclusion_proof(get_session(), wanted.index, wanted.size)
+    return {"index": wanted.index, "size": wanted.size, "hashes": _b64(hashes)}
 
 
 @bp.get("/log/proof/consistency")
+@operation(
+    "Proof that a tree extends an older one",
+    tag="log",
+    public=True,
+    query=schema.ConsistencyQuery,
+    response=schema.ConsistencyProof,
+)
 def log_consistency_proof() -> ResponseReturnValue:
-    old, new = _int_arg("from"), _int_arg("to")
-    hashes = transparency.consistency_proof(get_session(), old, new)
-    return {"from": old, "to": new, "hashes": _b64(hashes)}
+    wanted: schema.ConsistencyQuery = query()
+    hashes = transparency.consistency_proof(get_session(), wanted.old, wanted.new)
+    return {"from": wanted.old, "to": wanted.new, "hashes": _b64(hashes)}

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, jsonify, request
+from flask import current_app
 from flask.typing import ResponseReturnValue
 
 from portal import notification_texts
-from portal.api import _body, bp, me_
+from portal.api import bp, me_
+from portal.api.contract import body, link_with, operation, paged, query, window
 from portal.db import get_session
 from portal.i18n import speaking_to
 from portal.models import Notification, OutboxMessage, Webhook
+from portal.schemas import notifications as schema
+from portal.schemas.base import Page, PageQuery
 from portal.services import notifications, webhooks
-from portal.services.errors import Invalid
 
 
 def _notification_json(note: Notification) -> dict[str, Any]:
@@ -57,32 +59,34 @@ def _delivery_json(message: OutboxMessage) -> dict[str, Any]:
     }
 
 
-def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name)
-    if raw is None:
-        return None
-    if not raw.isdigit():
-        raise Invalid(f"{name} must be a whole number.", {name: "A whole number is required."})
-    return int(raw)
-
-
 @bp.get("/notifications")
+@operation(
+    "Your notifications, newest first",
+    tag="notifications",
+    query=schema.InboxQuery,
+    response=schema.Inbox,
+)
 def list_notifications() -> ResponseReturnValue:
-    limit = _int_arg("limit")
-    if limit is None:
-        limit = notifications.INBOX_PAGE
-    page = notifications.inbox(get_session(), me_(), _int_arg("before"), limit)
-    return jsonify(items=[_notification_json(n) for n in page.items], unread=page.unread, before=page.before)
+    wanted: schema.InboxQuery = query()
+    page = notifications.inbox(get_session(), me_(), wanted.before, wanted.limit)
+    return {
+        "items": [_notification_json(n) for n in page.items],
+        "unread": page.unread,
+        "before": page.before,
+        "next": link_with(before=page.before) if page.before is not None else None,
+    }
 
 
 @bp.post("/notifications/<int:notification_id>/read")
+@operation("Mark a notification read", tag="notifications", response=schema.Notification)
 def read_notification(notification_id: int) -> ResponseReturnValue:
-    return jsonify(_notification_json(notifications.open_notification(get_session(), me_(), notification_id)))
+    return _notification_json(notifications.open_notification(get_session(), me_(), notification_id))
 
 
 @bp.post("/notifications/read-all")
+@operation("Mark every notification read", tag="notifications", response=schema.Marked)
 def read_all_notifications() -> ResponseReturnValue:
-    return jsonify(marked=notifications.mark_all_read(get_session(), me_()))
+    return {"marked": notifications.mark_all_read(get_session(), me_())}
 
 
 def _choices_json(choices: dict[Any, bool]) -> dict[str, Any]:
@@ -90,52 +94,73 @@ def _choices_json(choices: dict[Any, bool]) -> dict[str, Any]:
 
 
 @bp.get("/me/email-notifications")
+@operation("Which notifications are also e-mailed to you", tag="notifications", response=schema.EmailChoices)
 def email_choices() -> ResponseReturnValue:
-    return jsonify(_choices_json(notifications.email_choices(get_session(), me_())))
+    return _choices_json(notifications.email_choices(get_session(), me_()))
 
 
 @bp.put("/me/email-notifications")
+@operation(
+    "Choose which notifications are also e-mailed to you",
+    tag="notifications",
+    body=schema.EmailChoicesInput,
+    response=schema.EmailChoices,
+)
 def set_email_choices() -> ResponseReturnValue:
-    wanted = _body().get("email")
-    if not isinstance(wanted, list) or not all(isinstance(k, str) for k in wanted):
-        raise Invalid("email must be a list of notification kinds.", {"email": "Not a list of kinds."})
-    return jsonify(_choices_json(notifications.set_email_choices(get_session(), me_(), wanted)))
+    data: schema.EmailChoicesInput = body()
+    wanted = [kind.value for kind in data.email]
+    return _choices_json(notifications.set_email_choices(get_session(), me_(), wanted))
 
 
 @bp.get("/webhooks")
+@operation("Your organisation's webhooks", tag="webhooks", query=PageQuery, response=Page[schema.Webhook])
 def list_webhooks() -> ResponseReturnValue:
-    return jsonify(items=[_webhook_json(h) for h in webhooks.list_webhooks(get_session(), me_())])
+    return paged(webhooks.list_webhooks(get_session(), me_(), window()), _webhook_json)
 
 
 @bp.post("/webhooks")
+@operation(
+    "Register a webhook (organisation administrators)",
+    tag="webhooks",
+    body=schema.WebhookInput,
+    response=schema.WebhookWithSecret,
+    status=201,
+    errors=(403,),
+    links={"webhook_id": "id"},
+)
 def register_webhook() -> ResponseReturnValue:
     webhooks.require_org_admin(me_())
-    url = _body().get("url")
-    if not isinstance(url, str):
-        raise Invalid("url must be a string.", {"url": "Not a string."})
+    data: schema.WebhookInput = body()
     allow_private = current_app.config["SETTINGS"].webhook_allow_private
-    registered = webhooks.register(get_session(), me_(), url, allow_private)
-    return jsonify({**_webhook_json(registered.webhook), "secret": registered.secret}), 201
+    registered = webhooks.register(get_session(), me_(), data.url, allow_private)
+    return {**_webhook_json(registered.webhook), "secret": registered.secret}
 
 
 @bp.delete("/webhooks/<int:webhook_id>")
-def remove_webhook(webhook_id: int) -> ResponseReturnValue:
+@operation("Remove a webhook", tag="webhooks", status=204, errors=(403,))
+def remove_webhook(webhook_id: int) -> None:
     webhooks.remove(get_session(), me_(), webhook_id)
-    return "", 204
 
 
 @bp.post("/webhooks/<int:webhook_id>/secret")
+@operation("Give a webhook a new secret", tag="webhooks", response=schema.WebhookWithSecret, errors=(403,))
 def rotate_webhook_secret(webhook_id: int) -> ResponseReturnValue:
     registered = webhooks.rotate_secret(get_session(), me_(), webhook_id)
-    return jsonify({**_webhook_json(registered.webhook), "secret": registered.secret})
+    return {**_webhook_json(registered.webhook), "secret": registered.secret}
 
 
 @bp.post("/webhooks/<int:webhook_id>/test")
+@operation("Send a test delivery", tag="webhooks", response=schema.Delivery, status=202, errors=(403,))
 def test_webhook(webhook_id: int) -> ResponseReturnValue:
-    return jsonify(_delivery_json(webhooks.send_test(get_session(), me_(), webhook_id))), 202
+    return _delivery_json(webhooks.send_test(get_session(), me_(), webhook_id))
 
 
 @bp.get("/webhooks/<int:webhook_id>/deliveries")
+@operation(
+    "A webhook's deliveries and their attempts, newest first",
+    tag="webhooks",
+    query=PageQuery,
+    response=Page[schema.Delivery],
+)
 def webhook_deliveries(webhook_id: int) -> ResponseReturnValue:
-    log = webhooks.delivery_log(get_session(), me_(), webhook_id)
-    return jsonify(items=[_delivery_json(m) for m in log])
+    return paged(webhooks.delivery_log(get_session(), me_(), webhook_id, window()), _delivery_json)

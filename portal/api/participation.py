@@ -3,19 +3,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response
 from flask.typing import ResponseReturnValue
 
 from portal import invitations, notice_documents, notification_texts
-from portal.api import _body, _date, _enum, bp, me_
+from portal.api import bp, me_
+from portal.api.contract import body, fields, if_match, operation
 from portal.db import get_session
 from portal.downloads import attachment
 from portal.links import external_url
-from portal.models import DecisionKind, DocumentKind, EventKind, RequestKind, SubmissionKind
+from portal.models import EventKind
+from portal.schemas import proceedings as schema
 from portal.serialise import (
     deadline_json,
     document_json,
@@ -27,84 +27,36 @@ from portal.serialise import (
 )
 from portal.services import case_requests, deadlines, documents, hearings, notices, proceedings, submissions
 from portal.services.access import get_case
-from portal.services.errors import Invalid, NotFound
+from portal.services.errors import NotFound
 from portal.services.participation import check_participant, staff_case
 from portal.services.shanghai import today_in_china
 from portal.storage import get_store
 from portal.uploads import receive_upload
 
-
-def _int(data: dict[str, Any], name: str, required: bool = False) -> int | None:
-    value = data.get(name)
-    if value is None and not required:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise Invalid(f"{name} must be an integer.", {name: "Not an id."})
-    return value
-
-
-def _text(data: dict[str, Any], name: str) -> str:
-    value = data.get(name, "")
-    if not isinstance(value, str):
-        raise Invalid(f"{name} must be a string.", {name: "Not a string."})
-    return value
-
-
-def _ids(data: dict[str, Any], name: str) -> list[int]:
-    value = data.get(name, [])
-    if not isinstance(value, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
-        raise Invalid(f"{name} must be a list of ids.", {name: "Not a list of ids."})
-    return value
-
-
-def _decimal(data: dict[str, Any], name: str) -> Decimal | None:
-    value = data.get(name)
-    if value is None:
-        return None
-    try:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise InvalidOperation
-        return Decimal(str(value))
-    except InvalidOperation:
-        raise Invalid(f"{name} must be a number (a string such as \"1250.00\").", {name: "Not a number."}) from None
-
-
-def _datetime(data: dict[str, Any], name: str) -> datetime:
-    raw = data.get(name)
-    try:
-        value = datetime.fromisoformat(str(raw))
-    except (TypeError, ValueError):
-        message = f"{name} must be an ISO 8601 date and time with its offset."
-        raise Invalid(message, {name: "Not a date-time."}) from None
-    if value.tzinfo is None:
-        raise Invalid(f"{name} must carry its UTC offset, e.g. +08:00.", {name: "No offset."})
-    return value.astimezone(UTC)
+STAFF = "Prosecutors only."
 
 
 @bp.get("/cases/<int:case_id>/proceedings")
+@operation(
+    "Everything in the case's proceedings this user may see",
+    tag="proceedings",
+    description="Participants, notices, running deadlines, requests, hearings, shared documents and submissions.",
+    response=schema.Proceedings,
+)
 def proceedings_view(case_id: int) -> ResponseReturnValue:
     db = get_session()
     case = get_case(db, me_(), case_id)
     o = proceedings.overview(db, me_(), case)
     today = today_in_china()
-    return jsonify(
-        participants=[org_json(org) for org in o.participants],
-        notices=[notice_json(n) for n in o.notices],
-        deadlines=[deadline_json(d) for d in o.deadlines],
-        requests=[request_json(r, case_requests.is_overdue(r, today)) for r in o.requests],
-        hearings=[hearing_json(h) for h in o.hearings],
-        documents=[document_json(d) for d in o.documents],
-        submissions=[submission_json(s) for s in o.submissions],
-    )
-
-
-@bp.get("/cases/<int:case_id>/notices/<int:notice_id>")
-def notice_detail(case_id: int, notice_id: int) -> ResponseReturnValue:
-    db = get_session()
-    notice = _notice_of(case_id, notice_id)
-    if not me_().role.is_staff:
-        notices.open_notice(db, me_(), notice_id)
-    return jsonify(notice_json(notice))
+    return {
+        "participants": [org_json(org) for org in o.participants],
+        "notices": [notice_json(n) for n in o.notices],
+        "deadlines": [deadline_json(d) for d in o.deadlines],
+        "requests": [request_json(r, case_requests.is_overdue(r, today)) for r in o.requests],
+        "hearings": [hearing_json(h) for h in o.hearings],
+        "documents": [document_json(d) for d in o.documents],
+        "submissions": [submission_json(s) for s in o.submissions],
+    }
 
 
 def _notice_of(case_id: int, notice_id: int) -> Any:
@@ -114,7 +66,22 @@ def _notice_of(case_id: int, notice_id: int) -> Any:
     return notice
 
 
+@bp.get("/cases/<int:case_id>/notices/<int:notice_id>")
+@operation("A notice (a participant's reading is recorded as opening it)", tag="proceedings", response=schema.Notice)
+def notice_detail(case_id: int, notice_id: int) -> ResponseReturnValue:
+    notice = _notice_of(case_id, notice_id)
+    if not me_().role.is_staff:
+        notices.open_notice(get_session(), me_(), notice_id)
+    return notice_json(notice)
+
+
 @bp.get("/cases/<int:case_id>/notices/<int:notice_id>/pdf")
+@operation(
+    "The notice as served, a bilingual PDF",
+    tag="proceedings",
+    produces={"application/octet-stream": "The PDF, as an attachment, checked against its SHA-256 as it streams."},
+    errors=(409,),
+)
 def notice_pdf(case_id: int, notice_id: int) -> ResponseReturnValue:
     notice = _notice_of(case_id, notice_id)
     if not me_().role.is_staff:
@@ -123,12 +90,19 @@ def notice_pdf(case_id: int, notice_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/cases/<int:case_id>/notices/<int:notice_id>/acknowledge")
+@operation("Acknowledge a notice served on you", tag="proceedings", response=schema.Notice, errors=(403,))
 def notice_acknowledge(case_id: int, notice_id: int) -> ResponseReturnValue:
     _notice_of(case_id, notice_id)
-    return jsonify(notice_json(notices.acknowledge(get_session(), me_(), notice_id)))
+    return notice_json(notices.acknowledge(get_session(), me_(), notice_id))
 
 
 @bp.get("/cases/<int:case_id>/documents/<int:document_id>/content")
+@operation(
+    "A case document shared with you",
+    tag="proceedings",
+    produces={"application/octet-stream": "The file, as an attachment, checked against its SHA-256 as it streams."},
+    errors=(409,),
+)
 def document_content(case_id: int, document_id: int) -> ResponseReturnValue:
     document = documents.get_document(get_session(), me_(), document_id)
     if document.case_id != case_id:
@@ -137,75 +111,93 @@ def document_content(case_id: int, document_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/cases/<int:case_id>/hearings/<int:hearing_id>/ics")
+@operation(
+    "A hearing as a calendar invitation",
+    tag="proceedings",
+    produces={"text/calendar": "An iCalendar (RFC 5545) event; its SEQUENCE rises with every change."},
+)
 def hearing_invitation(case_id: int, hearing_id: int) -> Response:
     case, hearing = hearings.get_hearing(get_session(), me_(), case_id, hearing_id)
     params = hearings.invitation(case, hearing)
     title, _lines = notification_texts.render(EventKind.HEARING_SCHEDULED, params)
-    body = invitations.ics(params, title, external_url("cases.case", case_id=case.id))
-    return Response(body, mimetype="text/calendar")
+    invitation = invitations.ics(params, title, external_url("cases.case", case_id=case.id))
+    return Response(invitation, mimetype="text/calendar")
 
 
-def _loss(data: Any) -> submissions.LossStatement | None:
+def _loss(data: schema.LossInput | None) -> submissions.LossStatement | None:
     if data is None:
         return None
-    if not isinstance(data, dict):
-        raise Invalid("loss must be an object.", {"loss": "Not an object."})
-    units = data.get("units")
-    if units is not None and (not isinstance(units, int) or isinstance(units, bool)):
-        raise Invalid("units must be an integer.", {"units": "Not an integer."})
-    evidence = data.get("evidence", {})
-    if not isinstance(evidence, dict):
-        raise Invalid("loss.evidence must map figures to lists of ids.", {"evidence": "Not an object."})
     return submissions.LossStatement(
-        losses_claimed=_decimal(data, "losses_claimed"),
-        currency=_text(data, "currency") or "CNY",
-        illegal_business_volume=_decimal(data, "illegal_business_volume"),
-        units=units,
-        genuine_unit_price=_decimal(data, "genuine_unit_price"),
-        evidence={str(figure): _ids(evidence, figure) for figure in evidence},
+        losses_claimed=data.losses_claimed,
+        currency=data.currency.upper(),
+        illegal_business_volume=data.illegal_business_volume,
+        units=data.units,
+        genuine_unit_price=data.genuine_unit_price,
+        evidence=data.evidence,
     )
 
 
 @bp.post("/cases/<int:case_id>/submissions")
+@operation(
+    "Send a submission: an opinion, a loss statement, an answer, attendance, a petition or a protest request",
+    tag="proceedings",
+    description="Each kind takes its own fields (see SubmissionInput); a field its kind does not take is "
+    "refused with 422, never dropped.",
+    body=schema.SubmissionInput,
+    response=schema.Submission,
+    status=201,
+    errors=(403, 409),
+    links={"submission_id": "id", "case_id": "case_id"},
+)
 def submit(case_id: int) -> ResponseReturnValue:
     db = get_session()
     get_case(db, me_(), case_id)
-    data = _body()
+    data: schema.SubmissionInput = body()
     submission = submissions.submit(
         db,
         me_(),
         case_id,
         submissions.SubmissionInput(
-            kind=_enum(SubmissionKind, data.get("kind"), "kind"),
-            text=_text(data, "text"),
-            evidence_ids=_ids(data, "evidence_ids"),
-            request_id=_int(data, "request_id"),
-            hearing_id=_int(data, "hearing_id"),
-            decision_id=_int(data, "decision_id"),
-            interpreter_language=_text(data, "interpreter_language"),
-            loss=_loss(data.get("loss")),
-            org_id=_int(data, "org_id"),
+            kind=data.kind,
+            text=data.text,
+            evidence_ids=data.evidence_ids,
+            request_id=data.request_id,
+            hearing_id=data.hearing_id,
+            decision_id=data.decision_id,
+            interpreter_language=data.interpreter_language,
+            loss=_loss(data.loss),
+            org_id=data.org_id,
         ),
     )
-    return jsonify(submission_json(submission)), 201
+    return submission_json(submission)
 
 
 @bp.get("/cases/<int:case_id>/submissions/<int:submission_id>")
+@operation("A submission", tag="proceedings", response=schema.Submission)
 def submission_detail(case_id: int, submission_id: int) -> ResponseReturnValue:
     db = get_session()
     case = get_case(db, me_(), case_id)
-    return jsonify(submission_json(submissions.get_submission(db, me_(), case, submission_id)))
+    return submission_json(submissions.get_submission(db, me_(), case, submission_id))
 
 
 # Prosecutors ----------------------------------------------------------------------------------
 
 
 @bp.post("/cases/<int:case_id>/notices")
+@operation(
+    "Serve a notice on a participant (prosecutors)",
+    tag="proceedings",
+    body=schema.NoticeInput,
+    response=schema.Notice,
+    status=201,
+    errors=(403,),
+    links={"notice_id": "id", "case_id": "case_id"},
+)
 def serve_notice(case_id: int) -> ResponseReturnValue:
     db = get_session()
     case = staff_case(db, me_(), case_id)
-    data = _body()
-    org = check_participant(db, case, _int(data, "org_id", required=True) or 0)
+    data: schema.NoticeInput = body()
+    org = check_participant(db, case, data.org_id)
     default_zh, default_en = notice_documents.default_texts(case, org, today_in_china())
     notice = notices.serve(
         db,
@@ -213,108 +205,155 @@ def serve_notice(case_id: int) -> ResponseReturnValue:
         me_(),
         case_id,
         org.id,
-        _text(data, "text_zh") or default_zh,
-        _text(data, "text_en") or default_en,
+        data.text_zh or default_zh,
+        data.text_en or default_en,
         notice_documents.render_pdf,
     )
-    return jsonify(notice_json(notice)), 201
+    return notice_json(notice)
 
 
 @bp.post("/cases/<int:case_id>/decisions")
+@operation(
+    "Record a decision that opens a statutory deadline (prosecutors)",
+    tag="proceedings",
+    body=schema.DecisionInput,
+    response=schema.Deadline,
+    status=201,
+    errors=(403,),
+)
 def record_decision(case_id: int) -> ResponseReturnValue:
     db = get_session()
     case = staff_case(db, me_(), case_id)
-    data = _body()
-    decided, served = _date(data.get("decided_on"), "decided_on"), _date(data.get("served_on"), "served_on")
-    if decided is None or served is None:
-        raise Invalid("decided_on and served_on are required.", {"decided_on": "Required.", "served_on": "Required."})
-    decision = deadlines.record_decision(
-        db, me_(), case.id, _enum(DecisionKind, data.get("kind"), "kind"), decided, served, _text(data, "summary")
-    )
-    return jsonify(deadline_json(deadlines.describe(db, me_(), decision))), 201
+    data: schema.DecisionInput = body()
+    decision = deadlines.record_decision(db, me_(), case.id, data.kind, data.decided_on, data.served_on, data.summary)
+    return deadline_json(deadlines.describe(db, me_(), decision))
 
 
 @bp.post("/cases/<int:case_id>/requests")
+@operation(
+    "Ask a participant for something by a date (prosecutors)",
+    tag="proceedings",
+    body=schema.RequestInput,
+    response=schema.CaseRequest,
+    status=201,
+    errors=(403,),
+)
 def make_request(case_id: int) -> ResponseReturnValue:
     staff_case(get_session(), me_(), case_id)
-    data = _body()
-    made = case_requests.make_request(
-        get_session(),
-        me_(),
-        case_id,
-        _int(data, "org_id", required=True) or 0,
-        _enum(RequestKind, data.get("kind"), "kind"),
-        _text(data, "message"),
-        _date(data.get("due_on"), "due_on"),
-    )
-    return jsonify(request_json(made, False)), 201
+    data: schema.RequestInput = body()
+    made = case_requests.make_request(get_session(), me_(), case_id, data.org_id, data.kind, data.message, data.due_on)
+    return request_json(made, False)
 
 
-def _hearing_input(data: dict[str, Any]) -> hearings.HearingInput:
-    duration = _int(data, "duration_minutes", required=True) or 0
+def _hearing_input(data: schema.HearingInput) -> hearings.HearingInput:
     return hearings.HearingInput(
-        starts_at=_datetime(data, "starts_at"),
-        duration_minutes=duration,
-        court=_text(data, "court"),
-        room=_text(data, "room"),
-        remote_url=_text(data, "remote_url"),
-        interpreter=bool(data.get("interpreter", False)),
-        note=_text(data, "note"),
+        starts_at=data.starts_at,
+        duration_minutes=data.duration_minutes,
+        court=data.court,
+        room=data.room,
+        remote_url=data.remote_url,
+        interpreter=data.interpreter,
+        note=data.note,
     )
 
 
 @bp.post("/cases/<int:case_id>/hearings")
+@operation(
+    "Schedule a hearing (prosecutors)",
+    tag="proceedings",
+    body=schema.HearingInput,
+    response=schema.Hearing,
+    status=201,
+    errors=(403,),
+    links={"hearing_id": "id", "case_id": "case_id"},
+    etag="sequence",
+)
 def schedule_hearing(case_id: int) -> ResponseReturnValue:
     staff_case(get_session(), me_(), case_id)
-    hearing = hearings.schedule(get_session(), me_(), case_id, _hearing_input(_body()))
-    return jsonify(hearing_json(hearing)), 201
+    return hearing_json(hearings.schedule(get_session(), me_(), case_id, _hearing_input(body())))
 
 
 @bp.put("/cases/<int:case_id>/hearings/<int:hearing_id>")
+@operation(
+    "Change a hearing (prosecutors)",
+    tag="proceedings",
+    body=schema.HearingInput,
+    response=schema.Hearing,
+    errors=(403, 409),
+    etag="sequence",
+)
 def change_hearing(case_id: int, hearing_id: int) -> ResponseReturnValue:
     staff_case(get_session(), me_(), case_id)
-    return jsonify(hearing_json(hearings.change(get_session(), me_(), case_id, hearing_id, _hearing_input(_body()))))
+    changed = hearings.change(get_session(), me_(), case_id, hearing_id, _hearing_input(body()), if_match())
+    return hearing_json(changed)
 
 
 @bp.post("/cases/<int:case_id>/hearings/<int:hearing_id>/cancel")
+@operation(
+    "Cancel a hearing (prosecutors)",
+    tag="proceedings",
+    body=schema.Cancellation,
+    response=schema.Hearing,
+    errors=(403, 409),
+)
 def cancel_hearing(case_id: int, hearing_id: int) -> ResponseReturnValue:
     staff_case(get_session(), me_(), case_id)
-    reason = _text(_body(), "reason")
-    return jsonify(hearing_json(hearings.cancel(get_session(), me_(), case_id, hearing_id, reason)))
+    data: schema.Cancellation = body()
+    return hearing_json(hearings.cancel(get_session(), me_(), case_id, hearing_id, data.reason))
 
 
 @bp.post("/cases/<int:case_id>/documents")
+@operation(
+    "Upload a case document and share it with participants (prosecutors)",
+    tag="proceedings",
+    upload=True,
+    fields=schema.DocumentFields,
+    response=schema.Document,
+    status=201,
+    errors=(403,),
+)
 def add_document(case_id: int) -> ResponseReturnValue:
     staff_case(get_session(), me_(), case_id)
     store = get_store()
     with receive_upload(store) as upload:
-        kind = _enum(DocumentKind, upload.values.get("kind"), "kind")
-        raw = request.args.getlist("org_ids")
-        if not all(v.isdigit() for v in raw):
-            raise Invalid("org_ids must be organisation ids.", {"org_ids": "Not ids."})
+        details: schema.DocumentFields = fields(upload.values)
         document = documents.add_document(
             get_session(),
             store,
             me_(),
             case_id,
-            kind,
-            upload.values.get("title", ""),
-            [int(v) for v in raw],
+            details.kind,
+            details.title,
+            details.org_ids,
             upload.filename,
             upload.finish,
         )
-    return jsonify(document_json(document, [s.org_id for s in document.shares if s.withdrawn_at is None])), 201
+    return document_json(document, [s.org_id for s in document.shares if s.withdrawn_at is None])
 
 
 @bp.post("/cases/<int:case_id>/documents/<int:document_id>/share")
+@operation(
+    "Share a case document with more participants (prosecutors)",
+    tag="proceedings",
+    body=schema.Share,
+    response=schema.Shared,
+    errors=(403,),
+)
 def share_document(case_id: int, document_id: int) -> ResponseReturnValue:
     staff_case(get_session(), me_(), case_id)
-    newly = documents.share(get_session(), me_(), case_id, document_id, _ids(_body(), "org_ids"))
-    return jsonify(shared_now=newly)
+    data: schema.Share = body()
+    return {"shared_now": documents.share(get_session(), me_(), case_id, document_id, data.org_ids)}
 
 
 @bp.post("/cases/<int:case_id>/documents/<int:document_id>/withdraw")
-def withdraw_document(case_id: int, document_id: int) -> ResponseReturnValue:
+@operation(
+    "Stop sharing a case document with a participant (prosecutors)",
+    tag="proceedings",
+    body=schema.Withdrawal,
+    status=204,
+    errors=(403,),
+)
+def withdraw_document(case_id: int, document_id: int) -> None:
     staff_case(get_session(), me_(), case_id)
-    documents.withdraw(get_session(), me_(), case_id, document_id, _int(_body(), "org_id", required=True) or 0)
-    return "", 204
+    data: schema.Withdrawal = body()
+    documents.withdraw(get_session(), me_(), case_id, document_id, data.org_id)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
 from evidence.fingerprints import MAX_THRESHOLD
-from portal.api import _body, bp, me_
+from portal.api import bp, me_
+from portal.api.contract import body, operation, paged, query, window
 from portal.db import get_session
+from portal.schemas import complaints as complaint_schema
+from portal.schemas import related as schema
+from portal.schemas.base import Page, PageQuery
 from portal.serialise import cluster_json, complaint_json, related_json
 from portal.services import infringers, related, search
-from portal.services.access import REVIEWERS, require_role
-from portal.services.errors import Invalid
+from portal.services.access import ADMINS, REVIEWERS, require_role
+from portal.services.paging import listed
 
 
 def _shared_json(shared: infringers.Shared) -> dict[str, Any]:
@@ -28,50 +31,91 @@ def _shared_json(shared: infringers.Shared) -> dict[str, Any]:
 
 
 @bp.get("/review/infringers")
+@operation(
+    "Infringers named in complaints of more than one rights holder (prosecutors)",
+    tag="review",
+    query=PageQuery,
+    response=Page[schema.SharedInfringer],
+    errors=(403,),
+)
 def shared_infringers() -> ResponseReturnValue:
-    return jsonify(items=[_shared_json(s) for s in infringers.groups(get_session(), me_())])
+    return paged(listed(infringers.groups(get_session(), me_()), window()), _shared_json)
 
 
 @bp.get("/complaints/<int:complaint_id>/shared-infringers")
+@operation(
+    "Other complaints naming this complaint's infringers (prosecutors)",
+    tag="review",
+    query=PageQuery,
+    response=Page[schema.SharedInfringer],
+    errors=(403,),
+)
 def complaint_shared_infringers(complaint_id: int) -> ResponseReturnValue:
-    return jsonify(items=[_shared_json(s) for s in infringers.shared_with(get_session(), me_(), complaint_id)])
+    return paged(listed(infringers.shared_with(get_session(), me_(), complaint_id), window()), _shared_json)
 
 
 @bp.get("/review/search")
+@operation(
+    "Search complaints (prosecutors)",
+    tag="review",
+    query=complaint_schema.SearchQuery,
+    response=Page[complaint_schema.Complaint],
+    errors=(403,),
+)
 def search_complaints() -> ResponseReturnValue:
-    found = search.search(get_session(), me_(), request.args.get("q", ""))
-    return jsonify(items=[complaint_json(c) for c in found])
+    wanted: complaint_schema.SearchQuery = query()
+    return paged(listed(search.search(get_session(), me_(), wanted.q), window()), complaint_json)
 
 
 @bp.get("/complaints/<int:complaint_id>/related-evidence")
+@operation(
+    "Evidence of other complaints that matches this complaint's (prosecutors)",
+    tag="review",
+    query=PageQuery,
+    response=Page[schema.Related],
+    errors=(403,),
+)
 def complaint_related_evidence(complaint_id: int) -> ResponseReturnValue:
-    found = related.related_to(get_session(), me_(), complaint_id)
-    return jsonify(items=[related_json(r) for r in found])
+    return paged(listed(related.related_to(get_session(), me_(), complaint_id), window()), related_json)
 
 
 @bp.get("/cases/<int:case_id>/related-evidence")
+@operation(
+    "Evidence outside the case that matches the case's (prosecutors)",
+    tag="review",
+    query=PageQuery,
+    response=Page[schema.Related],
+    errors=(403,),
+)
 def case_related_evidence(case_id: int) -> ResponseReturnValue:
-    found = related.related_to_case(get_session(), me_(), case_id)
-    return jsonify(items=[related_json(r) for r in found])
+    return paged(listed(related.related_to_case(get_session(), me_(), case_id), window()), related_json)
 
 
 @bp.get("/review/clusters")
+@operation(
+    "Groups of complaints whose evidence matches (prosecutors)",
+    tag="review",
+    query=PageQuery,
+    response=Page[schema.Cluster],
+    errors=(403,),
+)
 def evidence_clusters() -> ResponseReturnValue:
-    return jsonify(items=[cluster_json(c) for c in related.clusters(get_session(), me_())])
+    return paged(listed(related.clusters(get_session(), me_()), window()), cluster_json)
 
 
 @bp.post("/review/clusters/link")
+@operation(
+    "Link a cluster's complaints into a case (prosecutors)",
+    tag="review",
+    body=schema.ClusterLink,
+    response=schema.Linked,
+    errors=(403, 409),
+)
 def link_cluster() -> ResponseReturnValue:
     require_role(me_(), REVIEWERS)  # before the body, so that others learn nothing from its checks
-    body = _body()
-    ids, case_id = body.get("complaint_ids"), body.get("case_id")
-    if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids) or not isinstance(case_id, int):
-        raise Invalid(
-            "Send complaint_ids (a list of complaint ids) and case_id.",
-            {"complaint_ids": "A list of integers.", "case_id": "An integer."},
-        )
-    case = related.link_into_case(get_session(), me_(), ids, case_id)
-    return jsonify(case_id=case.id, case_number=case.case_number, complaint_ids=sorted(set(ids)))
+    data: schema.ClusterLink = body()
+    case = related.link_into_case(get_session(), me_(), data.complaint_ids, data.case_id)
+    return {"case_id": case.id, "case_number": case.case_number, "complaint_ids": sorted(set(data.complaint_ids))}
 
 
 def _threshold_json() -> dict[str, Any]:
@@ -87,15 +131,26 @@ def _threshold_json() -> dict[str, Any]:
 
 
 @bp.get("/admin/match-threshold")
+@operation(
+    "The match threshold, with what each threshold would show (prosecutors, administrators)",
+    tag="review",
+    response=schema.Threshold,
+    errors=(403,),
+)
 def match_threshold() -> ResponseReturnValue:
-    return jsonify(_threshold_json())
+    return _threshold_json()
 
 
 @bp.put("/admin/match-threshold")
+@operation(
+    "Set the match threshold (administrators)",
+    tag="review",
+    body=schema.ThresholdInput,
+    response=schema.Threshold,
+    errors=(403,),
+)
 def set_match_threshold() -> ResponseReturnValue:
-    require_role(me_(), related.ADMINS, related.ADMINS_ONLY)
-    value = _body().get("threshold")
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise Invalid("Send the threshold as a whole number of bits.", {"threshold": "An integer."})
-    related.set_threshold(get_session(), me_(), value)
-    return jsonify(_threshold_json())
+    require_role(me_(), ADMINS, related.ADMINS_ONLY)
+    data: schema.ThresholdInput = body()
+    related.set_threshold(get_session(), me_(), data.threshold)
+    return _threshold_json()

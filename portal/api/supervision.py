@@ -2,35 +2,50 @@
 
 from __future__ import annotations
 
-from flask import jsonify
 from flask.typing import ResponseReturnValue
 
-from portal.api import _body, bp, me_
+from portal.api import bp, me_
+from portal.api.contract import body, operation
 from portal.db import get_session
+from portal.schemas import cases as case_schema
+from portal.schemas.supervision import Statistics
 from portal.services import assignment, statistics
 from portal.services.access import SUPERVISORS, require_role
-from portal.services.errors import Invalid
+
+ONLY_SUPERVISORS = "Only a supervisor assigns complaints and cases."
 
 
 def _prosecutor_id() -> int:
-    value = _body().get("prosecutor_id")
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise Invalid("prosecutor_id must be a user id.", {"prosecutor_id": "Not an id."})
-    return value
+    data: case_schema.Assignment = body()
+    return data.prosecutor_id
 
 
 @bp.post("/complaints/<int:complaint_id>/assign")
+@operation(
+    "Assign a complaint to a prosecutor (supervisors)",
+    tag="supervision",
+    body=case_schema.Assignment,
+    response=case_schema.ComplaintAssigned,
+    errors=(403,),
+)
 def assign_complaint(complaint_id: int) -> ResponseReturnValue:
-    require_role(me_(), SUPERVISORS, "Only a supervisor assigns complaints and cases.")
+    require_role(me_(), SUPERVISORS, ONLY_SUPERVISORS)
     complaint = assignment.assign_complaint(get_session(), me_(), complaint_id, _prosecutor_id())
-    return jsonify(id=complaint.id, reference=complaint.reference, assigned_to_id=complaint.assigned_to_id)
+    return {"id": complaint.id, "reference": complaint.reference, "assigned_to_id": complaint.assigned_to_id}
 
 
 @bp.post("/cases/<int:case_id>/assign")
+@operation(
+    "Assign a case to a prosecutor (supervisors)",
+    tag="supervision",
+    body=case_schema.Assignment,
+    response=case_schema.CaseAssigned,
+    errors=(403,),
+)
 def assign_case(case_id: int) -> ResponseReturnValue:
-    require_role(me_(), SUPERVISORS, "Only a supervisor assigns complaints and cases.")
+    require_role(me_(), SUPERVISORS, ONLY_SUPERVISORS)
     case = assignment.assign_case(get_session(), me_(), case_id, _prosecutor_id())
-    return jsonify(id=case.id, case_number=case.case_number, prosecutor_id=case.prosecutor_id)
+    return {"id": case.id, "case_number": case.case_number, "prosecutor_id": case.prosecutor_id}
 
 
 def _durations(d: statistics.Durations) -> dict[str, float | int | None]:
@@ -38,9 +53,10 @@ def _durations(d: statistics.Durations) -> dict[str, float | int | None]:
 
 
 @bp.get("/statistics")
+@operation("The supervisor's figures", tag="supervision", response=Statistics, errors=(403,))
 def statistics_view() -> ResponseReturnValue:
     board = statistics.dashboard(get_session(), me_())
-    return jsonify(
+    return dict(
         complaints_filed=board.filed,
         complaints_by_status={k.value: v for k, v in board.complaints_by_status.items()},
         cases_by_stage={k.value: v for k, v in board.cases_by_stage.items()},

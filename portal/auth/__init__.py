@@ -92,7 +92,9 @@ def register() -> ResponseReturnValue:
 @bp.route("/account", methods=["GET", "POST"])
 def account() -> ResponseReturnValue:
     password_form = PasswordForm(prefix="pw")
-    preferences_form = PreferencesForm(prefix="prefs", language=actor().language, timezone=actor().timezone)
+    preferences_form = PreferencesForm(
+        prefix="prefs", name=actor().name, language=actor().language, timezone=actor().timezone
+    )
     db = get_session()
     choices = notifications.email_choices(db, actor())
     mail_form = EmailChoicesForm(prefix="mail", email=[k.value for k, on in choices.items() if on])
@@ -111,7 +113,11 @@ def account() -> ResponseReturnValue:
             return redirect(url_for("auth.account"))
     elif "prefs-language" in request.form and preferences_form.validate_on_submit():
         accounts.set_preferences(
-            db, actor(), preferences_form.language.data or "en", preferences_form.timezone.data or "UTC"
+            db,
+            actor(),
+            preferences_form.language.data or "en",
+            preferences_form.timezone.data or "UTC",
+            preferences_form.name.data or "",
         )
         flash(_("Preferences saved."), "success")
         return redirect(url_for("auth.account"))

@@ -3,7 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp
 
-from portal.forms import MultiCheckboxField
+from portal.forms import MultiCheckboxField, limits
+from portal.schemas.accounts import Preferences
 from portal.services.accounts import TIMEZONES
 from portal.services.passwords import MIN_PASSWORD_LENGTH
 
@@ -64,6 +65,7 @@ class PasswordForm(FlaskForm):
 
 
 class PreferencesForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=limits(Preferences, "name"))
     language = SelectField(_l("Language"), choices=[("en", "English"), ("zh", "中文")])
     timezone = timezone_field()
 

@@ -32,7 +32,7 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 @bp.get("/")
 def index() -> str:
-    return render_template("cases/index.html", cases=service.list_cases(get_session(), actor()))
+    return render_template("cases/index.html", cases=service.list_cases(get_session(), actor()).items)
 
 
 def _render(case_id: int, form: StageForm) -> ResponseReturnValue:

@@ -59,13 +59,26 @@ def rights() -> ResponseReturnValue:
             flash(_("Right recorded."), "success")
             return redirect(url_for("holder.rights"))
     return render_template(
-        "holder/rights.html", form=form, rights=service.org_rights(db, actor()), principals=principals
+        "holder/rights.html",
+        form=form,
+        rights=service.org_rights(db, actor()).items,
+        principals=principals,
+        retire=ConfirmForm(),
     ), 422 if form.errors else 200
+
+
+@bp.post("/rights/<int:right_id>/retire")
+def retire_right(right_id: int) -> ResponseReturnValue:
+    if ConfirmForm().validate_on_submit():
+        right = service.retire_right(get_session(), actor(), right_id)
+        number = right.registration_number
+        flash(_("Right %(number)s retired: new complaints cannot rely on it.", number=number), "success")
+    return redirect(url_for("holder.rights"))
 
 
 @bp.get("/complaints")
 def complaints() -> str:
-    return render_template("holder/complaints.html", complaints=service.org_complaints(get_session(), actor()))
+    return render_template("holder/complaints.html", complaints=service.org_complaints(get_session(), actor()).items)
 
 
 def _complaint_input(form: ComplaintForm) -> service.ComplaintInput:
@@ -115,7 +128,10 @@ def _edit(complaint_id: int | None) -> ResponseReturnValue:
     complaint = service.editable_complaint(db, actor(), complaint_id) if complaint_id else None
     form = ComplaintForm(obj=complaint) if complaint and request.method == "GET" else ComplaintForm()
     form.org_id.choices = principals
-    form.right_ids.choices = [(r.id, _right_label(r)) for r in service.org_rights(db, actor())]
+    kept = {r.id for r in complaint.rights} if complaint else set()
+    form.right_ids.choices = [
+        (r.id, _right_label(r)) for r in service.org_rights(db, actor()).items if r.retired_at is None or r.id in kept
+    ]
     if complaint and request.method == "GET":
         form.right_ids.data = [r.id for r in complaint.rights]
         for entry, infringer in zip(form.infringers, complaint.infringers, strict=False):

@@ -1,6 +1,14 @@
 """Typed SQLAlchemy 2.0 models; no Flask in here."""
 
-from portal.models.accounts import ApiToken, IPRight, LoginSession, Organisation, PowerOfAttorney, User
+from portal.models.accounts import (
+    ApiToken,
+    IdempotentRequest,
+    IPRight,
+    LoginSession,
+    Organisation,
+    PowerOfAttorney,
+    User,
+)
 from portal.models.base import Base, utcnow
 from portal.models.cases import Case, StageChange
 from portal.models.complaints import (
@@ -48,6 +56,7 @@ from portal.models.transparency import LogCheckpoint, LogEntry, LogHead, LogNode
 __all__ = [
     "AgencyScope",
     "ApiToken",
+    "IdempotentRequest",
     "Base",
     "Case",
     "CaseDocument",

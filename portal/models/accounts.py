@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, false
+from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, utcnow
@@ -42,6 +42,9 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    """Raised by every change through the API or a page: the ETag that If-Match is checked against."""
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(enum_column(Role))
     org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -83,6 +86,21 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class IdempotentRequest(Base):
+    """A creating request sent with an Idempotency-Key, and its answer, replayed to a retry of it."""
+
+    __tablename__ = "idempotent_requests"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    """SHA-256 over the method, path, query and body: a key is for one request only."""
+    status: Mapped[int | None]
+    """None while the first request is still being answered."""
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class IPRight(Base):
     __tablename__ = "ip_rights"
 
@@ -96,6 +114,10 @@ class IPRight(Base):
     valid_until: Mapped[date | None]
     scope: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[datetime | None]
+    """New complaints cannot rely on a retired right; those that did keep it."""
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    """Raised by every change through the API or a page: the ETag that If-Match is checked against."""
 
     organisation: Mapped[Organisation] = relationship(back_populates="rights")
 

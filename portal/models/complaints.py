@@ -46,6 +46,8 @@ class Complaint(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(index=True)
     decided_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+    """Raised by every edit of the draft: the ETag that If-Match is checked against."""
 
     organisation: Mapped[Organisation] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
@@ -135,9 +137,7 @@ SQLITE_SEARCH = (
     "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.complaint_id, old.body); "
     "INSERT INTO search_fts(rowid, body) VALUES (new.complaint_id, new.body); END",
 )
-POSTGRES_SEARCH = (
-    "CREATE INDEX ix_search_documents_body ON search_documents USING gin (to_tsvector('simple', body))",
-)
+POSTGRES_SEARCH = ("CREATE INDEX ix_search_documents_body ON search_documents USING gin (to_tsvector('simple', body))",)
 for statement in SQLITE_SEARCH:
     event.listen(SearchDocument.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))
 for statement in POSTGRES_SEARCH:

@@ -8,13 +8,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, URLField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
 from portal import labels
 from portal.db import get_session
-from portal.forms import MultiCheckboxField, apply_errors
+from portal.forms import MultiCheckboxField, apply_errors, limits
 from portal.login import actor
 from portal.models import Role
+from portal.schemas.notifications import WebhookInput
+from portal.schemas.powers import PowerFields
 from portal.serialise import power_json
 from portal.services import powers as power_service
 from portal.services import webhooks as service
@@ -28,11 +30,11 @@ bp = Blueprint("org", __name__, url_prefix="/org")
 
 
 class WebhookForm(FlaskForm):
-    url = URLField(_l("Receiver URL"), validators=[InputRequired(), Length(max=500)])
+    url = URLField(_l("Receiver URL"), validators=limits(WebhookInput, "url"))
 
 
 def _list(form: WebhookForm, secret: service.Registered | None = None) -> ResponseReturnValue:
-    hooks = service.list_webhooks(get_session(), actor())
+    hooks = service.list_webhooks(get_session(), actor()).items
     status = 422 if form.errors or form.form_errors else 200
     return render_template("org/webhooks.html", hooks=hooks, form=form, registered=secret), status
 
@@ -63,7 +65,7 @@ def register() -> ResponseReturnValue:
 def webhook(webhook_id: int) -> ResponseReturnValue:
     db = get_session()
     hook = service.get_webhook(db, actor(), webhook_id)
-    return render_template("org/webhook.html", hook=hook, log=service.delivery_log(db, actor(), webhook_id))
+    return render_template("org/webhook.html", hook=hook, log=service.delivery_log(db, actor(), webhook_id).items)
 
 
 @bp.post("/webhooks/<int:webhook_id>/test")
@@ -93,9 +95,11 @@ class PowerForm(FlaskForm):
     )
     valid_from = DateField(_l("Valid from"), validators=[InputRequired()])
     valid_until = DateField(_l("Valid until"), validators=[InputRequired()])
-    notarised_by = StringField(_l("Notarised by"), validators=[Length(max=300)])
+    notarised_by = StringField(_l("Notarised by"), validators=limits(PowerFields, "notarised_by"))
     notarised_on = DateField(_l("Notarised on"), validators=[Optional()])
-    legalisation = StringField(_l("Apostille or legalisation (number, authority, date)"), validators=[Length(max=300)])
+    legalisation = StringField(
+        _l("Apostille or legalisation (number, authority, date)"), validators=limits(PowerFields, "legalisation")
+    )
 
 
 @bp.get("/powers")
@@ -105,10 +109,14 @@ def powers() -> ResponseReturnValue:
     if me.role is not Role.HOLDER:
         raise Forbidden("Powers of attorney are managed by rights holders and their agents.")
     form = PowerForm(formdata=None, valid_from=today_in_china())
-    form.agent_org_id.choices = [(o.id, o.legal_name) for o in power_service.agent_organisations(db)]
+    form.agent_org_id.choices = [(o.id, o.legal_name) for o in power_service.agent_organisations(db).items]
     granting = power_service.may_grant(me)
     return render_template(
-        "org/powers.html", powers=power_service.powers(db, me), form=form, granting=granting, today=today_in_china()
+        "org/powers.html",
+        powers=power_service.powers(db, me).items,
+        form=form,
+        granting=granting,
+        today=today_in_china(),
     )
 
 

@@ -325,9 +325,7 @@ def _submission_input(kind: SubmissionKind, form: FlaskForm) -> submissions.Subm
         request_id=args.get("request", type=int),
         hearing_id=args.get("hearing", type=int),
         decision_id=args.get("decision", type=int),
-        interpreter_language=form.interpreter_language.data or ""
-        if hasattr(form, "interpreter_language")
-        else "",
+        interpreter_language=form.interpreter_language.data or "" if hasattr(form, "interpreter_language") else "",
         org_id=args.get("org", type=int),
     )
 

@@ -79,9 +79,9 @@ def _decision_form() -> DecisionForm:
     db = get_session()
     form = DecisionForm()
     form.case_id.choices = [(0, _l("— open a new case —"))] + [
-        (c.id, f"{c.case_number} · {c.procuratorate}") for c in case_service.list_cases(db, actor())
+        (c.id, f"{c.case_number} · {c.procuratorate}") for c in case_service.list_cases(db, actor()).items
     ]
-    form.prosecutor_id.choices = [(u.id, u.email) for u in accounts.staff_users(db) if u.role in REVIEWERS]
+    form.prosecutor_id.choices = [(u.id, u.email) for u in accounts.staff_users(db).items if u.role in REVIEWERS]
     if request.method == "GET":
         form.prosecutor_id.data = actor().id
     return form
@@ -188,7 +188,7 @@ def clusters() -> str:
     return render_template(
         "review/clusters.html",
         clusters=related.clusters(db, actor()),
-        cases=case_service.list_cases(db, actor()),
+        cases=case_service.list_cases(db, actor()).items,
         threshold=related.threshold(db),
     )
 
@@ -204,8 +204,15 @@ def link_cluster() -> ResponseReturnValue:
     except DomainError as exc:
         flash(exc.translated(_), "error")
     else:
-        flash(ngettext("%(num)d complaint linked to case %(case)s.", "%(num)d complaints linked to case %(case)s.",
-                       len(set(ids)), case=case.case_number), "success")
+        flash(
+            ngettext(
+                "%(num)d complaint linked to case %(case)s.",
+                "%(num)d complaints linked to case %(case)s.",
+                len(set(ids)),
+                case=case.case_number,
+            ),
+            "success",
+        )
     return redirect(url_for("review.clusters"))
 
 

@@ -1,14 +1,18 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from portal import labels
+from portal.forms import limits
+from portal.schemas.accounts import OrganisationDecision
+from portal.schemas.cases import CaseFields
+from portal.schemas.complaints import Decision
 
 
 class OrgDecisionForm(FlaskForm):
     decision = RadioField(choices=[("approve", _l("Approve")), ("reject", _l("Reject"))], default="approve")
-    reason = StringField(_l("Reason (required to reject)"), validators=[Length(max=2000)])
+    reason = StringField(_l("Reason (required to reject)"), validators=limits(OrganisationDecision, "reason"))
 
 
 class DecisionForm(FlaskForm):
@@ -21,13 +25,14 @@ class DecisionForm(FlaskForm):
         ],
         default="request_information",
     )
-    message = TextAreaField(_l("What is needed"), validators=[Length(max=20000)])
+    message = TextAreaField(_l("What is needed"), validators=limits(Decision, "message"))
     due = DateField(_l("Deadline"), validators=[Optional()])
-    reason = TextAreaField(_l("Reason for declining"), validators=[Length(max=20000)])
+    reason = TextAreaField(_l("Reason for declining"), validators=limits(Decision, "reason"))
     case_id = SelectField(_l("Link to existing case"), coerce=int, validators=[Optional()])
-    case_number = StringField(_l("New case number"), validators=[Length(max=100)])
-    procuratorate = StringField(_l("Procuratorate"), validators=[Length(max=200)])
-    charges = TextAreaField(_l("Charges"), validators=[Length(max=5000)])
+    # Required only when a new case is opened: the service checks that, these the lengths.
+    case_number = StringField(_l("New case number"), validators=limits(CaseFields, "case_number", required=False))
+    procuratorate = StringField(_l("Procuratorate"), validators=limits(CaseFields, "procuratorate", required=False))
+    charges = TextAreaField(_l("Charges"), validators=limits(CaseFields, "charges", required=False))
     prosecutor_id = SelectField(_l("Responsible prosecutor"), coerce=int, validators=[Optional()])
     stage = SelectField(_l("Current stage"), choices=labels.choices(labels.STAGE), default="prosecution_review")
 

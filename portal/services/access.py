@@ -24,6 +24,7 @@ from portal.services.errors import Forbidden, Invalid, NotFound, translatable
 REVIEWERS = frozenset({Role.PROSECUTOR, Role.SUPERVISOR})
 SUPERVISORS = frozenset({Role.SUPERVISOR})
 ORG_DECIDERS = frozenset({Role.PROSECUTOR, Role.SUPERVISOR, Role.ADMIN})
+ADMINS = frozenset({Role.ADMIN})
 
 
 STAFF_ONLY = translatable("This is for staff only.")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import available_timezones
@@ -12,12 +14,16 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from portal.models import ApiToken, LoginSession, Organisation, OrgKind, OrgStatus, Role, User, utcnow
+from portal.services import paging, versions
 from portal.services.access import ORG_DECIDERS, require_role
 from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.paging import Page, Window
 from portal.services.passwords import MIN_PASSWORD_LENGTH, check_password, hash_password
 
 LANGUAGES = ("en", "zh")
-TIMEZONES = frozenset(available_timezones())
+# Every IANA zone but the GMT offsets, whose POSIX signs run backwards (Etc/GMT+8 is UTC-8) and whose
+# names clash once a generated client turns them into identifiers.
+TIMEZONES = frozenset(zone for zone in available_timezones() if not re.search(r"GMT[+-]?\d", zone))
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
@@ -153,8 +159,9 @@ def create_user(session: Session, email: str, password: str, role: Role, org_id:
     return user
 
 
-def staff_users(session: Session) -> list[User]:
-    return list(session.scalars(select(User).where(User.role != Role.HOLDER).order_by(User.email)))
+def staff_users(session: Session, window: Window | None = None) -> Page[User]:
+    """Prosecutors, supervisors and administrators, in the order their accounts were made."""
+    return paging.rows(session, select(User).where(User.role != Role.HOLDER), User.id, window, newest_first=False)
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
@@ -203,11 +210,21 @@ def _check_preferences(language: str, timezone: str) -> None:
         raise Invalid("Unknown time zone.", {"timezone": "Choose a time zone from the list."})
 
 
-def set_preferences(session: Session, user: User, language: str, timezone: str) -> None:
-    """The language pages and e-mails are in, and the time zone times are shown in."""
+def set_preferences(
+    session: Session,
+    user: User,
+    language: str,
+    timezone: str,
+    name: str | None = None,
+    expected: Collection[int] | None = None,
+) -> None:
+    """The language pages and e-mails are in, the time zone times are shown in, and the name to address."""
     _check_preferences(language, timezone)
+    versions.advance(session, user, expected)
     user.language = language
     user.timezone = timezone
+    if name is not None:
+        user.name = name.strip()
     session.commit()
 
 

@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models import AgencyScope, Case, Complaint, EventKind, Role, Stage, StageChange, User
+from portal.services import paging
 from portal.services.access import REVIEWERS, get_case, require_role
 from portal.services.agency import acting_orgs
 from portal.services.errors import Conflict, Invalid
 from portal.services.notifications import Event, publish
+from portal.services.paging import Page, Window
 from portal.services.participation import participant_ids
 
 
@@ -108,14 +110,15 @@ def add_stage(session: Session, actor: User, case_id: int, data: StageInput) -> 
     return change
 
 
-def list_cases(session: Session, actor: User) -> list[Case]:
-    if actor.role in REVIEWERS:
-        return list(session.scalars(select(Case).order_by(Case.created_at.desc())))
+def list_cases(session: Session, actor: User, window: Window | None = None) -> Page[Case]:
+    """The cases the actor may see, newest first: all for prosecutors, those they take part in for rights holders."""
+    query = select(Case)
     if actor.role is Role.HOLDER:
         orgs = acting_orgs(session, actor, AgencyScope.PROCEEDINGS)
-        taking_part = select(Complaint.case_id).where(Complaint.org_id.in_(orgs))
-        return list(session.scalars(select(Case).where(Case.id.in_(taking_part)).order_by(Case.created_at.desc())))
-    return []
+        query = query.where(Case.id.in_(select(Complaint.case_id).where(Complaint.org_id.in_(orgs))))
+    elif actor.role not in REVIEWERS:
+        return Page([], None)
+    return paging.rows(session, query, Case.id, window)
 
 
 @dataclass(frozen=True)

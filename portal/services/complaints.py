@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
@@ -20,12 +21,14 @@ from portal.models import (
     IPRight,
     RightType,
     User,
+    complaint_rights,
     utcnow,
 )
-from portal.services import infringer_keys, search
+from portal.services import infringer_keys, paging, search, versions
 from portal.services.access import get_complaint, require_filing_holder
 from portal.services.agency import acting_orgs
-from portal.services.errors import Conflict, Invalid
+from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.paging import Page, Window
 
 EDITABLE = frozenset({ComplaintStatus.DRAFT})
 
@@ -43,8 +46,7 @@ class RightInput:
     """The principal an agent records the right for."""
 
 
-def add_right(session: Session, actor: User, data: RightInput) -> IPRight:
-    org_id = require_filing_holder(session, actor, data.org_id)
+def _check_right(data: RightInput) -> None:
     if data.valid_from and data.valid_until and data.valid_until < data.valid_from:
         raise Invalid("The right cannot expire before it starts.", {"valid_until": "Before the start date."})
     missing = {
@@ -52,26 +54,76 @@ def add_right(session: Session, actor: User, data: RightInput) -> IPRight:
     }
     if missing:
         raise Invalid("The registration number, registry and owner are required.", missing)
-    right = IPRight(
-        org_id=org_id,
-        right_type=data.right_type,
-        registration_number=data.registration_number.strip(),
-        registry_name=data.registry.strip(),
-        owner=data.owner.strip(),
-        valid_from=data.valid_from,
-        valid_until=data.valid_until,
-        scope=data.scope.strip(),
-    )
+
+
+def _write_right(right: IPRight, data: RightInput) -> None:
+    right.right_type = data.right_type
+    right.registration_number = data.registration_number.strip()
+    right.registry_name = data.registry.strip()
+    right.owner = data.owner.strip()
+    right.valid_from = data.valid_from
+    right.valid_until = data.valid_until
+    right.scope = data.scope.strip()
+
+
+def add_right(session: Session, actor: User, data: RightInput) -> IPRight:
+    org_id = require_filing_holder(session, actor, data.org_id)
+    _check_right(data)
+    right = IPRight(org_id=org_id)
+    _write_right(right, data)
     session.add(right)
     session.commit()
     return right
 
 
-def org_rights(session: Session, actor: User) -> list[IPRight]:
-    """The rights of every organisation the actor files for."""
+def get_right(session: Session, actor: User, right_id: int) -> IPRight:
+    """A right of an organisation the actor files for; others do not exist for the actor."""
+    right = session.get(IPRight, right_id)
+    if right is None or right.org_id not in acting_orgs(session, actor, AgencyScope.COMPLAINTS):
+        raise NotFound("There is no such right.")
+    return right
+
+
+def _relied_on(session: Session, right: IPRight) -> bool:
+    """Whether a complaint past its draft relies on the right: what it was filed with must not change."""
+    query = (
+        select(Complaint.id)
+        .join(complaint_rights, complaint_rights.c.complaint_id == Complaint.id)
+        .where(complaint_rights.c.right_id == right.id, Complaint.status != ComplaintStatus.DRAFT)
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def change_right(
+    session: Session, actor: User, right_id: int, data: RightInput, expected: Collection[int] | None = None
+) -> IPRight:
+    right = get_right(session, actor, right_id)
+    require_filing_holder(session, actor, right.org_id)
+    if right.retired_at is not None:
+        raise Conflict("This right is retired and can no longer be changed.")
+    if _relied_on(session, right):
+        raise Conflict("Submitted complaints rely on this right as it is; retire it and record the new one instead.")
+    versions.advance(session, right, expected)
+    _check_right(data)
+    _write_right(right, data)
+    session.commit()
+    return right
+
+
+def retire_right(session: Session, actor: User, right_id: int) -> IPRight:
+    right = get_right(session, actor, right_id)
+    require_filing_holder(session, actor, right.org_id)
+    if right.retired_at is None:
+        right.retired_at = utcnow()
+        session.commit()
+    return right
+
+
+def org_rights(session: Session, actor: User, window: Window | None = None) -> Page[IPRight]:
+    """The rights of every organisation the actor files for, in the order they were recorded."""
     orgs = acting_orgs(session, actor, AgencyScope.COMPLAINTS)
     query = select(IPRight).where(IPRight.org_id.in_(orgs)).options(selectinload(IPRight.organisation))
-    return list(session.scalars(query.order_by(IPRight.org_id, IPRight.id)))
+    return paging.rows(session, query, IPRight.id, window, newest_first=False)
 
 
 @dataclass(frozen=True)
@@ -101,7 +153,8 @@ class ComplaintInput:
 _FIELDS = frozenset(f.name for f in fields(ComplaintInput)) - {"fields_given"}
 
 
-def _validate(session: Session, org_id: int, data: ComplaintInput) -> list[IPRight]:
+def _validate(session: Session, org_id: int, data: ComplaintInput, kept: frozenset[int] = frozenset()) -> list[IPRight]:
+    """``kept``: rights the complaint already relies on, which it may keep after they are retired."""
     errors: dict[str, str] = {}
     if not data.title.strip():
         errors["title"] = "A short title is required."
@@ -123,6 +176,8 @@ def _validate(session: Session, org_id: int, data: ComplaintInput) -> list[IPRig
     rights = list(session.scalars(select(IPRight).where(IPRight.id.in_(data.right_ids)))) if data.right_ids else []
     if len(rights) != len(set(data.right_ids)) or any(r.org_id != org_id for r in rights):
         errors["right_ids"] = "Choose among your organisation's recorded rights."
+    elif any(r.retired_at is not None and r.id not in kept for r in rights):
+        errors["right_ids"] = "A retired right cannot be added to a complaint."
     if errors:
         raise Invalid("Please correct the marked fields.", errors)
     return rights
@@ -185,13 +240,17 @@ def editable_complaint(session: Session, actor: User, complaint_id: int) -> Comp
     return complaint
 
 
-def update_complaint(session: Session, actor: User, complaint_id: int, data: ComplaintInput) -> Complaint:
+def update_complaint(
+    session: Session, actor: User, complaint_id: int, data: ComplaintInput, expected: Collection[int] | None = None
+) -> Complaint:
+    """``expected``: the versions the change was made on (If-Match); another edit in between refuses it."""
     complaint = editable_complaint(session, actor, complaint_id)
+    versions.advance(session, complaint, expected)
     if data.fields_given:
         data = replace(
             _current(complaint), **{name: getattr(data, name) for name in data.fields_given if name in _FIELDS}
         )
-    rights = _validate(session, complaint.org_id, data)
+    rights = _validate(session, complaint.org_id, data, frozenset(r.id for r in complaint.rights))
     _apply(complaint, data, rights)
     session.flush()
     search.reindex(session, complaint)
@@ -239,11 +298,11 @@ def with_details(query: Select[Complaint]) -> Select[Complaint]:
     )
 
 
-def org_complaints(session: Session, actor: User) -> list[Complaint]:
-    """The complaints of every organisation the actor files for."""
+def org_complaints(session: Session, actor: User, window: Window | None = None) -> Page[Complaint]:
+    """The complaints of every organisation the actor files for, newest first."""
     orgs = acting_orgs(session, actor, AgencyScope.COMPLAINTS)
-    query = select(Complaint).where(Complaint.org_id.in_(orgs)).order_by(Complaint.created_at.desc())
-    return list(session.scalars(with_details(query)))
+    query = with_details(select(Complaint).where(Complaint.org_id.in_(orgs)))
+    return paging.rows(session, query, Complaint.id, window)
 
 
 def reply_to_request(session: Session, actor: User, complaint_id: int, reply: str) -> Complaint:

@@ -42,6 +42,11 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class PreconditionFailed(DomainError):
+    status = 412
+    code = "precondition_failed"
+
+
 class Invalid(DomainError):
     status = 422
     code = "invalid"
@@ -50,3 +55,8 @@ class Invalid(DomainError):
 class Unavailable(DomainError):
     status = 503
     code = "unavailable"
+
+
+class Malformed(DomainError):
+    status = 400
+    code = "malformed"

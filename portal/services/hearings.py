@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Case, EventKind, Hearing, HearingStatus, User, utcnow
+from portal.services import versions
 from portal.services.access import get_case
 from portal.services.errors import Conflict, Invalid, NotFound
 from portal.services.notifications import Event, publish
@@ -112,10 +114,18 @@ def _staff_hearing(session: Session, actor: User, case_id: int, hearing_id: int)
     return case, hearing
 
 
-def change(session: Session, actor: User, case_id: int, hearing_id: int, data: HearingInput) -> Hearing:
+def change(
+    session: Session,
+    actor: User,
+    case_id: int,
+    hearing_id: int,
+    data: HearingInput,
+    expected: Collection[int] | None = None,
+) -> Hearing:
+    """``expected``: the sequences the change was made on (If-Match); another change in between refuses it."""
     case, hearing = _staff_hearing(session, actor, case_id, hearing_id)
+    versions.advance(session, hearing, expected, "sequence")
     _apply(hearing, _check(data))
-    hearing.sequence += 1
     hearing.updated_at = utcnow()
     _tell(session, EventKind.HEARING_CHANGED, case, hearing, actor)
     session.commit()

@@ -25,10 +25,11 @@ from portal.models import (
     User,
     utcnow,
 )
-from portal.services import receipts
+from portal.services import paging, receipts
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.evidence import EvidenceMeta, receive_item
 from portal.services.notifications import Event, publish
+from portal.services.paging import Page, Window
 from portal.services.shanghai import today_in_china
 
 
@@ -154,18 +155,19 @@ def revoke(session: Session, actor: User, power_id: int) -> PowerOfAttorney:
     return power
 
 
-def powers(session: Session, actor: User) -> list[PowerOfAttorney]:
-    """Powers the actor's organisation granted (a rights holder) or holds (an agent); staff see all."""
+def powers(session: Session, actor: User, window: Window | None = None) -> Page[PowerOfAttorney]:
+    """Powers the actor's organisation granted (a rights holder) or holds (an agent), newest first; staff see all."""
     query = select(PowerOfAttorney)
     if actor.role is Role.HOLDER:
         query = query.where(
             or_(PowerOfAttorney.principal_org_id == actor.org_id, PowerOfAttorney.agent_org_id == actor.org_id)
         )
     elif actor.role is Role.ADMIN:
-        return []
-    return list(session.scalars(query.order_by(PowerOfAttorney.id.desc())))
+        return Page([], None)
+    return paging.rows(session, query, PowerOfAttorney.id, window)
 
 
-def agent_organisations(session: Session) -> list[Organisation]:
+def agent_organisations(session: Session, window: Window | None = None) -> Page[Organisation]:
+    """Approved agent organisations, in the order they registered."""
     query = select(Organisation).where(Organisation.kind == OrgKind.AGENT, Organisation.status == OrgStatus.APPROVED)
-    return list(session.scalars(query.order_by(Organisation.legal_name)))
+    return paging.rows(session, query, Organisation.id, window, newest_first=False)

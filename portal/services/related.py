@@ -22,17 +22,15 @@ from portal.models import (
     ComplaintStatus,
     EvidenceItem,
     EvidenceMatch,
-    Role,
     Setting,
     User,
     utcnow,
 )
 from portal.services import review
-from portal.services.access import REVIEWERS, get_case, get_complaint, require_role
+from portal.services.access import ADMINS, REVIEWERS, get_case, get_complaint, require_role
 from portal.services.errors import Conflict, Invalid, translatable
 
 THRESHOLD = "match_threshold"
-ADMINS = frozenset({Role.ADMIN})
 ADMINS_ONLY = translatable("Only an administrator sets the match threshold.")
 # What the panels and clusters show of each item, loaded with it rather than item by item.
 _SHOWN = (

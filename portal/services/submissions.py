@@ -149,6 +149,38 @@ def _request(session: Session, case: Case, org_id: int, request_id: int | None) 
     return request
 
 
+# What each kind takes besides its text; anything else sent is refused by name, never dropped.
+TAKES: dict[SubmissionKind, frozenset[str]] = {
+    **{kind: frozenset({"evidence_ids"}) for kind in OPINIONS},
+    SubmissionKind.LOSS_STATEMENT: frozenset({"loss", "request_id"}),
+    SubmissionKind.ANSWER: frozenset({"evidence_ids", "request_id"}),
+    SubmissionKind.ATTENDANCE: frozenset({"evidence_ids", "hearing_id", "interpreter_language"}),
+    SubmissionKind.PETITION: frozenset({"evidence_ids", "decision_id"}),
+    SubmissionKind.PROTEST_REQUEST: frozenset({"evidence_ids", "decision_id"}),
+}
+
+
+def _refuse_what_the_kind_does_not_take(data: SubmissionInput) -> None:
+    sent = {
+        "evidence_ids": bool(data.evidence_ids),
+        "request_id": data.request_id is not None,
+        "hearing_id": data.hearing_id is not None,
+        "decision_id": data.decision_id is not None,
+        "interpreter_language": bool(data.interpreter_language.strip()),
+        "loss": data.loss is not None,
+    }
+    refused = sorted(name for name, given in sent.items() if given and name not in TAKES[data.kind])
+    if not refused:
+        return
+    fields = {name: "Not taken by this kind of submission." for name in refused}
+    if data.kind is SubmissionKind.LOSS_STATEMENT and "evidence_ids" in refused:
+        # A loss statement's evidence backs one figure or another.
+        figures = ", ".join(LOSS_FIGURES)
+        fields["evidence_ids"] = f"Use loss.evidence.<figure>, a figure being one of {figures}."
+    names = ", ".join(refused)
+    raise Invalid("A submission of kind %(kind)s does not take %(names)s.", fields, kind=data.kind.value, names=names)
+
+
 def submit(session: Session, actor: User, case_id: int, data: SubmissionInput) -> Submission:
     case, org_id = participant_case(session, actor, case_id, data.org_id)
     text = data.text.strip()
@@ -156,16 +188,11 @@ def submit(session: Session, actor: User, case_id: int, data: SubmissionInput) -
         raise Invalid("Write what you want to say.", {"text": "Required."})
     if len(text) > MAX_TEXT:
         raise Invalid("The text is longer than %(max)d characters.", {"text": "Too long."}, max=MAX_TEXT)
+    _refuse_what_the_kind_does_not_take(data)
     body: dict[str, Any] = {"text": text}
     links: dict[str, int] = {}
     request = None
     if data.kind is SubmissionKind.LOSS_STATEMENT:
-        if data.evidence_ids:
-            # Kept nowhere otherwise: a loss statement's evidence backs one figure or another.
-            raise Invalid(
-                "A loss statement cites its evidence by the figure it supports, in loss.evidence.",
-                {"evidence_ids": f"Use loss.evidence.<figure>, a figure being one of {', '.join(LOSS_FIGURES)}."},
-            )
         body.update(_loss_body(session, case, org_id, data.loss))
     else:
         body["evidence"] = _evidence(session, case, org_id, data.evidence_ids, "evidence_ids")
@@ -177,8 +204,6 @@ def submit(session: Session, actor: User, case_id: int, data: SubmissionInput) -
                 {"request_id": "Not a request for a loss statement."},
             )
         links["request_id"] = request.id
-    elif data.request_id is not None:
-        raise Invalid("Only an answer or a loss statement answers a request.", {"request_id": "Not for this kind."})
     elif data.kind is SubmissionKind.ATTENDANCE:
         links["hearing_id"] = _hearing(session, case, data.hearing_id).id
         language = data.interpreter_language.strip()

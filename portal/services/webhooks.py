@@ -12,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import Channel, EventKind, OutboxMessage, Role, User, Webhook
+from portal.services import paging
 from portal.services.errors import Forbidden, Invalid, NotFound
+from portal.services.paging import Page, Window
 
 MAX_HOOKS = 5
 LOG_LENGTH = 50
@@ -55,7 +57,7 @@ class Registered:
 def register(session: Session, actor: User, url: str, allow_private: bool) -> Registered:
     org_id = require_org_admin(actor)
     url = check_url(url, allow_private)
-    active = list_webhooks(session, actor)
+    active = list_webhooks(session, actor).items
     if len(active) >= MAX_HOOKS:
         raise Invalid("An organisation can have at most %(max)d webhooks; remove one first.", max=MAX_HOOKS)
     hook = Webhook(org_id=org_id, url=url, secret=new_secret(), created_by_id=actor.id)
@@ -64,10 +66,10 @@ def register(session: Session, actor: User, url: str, allow_private: bool) -> Re
     return Registered(hook, hook.secret)
 
 
-def list_webhooks(session: Session, actor: User) -> list[Webhook]:
+def list_webhooks(session: Session, actor: User, window: Window | None = None) -> Page[Webhook]:
     org_id = require_org_admin(actor)
-    query = select(Webhook).where(Webhook.org_id == org_id, Webhook.active.is_(True)).order_by(Webhook.id)
-    return list(session.scalars(query))
+    query = select(Webhook).where(Webhook.org_id == org_id, Webhook.active.is_(True))
+    return paging.rows(session, query, Webhook.id, window, newest_first=False)
 
 
 def get_webhook(session: Session, actor: User, webhook_id: int) -> Webhook:
@@ -104,14 +106,12 @@ def send_test(session: Session, actor: User, webhook_id: int) -> OutboxMessage:
     return message
 
 
-def delivery_log(session: Session, actor: User, webhook_id: int, limit: int = LOG_LENGTH) -> list[OutboxMessage]:
-    """The latest calls to this webhook, newest first, each with its attempts."""
+def delivery_log(session: Session, actor: User, webhook_id: int, window: Window | None = None) -> Page[OutboxMessage]:
+    """Calls to this webhook, newest first, each with its attempts; the latest LOG_LENGTH without a window."""
     hook = get_webhook(session, actor, webhook_id)
     query = (
         select(OutboxMessage)
         .where(OutboxMessage.webhook_id == hook.id)
         .options(selectinload(OutboxMessage.attempt_log))
-        .order_by(OutboxMessage.id.desc())
-        .limit(limit)
     )
-    return list(session.scalars(query))
+    return paging.rows(session, query, OutboxMessage.id, window or Window(None, LOG_LENGTH))

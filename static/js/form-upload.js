@@ -35,8 +35,8 @@
         if (xhr.status === 201) { window.location.hash = form.dataset.anchor || ""; window.location.reload(); return; }
         var body = {};
         try { body = JSON.parse(xhr.responseText); } catch (err) { body = {}; }
-        var details = body.error && body.error.fields ? Object.keys(body.error.fields).map(function (k) { return k + ": " + body.error.fields[k]; }).join("; ") : "";
-        fail(((body.error && body.error.message) || xhr.statusText) + (details ? " (" + details + ")" : ""));
+        var details = body.fields ? Object.keys(body.fields).map(function (k) { return k + ": " + body.fields[k]; }).join("; ") : "";
+        fail((body.detail || xhr.statusText) + (details ? " (" + details + ")" : ""));
       };
       xhr.onerror = function () { fail("network"); };
       xhr.send(file);

@@ -48,7 +48,7 @@
           result.textContent = msgs.done + " " + body.sha256 + " · " + body.media_type;
         } else {
           row.classList.add("failed");
-          result.textContent = msgs.failed + " " + ((body.error && body.error.message) || xhr.statusText);
+          result.textContent = msgs.failed + " " + (body.detail || xhr.statusText);
         }
         resolve();
       };

@@ -15,7 +15,7 @@ from portal.db import get_session
 from portal.models import EvidenceItem, OrgKind, PowerOfAttorney, Role
 from portal.services import accounts
 from portal.services.shanghai import today_in_china
-from tests.factories import PDF_BYTES, Actor, Api, World, make_user, make_world, png_bytes
+from tests.factories import PDF_BYTES, Actor, Api, World, make_user, make_world, names_field, png_bytes
 from tests.portal.test_pages import csrf, sign_in
 
 
@@ -92,7 +92,7 @@ def draft_for(agent: Api, right_id: int, org_id: int) -> Any:
 
 def test_agent_files_and_takes_part_for_its_principal(agency: Agency) -> None:
     a = agency
-    assert a.agent("GET", "/complaints").json == {"items": []}
+    assert a.agent("GET", "/complaints").json == {"items": [], "next": None}
     refused = draft_for(a.agent, a.world.right_a, a.world.holder_a.org_id or 0)
     assert refused.status_code == 404  # no power on file: the principal is not even acknowledged
 
@@ -110,7 +110,7 @@ def test_agent_files_and_takes_part_for_its_principal(agency: Agency) -> None:
     assert [p["id"] for p in a.agent("GET", "/powers-of-attorney").json["items"]] == [power["id"]]
 
     no_principal = a.agent("POST", "/complaints", json={"title": "x"})
-    assert no_principal.status_code == 422 and no_principal.json["error"]["fields"] == {"org_id": "Choose a principal."}
+    assert no_principal.status_code == 422 and no_principal.json["fields"] == {"org_id": "Choose a principal."}
     draft = draft_for(a.agent, a.world.right_a, a.world.holder_a.org_id or 0)
     assert draft.status_code == 201, draft.json
     complaint_id = draft.json["id"]
@@ -154,7 +154,7 @@ def test_scope_expiry_and_revocation_refuse_with_the_reason(agency: Agency) -> N
     ).json["case_id"]
     out_of_scope = a.agent("GET", f"/cases/{case_id}")
     assert out_of_scope.status_code == 403
-    assert "does not cover taking part in cases" in out_of_scope.json["error"]["message"]
+    assert "does not cover taking part in cases" in out_of_scope.json["detail"]
     assert a.agent("GET", "/cases").json["items"] == []
 
     with a.app.app_context():
@@ -164,7 +164,7 @@ def test_scope_expiry_and_revocation_refuse_with_the_reason(agency: Agency) -> N
         record.valid_until = date(2026, 1, 31)
         db.commit()
     expired = a.agent("GET", f"/complaints/{complaint_id}")
-    assert expired.status_code == 403 and "expired on 2026-01-31" in expired.json["error"]["message"]
+    assert expired.status_code == 403 and "expired on 2026-01-31" in expired.json["detail"]
 
     fresh = grant(a.holder, a.agent_org).json
     assert a.agent("GET", f"/complaints/{complaint_id}").status_code == 200
@@ -172,7 +172,7 @@ def test_scope_expiry_and_revocation_refuse_with_the_reason(agency: Agency) -> N
     assert a.holder("POST", f"/powers-of-attorney/{fresh['id']}/revoke").status_code == 200
     assert a.holder("POST", f"/powers-of-attorney/{fresh['id']}/revoke").status_code == 409
     revoked = a.agent("GET", f"/complaints/{complaint_id}")
-    assert revoked.status_code == 403 and "revoked your power of attorney" in revoked.json["error"]["message"]
+    assert revoked.status_code == 403 and "revoked your power of attorney" in revoked.json["detail"]
     assert "power.revoked" in [n["kind"] for n in a.agent("GET", "/notifications").json["items"]]
     assert a.other("GET", f"/complaints/{complaint_id}").status_code == 404  # no power, no reason given
 
@@ -196,7 +196,7 @@ def test_bad_grants_are_refused_and_store_nothing(agency: Agency) -> None:
         ({"notarised_on": (today + timedelta(days=3)).isoformat()}, ("complaints",), "notarised_on"),
     ]:
         response = grant(a.holder, a.agent_org, scopes=scopes, **extra)
-        assert response.status_code == 422 and field in response.json["error"]["fields"], (extra, response.json)
+        assert response.status_code == 422 and names_field(response, field), (extra, response.json)
     assert grant(a.agent, a.agent_org).status_code == 403
     with a.app.app_context():
         member = make_user(Role.HOLDER, "member@brand.example", a.world.holder_a.org_id)
@@ -225,7 +225,7 @@ def test_agent_of_two_participants_names_the_one_it_acts_for(agency: Agency) -> 
     ).json["case_id"]
     a.prosecutor("POST", f"/complaints/{ids[1]}/decision", json={"action": "accept", "case_id": case_id})
     vague = a.agent("POST", f"/cases/{case_id}/submissions", json={"kind": "opinion_case", "text": "x"})
-    assert vague.status_code == 422 and vague.json["error"]["fields"] == {"org_id": "Choose a principal."}
+    assert vague.status_code == 422 and vague.json["fields"] == {"org_id": "Choose a principal."}
     named = a.agent(
         "POST", f"/cases/{case_id}/submissions", json={"kind": "opinion_case", "text": "x", "org_id": org_b}
     )

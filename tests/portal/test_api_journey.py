@@ -47,7 +47,7 @@ def test_journey_file_review_accept_follow(app: Flask, client: FlaskClient) -> N
     assert item["sha256"] == hashlib.sha256(image).hexdigest()
     assert item["size"] == len(image) and item["media_type"] == "image/png" and item["filename"] == name
     assert len(item["phash"]) == 16 and len(item["dhash"]) == 16
-    assert item["collected_at"] == "2026-10-01T08:00:00+00:00"
+    assert item["collected_at"] == "2026-10-01T08:00:00Z"
 
     translation = holder(
         "POST",

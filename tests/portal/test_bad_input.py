@@ -50,7 +50,7 @@ def test_refused_uploads(
     cid = holder.draft(world.right_a)["id"]
     response = holder.upload(cid, data, "evidence.jpg", headers=headers)
     assert response.status_code == status, response.json
-    assert response.json["error"]["code"] == code and text in response.json["error"]["message"]
+    assert response.json["code"] == code and text in response.json["detail"]
     assert evidence_count(app) == 0
 
 
@@ -61,7 +61,7 @@ def test_oversized_upload_names_the_limit(make_app: Callable[..., Flask]) -> Non
     holder = Api(client, world.holder_a.token)
     cid = holder.draft(world.right_a)["id"]
     response = holder.upload(cid, PDF_BYTES + b"%" * 2000)
-    assert response.status_code == 413 and "1000 bytes" in response.json["error"]["message"]
+    assert response.status_code == 413 and "1000 bytes" in response.json["detail"]
     chunked = holder(
         "POST",
         f"/complaints/{cid}/evidence",
@@ -73,7 +73,7 @@ def test_oversized_upload_names_the_limit(make_app: Callable[..., Flask]) -> Non
         },
         environ_overrides={"wsgi.input_terminated": True},
     )
-    assert chunked.status_code == 413 and "1000 bytes" in chunked.json["error"]["message"]
+    assert chunked.status_code == 413 and "1000 bytes" in chunked.json["detail"]
     assert evidence_count(app) == 0
 
 
@@ -116,9 +116,9 @@ def test_missing_filename_and_bad_metadata(app: Flask, client: FlaskClient) -> N
     no_name = holder(
         "POST", f"/complaints/{cid}/evidence", data=PDF_BYTES, headers={"Content-Type": "application/octet-stream"}
     )
-    assert no_name.status_code == 422 and "Content-Disposition" in no_name.json["error"]["message"]
+    assert no_name.status_code == 422 and "Content-Disposition" in no_name.json["detail"]
     bad_kind = holder.upload(cid, PDF_BYTES, query_string={"kind": "rumour", "collected_at": "yesterday"})
-    assert bad_kind.status_code == 422 and set(bad_kind.json["error"]["fields"]) == {"kind", "collected_at"}
+    assert bad_kind.status_code == 422 and set(bad_kind.json["fields"]) == {"kind", "collected_at"}
     not_translation = holder.upload(cid, PDF_BYTES, query_string={"kind": "photo_of_goods", "translation_of": "1"})
     assert not_translation.status_code == 422
     assert evidence_count(app) == 0
@@ -136,7 +136,7 @@ def test_store_outage_gives_503_and_no_row(make_app: Callable[..., Flask]) -> No
     holder = Api(app.test_client(), world.holder_a.token)
     cid = holder.draft(world.right_a)["id"]
     response = holder.upload(cid, png_bytes())
-    assert response.status_code == 503 and "unavailable" in response.json["error"]["message"]
+    assert response.status_code == 503 and "unavailable" in response.json["detail"]
     assert evidence_count(app) == 0
 
 
@@ -179,7 +179,7 @@ def test_malformed_complaints(app: Flask, client: FlaskClient, body: str) -> Non
     world = make_world(app)
     holder = Api(client, world.holder_a.token)
     response = holder("POST", "/complaints", data=body, headers={"Content-Type": "application/json"})
-    assert response.status_code == 422 and response.json["error"]["message"]
+    assert response.status_code == (400 if body == "not json" else 422) and response.json["detail"]
 
 
 def test_foreign_right_cannot_be_claimed(app: Flask, client: FlaskClient) -> None:
@@ -187,7 +187,7 @@ def test_foreign_right_cannot_be_claimed(app: Flask, client: FlaskClient) -> Non
     response = Api(client, world.holder_a.token)(
         "POST", "/complaints", json={"title": "x", "right_ids": [world.right_b]}
     )
-    assert response.status_code == 422 and "right_ids" in response.json["error"]["fields"]
+    assert response.status_code == 422 and "right_ids" in response.json["fields"]
 
 
 def test_missing_object_is_a_clear_conflict_not_a_broken_stream(app: Flask, client: FlaskClient) -> None:
@@ -203,7 +203,7 @@ def test_missing_object_is_a_clear_conflict_not_a_broken_stream(app: Flask, clie
         get_store().delete(record.storage_key)
         get_store().delete(record.thumbnail_key)
     content = holder("GET", f"/evidence/{item['id']}/content")
-    assert content.status_code == 409 and "missing" in content.json["error"]["message"]
+    assert content.status_code == 409 and "missing" in content.json["detail"]
     sign_in(client, world.holder_a.email)
     thumbnail = client.get(f"/evidence/{item['id']}/thumbnail")
     assert thumbnail.status_code == 409 and "preview of this item is missing" in thumbnail.get_data(as_text=True)
@@ -216,7 +216,7 @@ def test_no_evidence_after_submission_and_withdrawal_is_final(app: Flask, client
     holder = Api(client, world.holder_a.token)
     cid, _ = holder.submitted(world.right_a)
     late = holder.upload(cid, PDF_BYTES + b"late")
-    assert late.status_code == 409 and "only to a draft" in late.json["error"]["message"]
+    assert late.status_code == 409 and "only to a draft" in late.json["detail"]
     assert evidence_count(app) == 1
     sign_in(client, world.holder_a.email)
     token = csrf(client, f"/complaints/{cid}")
@@ -234,9 +234,13 @@ def test_stray_api_calls_answer_json_never_a_sign_in_page(app: Flask, client: Fl
     world = make_world(app)
     holder = Api(client, world.holder_a.token)
     unknown = holder("GET", "/nothing")
-    assert unknown.status_code == 404 and unknown.json["error"]["code"] == "not_found"
+    assert (
+        unknown.status_code == 404
+        and unknown.json["code"] == "not_found"
+        and unknown.mimetype == "application/problem+json"
+    )
     wrong = holder("DELETE", "/me")
-    assert wrong.status_code == 405 and wrong.json["error"]["code"] == "method_not_allowed"
+    assert wrong.status_code == 405 and wrong.json["code"] == "method_not_allowed"
     assert "GET" in wrong.headers["Allow"]
     anonymous = client.get("/api/v1/nothing")
     assert anonymous.status_code == 404 and anonymous.is_json

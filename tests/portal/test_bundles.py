@@ -141,15 +141,15 @@ def test_bad_bundle_requests_are_refused_precisely(app: Flask, client: FlaskClie
     world, case_id, ids = case_with_evidence(app, client)
     prosecutor = Api(client, world.prosecutor.token)
     bad = prosecutor("GET", f"/cases/{case_id}/bundle?evidence=1,x")
-    assert bad.status_code == 422 and "evidence" in bad.json["error"]["fields"]
+    assert bad.status_code == 422 and "evidence" in bad.json["fields"]
     stranger = prosecutor("GET", f"/cases/{case_id}/bundle?evidence={ids[0]},9999")
     assert stranger.status_code == 422
-    assert stranger.json["error"]["message"] == "Not evidence of this case: 9999."
+    assert stranger.json["detail"] == "Not evidence of this case: 9999."
     assert prosecutor("GET", "/cases/9999/bundle").status_code == 404
     assert Api(client, world.holder_a.token)("GET", f"/cases/{case_id}/bundle").status_code == 403
     empty = prosecutor("POST", "/cases", json={"case_number": "B-2", "procuratorate": "P", "charges": "C"})
     nothing = prosecutor("GET", f"/cases/{empty.json['id']}/bundle")
-    assert nothing.status_code == 409 and "no evidence to export" in nothing.json["error"]["message"]
+    assert nothing.status_code == 409 and "no evidence to export" in nothing.json["detail"]
 
 
 def test_export_from_the_case_page_and_its_custody_event(app: Flask, client: FlaskClient) -> None:
@@ -177,7 +177,7 @@ def test_items_without_receipts_are_refused_by_name(app: Flask, client: FlaskCli
         db.commit()
     refused = Api(client, world.prosecutor.token)("GET", f"/cases/{case_id}/bundle")
     assert refused.status_code == 409
-    assert refused.json["error"]["fields"] == {"evidence": f"Without receipts: {ids[0]}."}
+    assert refused.json["fields"] == {"evidence": f"Without receipts: {ids[0]}."}
     assert Api(client, world.prosecutor.token)("GET", f"/cases/{case_id}/bundle?evidence={ids[1]}").status_code == 200
 
 
@@ -190,13 +190,13 @@ def test_custody_from_before_the_log_and_missing_receipts_are_refused(app: Flask
         db.commit()
     refused = Api(client, world.prosecutor.token)("GET", f"/cases/{case_id}/bundle")
     assert refused.status_code == 409
-    assert refused.json["error"]["fields"] == {"evidence": f"Recorded before the log: {ids[1]}."}
+    assert refused.json["fields"] == {"evidence": f"Recorded before the log: {ids[1]}."}
     with app.app_context():
         db = get_session()
         db.delete(db.get(Receipt, ids[0]))
         db.commit()
     receipt = Api(client, world.holder_a.token)("GET", f"/evidence/{ids[0]}/receipt")
-    assert receipt.status_code == 409 and "before receipts were issued" in receipt.json["error"]["message"]
+    assert receipt.status_code == 409 and "before receipts were issued" in receipt.json["detail"]
 
 
 def test_verifier_refuses_a_trust_file_without_keys(tmp_path: Path) -> None:

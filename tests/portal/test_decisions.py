@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import Api, make_world
+from tests.factories import Api, make_world, names_field
 
 NEW_CASE = {"case_number": "K-1", "procuratorate": "Shanghai", "charges": "Counterfeiting"}
 
@@ -34,7 +34,7 @@ def test_bad_decisions(app: Flask, client: FlaskClient, body: dict, status: int,
     response = Api(client, world.prosecutor.token)("POST", f"/complaints/{cid}/decision", json=body)
     assert response.status_code == status, response.json
     if field:
-        assert field in response.json["error"].get("fields", {}), response.json
+        assert names_field(response, field), response.json
     assert Api(client, world.holder_a.token)("GET", f"/complaints/{cid}").json["status"] == "submitted"
 
 
@@ -50,7 +50,7 @@ def test_decided_complaint_is_closed_and_case_numbers_unique(app: Flask, client:
     again = prosecutor("POST", f"/complaints/{first}/decision", json={"action": "decline", "reason": "x"})
     assert again.status_code == 409
     duplicate = prosecutor("POST", f"/complaints/{second}/decision", json={"action": "accept", "case": NEW_CASE})
-    assert duplicate.status_code == 409 and "K-1" in duplicate.json["error"]["message"]
+    assert duplicate.status_code == 409 and "K-1" in duplicate.json["detail"]
     case_id = holder("GET", f"/complaints/{first}").json["case_id"]
     linked = prosecutor("POST", f"/complaints/{second}/decision", json={"action": "accept", "case_id": case_id})
     assert linked.status_code == 200
@@ -69,7 +69,7 @@ def test_bad_stage_changes(app: Flask, client: FlaskClient) -> None:
         ({"stage": "prosecuted", "date": "01/02/2026"}, "date"),
     ]:
         response = prosecutor("POST", f"/cases/{case['id']}/stages", json=body)
-        assert response.status_code == 422 and field in response.json["error"]["fields"], body
+        assert response.status_code == 422 and field in response.json["fields"], body
     assert prosecutor("GET", f"/cases/{case['id']}").json["timeline"][-1]["stage"] == "prosecution_review"
     assert (
         prosecutor("POST", "/cases/999/stages", json={"stage": "prosecuted", "date": "2026-01-01"}).status_code == 404

@@ -51,7 +51,7 @@ def test_an_upload_of_the_same_bytes_repairs_a_damaged_object(app: Flask, client
     marked = prosecutor("GET", f"/evidence/{first['id']}").json["damage"]
     assert marked["outcome"] == "mismatch" and marked["detected_via"] == "scrub"
     refused = prosecutor("GET", f"/evidence/{first['id']}/content")
-    assert refused.status_code == 409 and "damaged" in refused.json["error"]["message"]
+    assert refused.status_code == 409 and "damaged" in refused.json["detail"]
 
     # Another rights holder happens to send the same file: its intact bytes replace the damaged ones.
     second = other.upload(other.draft(world.right_b)["id"], IMAGE, "same.png")
@@ -137,7 +137,7 @@ def test_a_damaged_download_breaks_off_and_is_recorded(app: Flask, client: Flask
     event = last_event(holder, item["id"])
     assert (event["action"], event["outcome"], event["details"]["via"]) == ("verified", "mismatch", "download")
     again = holder("GET", f"/evidence/{item['id']}/content")
-    assert again.status_code == 409 and again.json["error"]["code"] == "conflict"
+    assert again.status_code == 409 and again.json["code"] == "conflict"
 
     # The page says so to its owner, who can repair it by sending the file again.
     assert sign_in(client, world.holder_a.email) == 302
@@ -160,7 +160,7 @@ def test_bundles_refuse_known_damage_and_break_off_on_new_damage(app: Flask, cli
     assert (event["outcome"], event["details"]["via"]) == ("mismatch", "export")
 
     refused = prosecutor("GET", f"/cases/{case_id}/bundle")
-    assert refused.status_code == 409 and refused.json["error"]["fields"]["evidence"] == f"Stored damaged: {ids[0]}."
+    assert refused.status_code == 409 and refused.json["fields"]["evidence"] == f"Stored damaged: {ids[0]}."
     assert prosecutor("GET", f"/cases/{case_id}/bundle?evidence={ids[1]}").status_code == 200
     assert sign_in(client, world.prosecutor.email) == 302
     page = client.get(f"/cases/{case_id}")
@@ -202,8 +202,9 @@ def test_a_database_that_is_down_answers_503_with_an_id_and_no_details(
         if where == "api":
             response = client.get("/api/v1/me", headers={"Authorization": "Bearer whatever"})
             assert response.status_code == 503 and response.headers["Retry-After"] == "30"
-            error = response.json["error"]
-            assert error["code"] == "database_unavailable" and "try again shortly" in error["message"]
+            error = response.json
+            assert response.mimetype == "application/problem+json"
+            assert error["code"] == "database_unavailable" and "try again shortly" in error["detail"]
             error_id = error["error_id"]
         else:
             response = client.post("/login", data={"email": "a@b.example", "password": "x" * 12})
@@ -237,7 +238,7 @@ def test_a_store_that_is_down_answers_503_without_naming_it(
         complaint = holder.draft(world.right_a)["id"]
         response = holder.upload(complaint, IMAGE)
     assert response.status_code == 503 and response.headers["Retry-After"] == "30"
-    assert response.json["error"]["message"] == "The evidence store is unavailable; try again shortly."
+    assert response.json["detail"] == "The evidence store is unavailable; try again shortly."
     assert all(secret not in response.text for secret in secrets), response.text
-    assert any(response.json["error"]["error_id"] in r.getMessage() for r in caplog.records)
+    assert any(response.json["error_id"] in r.getMessage() for r in caplog.records)
     assert holder("GET", f"/complaints/{complaint}").json["evidence"] == []

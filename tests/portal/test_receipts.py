@@ -158,5 +158,5 @@ def test_upload_without_signing_keys_is_refused_before_any_byte_is_stored(app: F
     (app.config["SETTINGS"].signing_key_dir / "receipt.key").unlink()
     refused = holder.upload(complaint["id"], png_bytes(color=(7, 7, 7)))
     assert refused.status_code == 503
-    assert "portal keys generate" in refused.json["error"]["message"]
+    assert "portal keys generate" in refused.json["detail"]
     assert holder("GET", f"/complaints/{complaint['id']}").json["evidence"] == []

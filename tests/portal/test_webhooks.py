@@ -118,7 +118,7 @@ def test_removed_webhook_gets_nothing_more(make_app: Callable[..., Flask], recei
     assert holder("DELETE", f"/webhooks/{hook['id']}").status_code == 204
     assert deliver(app).failed == 1
     assert receiver.calls == []
-    assert holder("GET", "/webhooks").json == {"items": []}
+    assert holder("GET", "/webhooks").json == {"items": [], "next": None}
     assert holder("POST", f"/webhooks/{hook['id']}/test").status_code == 404
 
 
@@ -137,11 +137,11 @@ def test_registration_refuses_bad_urls_and_non_admins(make_app: Callable[..., Fl
         ("https://example.com/" + "x" * 500, "500 characters"),
     ]:
         response = holder("POST", "/webhooks", json={"url": url})
-        assert response.status_code == 422 and message in response.json["error"]["message"], url
+        assert response.status_code == 422 and message in response.json["detail"], url
     assert holder("POST", "/webhooks", json={"url": 5}).status_code == 422
-    assert holder("POST", "/webhooks", data="x", headers={"Content-Type": "text/plain"}).status_code == 422
+    assert holder("POST", "/webhooks", data="x", headers={"Content-Type": "text/plain"}).status_code == 415
     refused = prosecutor("POST", "/webhooks", json={"url": "https://example.com/x"})
-    assert refused.status_code == 403 and "administrator" in refused.json["error"]["message"]
+    assert refused.status_code == 403 and "administrator" in refused.json["detail"]
     for _ in range(5):
         register(holder, "https://example.com/hook")
     assert holder("POST", "/webhooks", json={"url": "https://example.com/6"}).status_code == 422
