@@ -141,6 +141,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(exc: RequestEntityTooLarge) -> ResponseReturnValue:
+        if exc.description != RequestEntityTooLarge.description:  # a limit of its own, such as a JSON body's
+            return _respond(413, "too_large", exc.description or "")
         limit = app.config["SETTINGS"].max_upload_bytes
         return _respond(413, "too_large", f"The upload is larger than the limit of {limit} bytes.")
 

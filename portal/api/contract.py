@@ -226,7 +226,7 @@ def body() -> Any:
     if request.mimetype != "application/json":
         raise UnsupportedMediaType("Send a JSON object with Content-Type: application/json.")
     if (request.content_length or 0) > JSON_BODY_MAX:
-        raise RequestEntityTooLarge()
+        raise RequestEntityTooLarge(f"A JSON body is limited to {JSON_BODY_MAX} bytes.")
     request.max_content_length = JSON_BODY_MAX
     raw = request.get_data(cache=True)
     try:

@@ -62,7 +62,7 @@ def test_bad_requests_are_problems_that_name_the_field(app: Flask, client: Flask
     assert post("{").status_code == 400 and post("{").json["code"] == "malformed"
     assert post("title=x", "application/x-www-form-urlencoded").status_code == 415
     too_big = post(b'{"title": "' + b"x" * JSON_BODY_MAX + b'"}')
-    assert too_big.status_code == 413 and too_big.mimetype == PROBLEM
+    assert too_big.status_code == 413 and too_big.mimetype == PROBLEM and str(JSON_BODY_MAX) in too_big.json["detail"]
     bad_query = Api(client, world.prosecutor.token)("GET", "/review/complaints", query_string={"foreign": "yes"})
     assert bad_query.status_code == 422 and set(bad_query.json["fields"]) == {"foreign"}
     assert holder("GET", "/complaints").status_code == 200  # and nothing was filed by any of it
