@@ -57,4 +57,4 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 test: install system-deps lint
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist worksteal

@@ -75,6 +75,7 @@ def seed(db: Session) -> list[str]:
                 language=language,
                 timezone=timezone,
                 is_org_admin=org is not None,  # each the first, so the administrating, member
+                email_verified_at=utcnow(),  # demo addresses: nobody to mail a link to
             )
         )
     db.commit()

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Protocol
 
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import Babel, LazyString, force_locale, gettext, refresh
 from flask_login import current_user
 
-from portal.models import User
 from portal.services.accounts import LANGUAGES
 
 babel = Babel()
@@ -38,10 +39,23 @@ def select_timezone() -> str:
     return "UTC"
 
 
+class Reader(Protocol):
+    language: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class Addressee:
+    """A reader known by language and time zone only, such as the new address of a change of e-mail."""
+
+    language: str
+    timezone: str
+
+
 @contextmanager
-def speaking_to(user: User) -> Iterator[None]:
-    """Translate and format for ``user`` (an e-mail's recipient) rather than whoever is signed in."""
-    g.recipient = user
+def speaking_to(reader: Reader) -> Iterator[None]:
+    """Translate and format for ``reader`` (an e-mail's recipient) rather than whoever is signed in."""
+    g.recipient = reader
     refresh()
     try:
         yield

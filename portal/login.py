@@ -22,6 +22,9 @@ PUBLIC_ENDPOINTS = frozenset(
     {
         "auth.login",
         "auth.register",
+        "auth.forgot_password",
+        "auth.reset_password",
+        "auth.confirm_email",
         "auth.language",
         "static",
         "main.health",

@@ -5,17 +5,20 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import render_template
+from flask_babel import format_datetime as local_time
+from flask_babel import gettext as _
 
 from portal import invitations, notification_texts
-from portal.i18n import speaking_to
+from portal.i18n import Addressee, speaking_to
 from portal.links import external_url
-from portal.models import EventKind, Notification
+from portal.models import EventKind, LinkPurpose, Notification, OutboxMessage
 from portal.services.deliveries import DeliveryFailed
 from portal.settings import Settings
 
@@ -48,6 +51,42 @@ def compose(settings: Settings, note: Notification) -> EmailMessage:
     if note.kind in HEARING_KINDS:
         invite = invitations.ics(note.params, title, context["url"])
         message.add_attachment(invite, maintype="text", subtype="calendar", filename="hearing.ics")
+    return message
+
+
+def compose_account(settings: Settings, outbox: OutboxMessage) -> EmailMessage:
+    """A mail with a single-use link, in the language of the account it is for."""
+    body = outbox.body
+    purpose, token = LinkPurpose(body["purpose"]), body["token"]
+    with speaking_to(Addressee(body["language"], body["timezone"])):
+        until = local_time(datetime.fromisoformat(body["expires_at"]), "medium")
+        if purpose is LinkPurpose.RESET_PASSWORD:
+            title = _("Reset your password")
+            lines = [
+                _("Someone, most likely you, asked to reset the password of this account."),
+                _("The link works once, until %(time)s.", time=until),
+                _("If you did not ask, ignore this mail: your password stays as it is."),
+            ]
+            url, button = external_url("auth.reset_password", token=token), _("Choose a new password")
+        else:
+            title = _("Confirm your e-mail address")
+            lines = [
+                _("Follow the link to confirm that this address is yours and reaches you."),
+                _("The link works once, until %(time)s.", time=until),
+                _("If you did not register or change your address, ignore this mail."),
+            ]
+            url, button = external_url("auth.confirm_email", token=token), _("Confirm this address")
+        context = {"title": title, "lines": lines, "url": url, "button": button}
+        text = render_template("email/account.txt", **context)
+        html = render_template("email/account.html", **context)
+    message = EmailMessage()
+    message["Subject"] = title
+    message["From"] = settings.mail_from
+    message["To"] = body["to"]
+    message["Date"] = format_datetime(outbox.created_at)
+    message["Message-ID"] = f"<account-{outbox.id}@{urlsplit(settings.portal_url).hostname}>"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
     return message
 
 

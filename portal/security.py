@@ -24,6 +24,11 @@ CSP = {
 API_DOCS_CSP = {**CSP, "img-src": "'self' data:"}
 
 
+def client_address() -> str:
+    """The address the request came from, for the account log."""
+    return request.remote_addr or ""
+
+
 def login_account_key() -> str:
     """Throttle key for one account, whichever address the attempts come from."""
     return "account:" + request.form.get("email", "").strip().lower()

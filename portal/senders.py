@@ -12,8 +12,10 @@ class PortalSender:
         self.settings = settings
 
     def email(self, message: OutboxMessage) -> None:
-        assert message.notification is not None
-        mail.send(self.settings, mail.compose(self.settings, message.notification))
+        if message.notification is None:
+            mail.send(self.settings, mail.compose_account(self.settings, message))
+        else:
+            mail.send(self.settings, mail.compose(self.settings, message.notification))
 
     def webhook(self, message: OutboxMessage) -> int:
         return webhook_calls.post(self.settings, message)

@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 from portal.models import (
+    ApiToken,
     Case,
     CaseDocument,
     CaseRequest,
@@ -31,6 +32,14 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def token_summary_json(token: ApiToken) -> dict[str, Any]:
+    return {
+        "id": token.id,
+        "created_at": token.created_at.isoformat(),
+        "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
+    }
+
+
 def user_json(user: User) -> dict[str, Any]:
     return {
         "id": user.id,
@@ -39,6 +48,7 @@ def user_json(user: User) -> dict[str, Any]:
         "role": user.role.value,
         "language": user.language,
         "timezone": user.timezone,
+        "email_verified": user.email_verified_at is not None,
         "organisation_admin": user.is_org_admin,
         "version": user.version,
         "organisation": org_json(user.organisation) if user.organisation else None,

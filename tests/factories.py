@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
+from datetime import timedelta
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -12,8 +17,9 @@ from PIL import Image
 from werkzeug.test import TestResponse
 
 from portal.db import get_session
-from portal.models import Role
-from portal.services import accounts
+from portal.models import Role, utcnow
+from portal.senders import PortalSender
+from portal.services import accounts, deliveries
 
 PASSWORD = "correct horse battery"
 
@@ -144,3 +150,31 @@ def content_of(response: TestResponse) -> bytes:
 def names_field(response: TestResponse, field: str) -> bool:
     """Whether a 422 names ``field`` (a dotted path into the body, or one of its parts)."""
     return any(field == key or field in key.split(".") for key in response.json.get("fields", {}))
+
+
+def deliver(app: Flask, later: timedelta = timedelta(0)) -> deliveries.Round:
+    """One round of `portal worker`'s deliveries, as if ``later`` had passed."""
+    with app.app_context():
+        return deliveries.deliver_due(get_session(), PortalSender(app.config["SETTINGS"]), now=utcnow() + later)
+
+
+def mails_to(app: Flask, address: str) -> list[EmailMessage]:
+    """What the worker has sent to ``address`` so far, oldest first: from the embedded default's mail folder."""
+    return mails_in(app.config["SETTINGS"].instance_path / "mail", address)
+
+
+def mails_in(folder: Path, address: str) -> list[EmailMessage]:
+    found = []
+    for path in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []:
+        mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if mail["To"] == address:
+            found.append(mail)
+    return found  # type: ignore[return-value]
+
+
+def link_in(mail: EmailMessage, path: str) -> str:
+    """The last part of the link in ``mail`` that goes to ``path``: /password/reset/, /email/confirm/ ..."""
+    text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    found = re.search(re.escape(path) + r"([A-Za-z0-9_-]+)", text)
+    assert found, text
+    return found.group(1)

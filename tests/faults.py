@@ -164,6 +164,8 @@ class Tally:
     statuses: Counter[str] = field(default_factory=Counter)
     accepted: dict[int, str] = field(default_factory=dict)
     """Items answered 201: id -> SHA-256 of what was sent."""
+    unanswered: set[str] = field(default_factory=set)
+    """SHA-256 of what was sent without a 201: a commit can succeed while its answer is lost with the link."""
 
     def record(self, status: int | None, answer: dict, data: bytes) -> None:  # type: ignore[type-arg]
         self.trials += 1
@@ -171,6 +173,8 @@ class Tally:
         if status == 201:
             assert answer["sha256"] == hashlib.sha256(data).hexdigest()
             self.accepted[answer["id"]] = answer["sha256"]
+        else:
+            self.unanswered.add(hashlib.sha256(data).hexdigest())
 
 
 def kill_mid_body(target: Target, tally: Tally, number: int, size: int) -> None:
@@ -238,6 +242,8 @@ class Audit:
     """Downloaded, but not the bytes that were sent."""
     rows_without_object: int
     orphans: int
+    unclaimed: frozenset[str] = frozenset()
+    """SHA-256 of rows whose upload got no 201: committed just as the database went down, before the answer."""
 
 
 def audit(target: Target, tally: Tally) -> Audit:
@@ -258,8 +264,9 @@ def audit(target: Target, tally: Tally) -> Audit:
             damaged += 1
         else:
             intact += 1
+    unclaimed = frozenset(sha256 for evidence_id, sha256 in rows.items() if evidence_id not in tally.accepted)
     used = {sha256 for _id, sha256, _complaint in every}
     without = sum(not store.exists(object_key(sha256)) for sha256 in used)
     orphans = sum(found.key.rsplit("/", 1)[-1] not in used for found in store.listing("objects"))
     orphans += len(list(store.listing("staging"))) + len(list(store.unfinished_uploads()))
-    return Audit(len(rows), intact, lost, damaged, without, orphans)
+    return Audit(len(rows), intact, lost, damaged, without, orphans, unclaimed)

@@ -88,5 +88,9 @@ def serve(tmp_path: Path, extra_env: dict[str, str], workers: int = 2) -> Iterat
         raise RuntimeError(f"gunicorn did not start: {(tmp_path / 'gunicorn.log').read_text()}") from None
     yield portal
     process.terminate()
-    process.wait(10)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
     log.close()

@@ -7,25 +7,25 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, PasswordField, SelectField
-from wtforms.validators import Email, InputRequired, Length, NumberRange
+from wtforms import EmailField, IntegerField, SelectField
+from wtforms.validators import Email, InputRequired, NumberRange
 
 from evidence.fingerprints import MAX_THRESHOLD, reference_trade_offs
 from portal import labels
+from portal.auth.forms import new_password_field
 from portal.db import get_session
 from portal.forms import apply_errors
 from portal.login import actor
 from portal.models import Role
 from portal.services import accounts, related
 from portal.services.errors import DomainError
-from portal.services.passwords import MIN_PASSWORD_LENGTH
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 class StaffForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Email()])
-    password = PasswordField(_l("Initial password"), validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    password = new_password_field(_l("Initial password"))
     role = SelectField(_l("Role"), choices=[(r.value, labels.ROLE[r]) for r in Role if r.is_staff])
 
 

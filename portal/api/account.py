@@ -9,8 +9,9 @@ from portal.api.contract import body, if_match, operation, paged, window
 from portal.db import get_session
 from portal.schemas import accounts as schema
 from portal.schemas.base import Page, PageQuery
-from portal.serialise import org_json, user_json
-from portal.services import accounts
+from portal.security import client_address, limiter
+from portal.serialise import org_json, token_summary_json, user_json
+from portal.services import accounts, email_links
 from portal.services.access import ADMINS, ORG_DECIDERS, require_role
 from portal.services.paging import listed
 
@@ -81,3 +82,84 @@ def change_me() -> ResponseReturnValue:
         if_match(),
     )
     return user_json(user)
+
+
+@bp.post("/password-reset")
+@limiter.limit("20/hour;5/minute")
+@operation(
+    "Ask for a link to reset a forgotten password",
+    tag="account",
+    description="The link goes to the address if it has an account; the answer is the same either way. "
+    "It works once, within an hour.",
+    body=schema.PasswordResetRequest,
+    response=schema.Accepted,
+    status=202,
+    errors=(429,),
+    public=True,
+)
+def ask_password_reset() -> ResponseReturnValue:
+    data: schema.PasswordResetRequest = body()
+    email_links.ask_password_reset(get_session(), data.email, client_address())
+    return {"detail": "If an account uses this address, a link to reset its password is on its way."}
+
+
+@bp.post("/password-reset/confirm")
+@limiter.limit("30/hour")
+@operation(
+    "Set a new password with the link's token",
+    tag="account",
+    description="Every signed-in browser is signed out; API tokens keep working and are listed in the answer.",
+    body=schema.PasswordReset,
+    response=schema.ResetDone,
+    errors=(429,),
+    public=True,
+)
+def reset_password() -> ResponseReturnValue:
+    data: schema.PasswordReset = body()
+    tokens = email_links.reset_password(get_session(), data.token, data.password, client_address())
+    return {"tokens": [token_summary_json(token) for token in tokens]}
+
+
+@bp.post("/email-confirmation")
+@limiter.limit("30/hour")
+@operation(
+    "Confirm an e-mail address with the link's token",
+    tag="account",
+    body=schema.EmailConfirmation,
+    response=schema.Confirmed,
+    errors=(409, 429),
+    public=True,
+)
+def confirm_email() -> ResponseReturnValue:
+    data: schema.EmailConfirmation = body()
+    return {"email": email_links.confirm_email(get_session(), data.token, client_address()).email}
+
+
+@bp.post("/me/email")
+@operation(
+    "Change your e-mail address",
+    tag="account",
+    description="A link goes to the new address; the address changes when it is followed.",
+    body=schema.EmailChange,
+    response=schema.Accepted,
+    status=202,
+    errors=(409,),
+)
+def change_email() -> ResponseReturnValue:
+    data: schema.EmailChange = body()
+    email_links.ask_email_change(get_session(), me_(), data.email, data.password, client_address())
+    return {"detail": f"A link is on its way to {data.email}; the address changes when it is followed."}
+
+
+@bp.post("/me/email/confirmation")
+@limiter.limit("5/hour")
+@operation(
+    "Send the link that confirms your e-mail address again",
+    tag="account",
+    response=schema.Accepted,
+    status=202,
+    errors=(409, 429),
+)
+def send_confirmation() -> ResponseReturnValue:
+    email_links.send_verification(get_session(), me_())
+    return {"detail": f"A new link is on its way to {me_().email}."}

@@ -73,6 +73,7 @@ ERRORS: dict[int, str] = {
     413: "The body is larger than the limit (MAX_UPLOAD_BYTES for files, 1 MiB for JSON).",
     415: "Not a content type this operation takes; for uploads, a file type that is not accepted.",
     422: "Invalid values: `fields` names each field in error.",
+    429: "Too many attempts from this address or for this account; try again after Retry-After seconds.",
     503: "The database or the evidence store is unavailable; try again after Retry-After seconds.",
 }
 
@@ -310,7 +311,7 @@ def _problem_responses() -> dict[str, Any]:
         str(status): {
             "description": f"{HTTPStatus(status).phrase}. {meaning}",
             "content": {PROBLEM: {"schema": {"$ref": SCHEMAS.format(model="Problem")}}},
-            **({"headers": {"Retry-After": {"schema": {"type": "integer"}}}} if status == 503 else {}),
+            **({"headers": {"Retry-After": {"schema": {"type": "integer"}}}} if status in (429, 503) else {}),
         }
         for status, meaning in ERRORS.items()
     }

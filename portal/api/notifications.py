@@ -39,6 +39,7 @@ def _webhook_json(hook: Webhook) -> dict[str, Any]:
 
 
 def _delivery_json(message: OutboxMessage) -> dict[str, Any]:
+    assert message.kind is not None  # webhook calls always carry their event's kind; only account mails do not
     return {
         "id": f"msg_{message.id}",
         "type": message.kind.value,

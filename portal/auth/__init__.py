@@ -8,15 +8,26 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
 
 from portal import labels
-from portal.auth.forms import EmailChoicesForm, LanguageForm, LoginForm, PasswordForm, PreferencesForm, RegisterForm
+from portal.auth.forms import (
+    EmailChangeForm,
+    EmailChoicesForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    PasswordForm,
+    PreferencesForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
 from portal.db import get_session
 from portal.forms import apply_errors
 from portal.login import SignedIn, actor
-from portal.models import OrgKind
-from portal.security import limiter, login_account_key
-from portal.services import accounts, notifications
+from portal.models import LinkPurpose, OrgKind
+from portal.security import client_address, limiter, login_account_key
+from portal.services import accounts, email_links, notifications
 from portal.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)
@@ -36,12 +47,12 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         db = get_session()
-        user = accounts.authenticate(db, form.email.data or "", form.password.data or "")
+        user = accounts.authenticate(db, form.email.data or "", form.password.data or "", client_address())
         if user is None:
             form.password.errors = [_("Wrong e-mail or password.")]
         else:
             session.clear()
-            login_user(SignedIn(user, accounts.start_login_session(db, user)))
+            login_user(SignedIn(user, accounts.start_login_session(db, user, client_address())))
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
@@ -80,13 +91,67 @@ def register() -> ResponseReturnValue:
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            message = _("Registration received. Filing opens once a prosecutor approves your organisation.")
-            flash(
-                message,
-                "success",
+            message = _(
+                "Registration received. Confirm your e-mail address with the link we sent you; filing opens once "
+                "a prosecutor approves your organisation."
             )
+            flash(message, "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("20/hour;5/minute", methods=["POST"])
+@limiter.limit("5/hour", methods=["POST"], key_func=login_account_key)
+def forgot_password() -> ResponseReturnValue:
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email_links.ask_password_reset(get_session(), form.email.data or "", client_address())
+        # The same answer whether the address has an account or not.
+        flash(
+            _(
+                "If an account uses this address, a link to reset its password is on its way. "
+                "It works once, within an hour."
+            ),
+            "info",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("30/hour", methods=["POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    db = get_session()
+    if not email_links.usable(db, token, LinkPurpose.RESET_PASSWORD):
+        return render_template("auth/link_spent.html"), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            remaining = email_links.reset_password(db, token, form.password.data or "", client_address())
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            return render_template("auth/reset_done.html", tokens=remaining)
+    return render_template("auth/reset.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str) -> ResponseReturnValue:
+    # A GET only shows the button: mail scanners that fetch links must not spend them.
+    db = get_session()
+    if not email_links.usable(db, token, LinkPurpose.VERIFY_EMAIL):
+        return render_template("auth/link_spent.html"), 410
+    form = FlaskForm()
+    if form.validate_on_submit():
+        try:
+            user = email_links.confirm_email(db, token, client_address())
+        except DomainError as exc:
+            flash(exc.translated(_), "error")
+        else:
+            flash(_("Your e-mail address %(email)s is confirmed.", email=user.email), "success")
+            return redirect(url_for("auth.account") if current_user.is_authenticated else url_for("auth.login"))
+    return render_template("auth/confirm_email.html", form=form)
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -99,10 +164,31 @@ def account() -> ResponseReturnValue:
     choices = notifications.email_choices(db, actor())
     mail_form = EmailChoicesForm(prefix="mail", email=[k.value for k, on in choices.items() if on])
     mail_form.email.choices = [(k.value, labels.EVENT_KIND[k]) for k in choices]
-    if "pw-new_password" in request.form and password_form.validate_on_submit():
+    address_form = EmailChangeForm(prefix="address")
+    if "address-email" in request.form and address_form.validate_on_submit():
+        try:
+            email_links.ask_email_change(
+                db, actor(), address_form.email.data or "", address_form.password.data or "", client_address()
+            )
+        except DomainError as exc:
+            apply_errors(address_form, exc)
+        else:
+            flash(
+                _(
+                    "A link is on its way to %(email)s. Your address changes when you follow it.",
+                    email=address_form.email.data,
+                ),
+                "success",
+            )
+            return redirect(url_for("auth.account"))
+    elif "pw-new_password" in request.form and password_form.validate_on_submit():
         try:
             token = accounts.change_password(
-                db, actor(), password_form.current_password.data or "", password_form.new_password.data or ""
+                db,
+                actor(),
+                password_form.current_password.data or "",
+                password_form.new_password.data or "",
+                client_address(),
             )
         except DomainError as exc:
             apply_errors(password_form, exc)
@@ -126,8 +212,24 @@ def account() -> ResponseReturnValue:
         flash(_("E-mail choices saved."), "success")
         return redirect(url_for("auth.account"))
     return render_template(
-        "auth/account.html", password_form=password_form, preferences_form=preferences_form, mail_form=mail_form
-    )
+        "auth/account.html",
+        password_form=password_form,
+        preferences_form=preferences_form,
+        mail_form=mail_form,
+        address_form=address_form,
+    ), 422 if password_form.errors or address_form.errors else 200
+
+
+@bp.post("/account/email/confirmation")
+@limiter.limit("5/hour")
+def send_confirmation() -> ResponseReturnValue:
+    try:
+        email_links.send_verification(get_session(), actor())
+    except DomainError as exc:
+        flash(exc.translated(_), "info")
+    else:
+        flash(_("A new link is on its way to %(email)s.", email=actor().email), "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/language")

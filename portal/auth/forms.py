@@ -6,7 +6,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp
 from portal.forms import MultiCheckboxField, limits
 from portal.schemas.accounts import Preferences
 from portal.services.accounts import TIMEZONES
-from portal.services.passwords import MIN_PASSWORD_LENGTH
+from portal.services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 def timezone_field() -> SelectField:
@@ -15,6 +15,15 @@ def timezone_field() -> SelectField:
         choices=[(zone, zone.replace("_", " ")) for zone in sorted(TIMEZONES)],
         default="UTC",
         description=_l("Times are shown in this zone; statutory deadlines are computed in Asia/Shanghai."),
+    )
+
+
+def new_password_field(label: str) -> PasswordField:
+    """Where a password is chosen: the length rules here, the rest (common, own e-mail) in the service."""
+    return PasswordField(
+        label,
+        validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        description=_l("At least 12 characters; a passphrase of several words is easy to remember and hard to guess."),
     )
 
 
@@ -50,7 +59,7 @@ class RegisterForm(FlaskForm):
     language = SelectField(_l("Preferred language"), choices=[("en", "English"), ("zh", "中文")])
     timezone = timezone_field()
     email = EmailField(_l("Your e-mail (for signing in)"), validators=[InputRequired(), Email()])
-    password = PasswordField(_l("Password"), validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)])
+    password = new_password_field(_l("Password"))
     confirm = PasswordField(
         _l("Repeat password"), validators=[EqualTo("password", message=_l("The passwords differ."))]
     )
@@ -59,9 +68,23 @@ class RegisterForm(FlaskForm):
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[InputRequired()])
-    new_password = PasswordField(
-        _l("New password"), validators=[InputRequired(), Length(min=MIN_PASSWORD_LENGTH, max=200)]
+    new_password = new_password_field(_l("New password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Your e-mail"), validators=[InputRequired(), Email(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = new_password_field(_l("New password"))
+    confirm = PasswordField(
+        _l("Repeat the new password"), validators=[EqualTo("password", message=_l("The passwords differ."))]
     )
+
+
+class EmailChangeForm(FlaskForm):
+    email = EmailField(_l("New e-mail address"), validators=[InputRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Your password"), validators=[InputRequired()])
 
 
 class PreferencesForm(FlaskForm):

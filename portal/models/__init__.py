@@ -1,6 +1,8 @@
 """Typed SQLAlchemy 2.0 models; no Flask in here."""
 
 from portal.models.accounts import (
+    AccountEvent,
+    AccountLink,
     ApiToken,
     IdempotentRequest,
     IPRight,
@@ -20,6 +22,7 @@ from portal.models.complaints import (
     complaint_rights,
 )
 from portal.models.enums import (
+    AccountEventKind,
     AgencyScope,
     Channel,
     ComplaintStatus,
@@ -30,6 +33,7 @@ from portal.models.enums import (
     EventKind,
     EvidenceKind,
     HearingStatus,
+    LinkPurpose,
     OrgKind,
     OrgStatus,
     RequestKind,
@@ -54,9 +58,13 @@ from portal.models.settings import Setting
 from portal.models.transparency import LogCheckpoint, LogEntry, LogHead, LogNode, Receipt
 
 __all__ = [
+    "AccountEvent",
+    "AccountEventKind",
+    "AccountLink",
     "AgencyScope",
     "ApiToken",
     "IdempotentRequest",
+    "LinkPurpose",
     "Base",
     "Case",
     "CaseDocument",

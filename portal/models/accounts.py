@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, Text, false
+from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, utcnow
-from portal.models.enums import OrgKind, OrgStatus, RightType, Role
+from portal.models.enums import AccountEventKind, LinkPurpose, OrgKind, OrgStatus, RightType, Role
 
 
 def enum_column(enum: type) -> Enum:
@@ -51,6 +52,8 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(5), default="en")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     active: Mapped[bool] = mapped_column(default=True)
+    email_verified_at: Mapped[datetime | None]
+    """When the owner of the address followed the link sent to it; None until then."""
     # Manages the organisation's members, API tokens, webhooks and powers of attorney.
     is_org_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -72,6 +75,50 @@ class LoginSession(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship()
+
+
+class AccountLink(Base):
+    """A single-use link sent by e-mail; only its SHA-256 is kept, so the database cannot give it away."""
+
+    __tablename__ = "account_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[LinkPurpose] = mapped_column(enum_column(LinkPurpose))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    """Where the link was sent: for a change of address, the new one, which the link confirms."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class AccountEvent(Base):
+    """One line of the account log: who signed in, failed to, or changed what about an account."""
+
+    __tablename__ = "account_events"
+    __table_args__ = (
+        Index("ix_account_events_org_id_id", "org_id", "id"),
+        Index("ix_account_events_user_id_id", "user_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    kind: Mapped[AccountEventKind] = mapped_column(enum_column(AccountEventKind))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    """The account it is about; None when a sign-in or reset named an address that has none."""
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    """The organisation whose administrators read it; None for staff accounts."""
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    """Who did it, when not the account's own user."""
+    address: Mapped[str] = mapped_column(String(45), default="")
+    """The client's IP address."""
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
 
 
 class ApiToken(Base):

@@ -98,6 +98,27 @@ class EventKind(StrEnum):
 class Channel(StrEnum):
     EMAIL = "email"
     WEBHOOK = "webhook"
+    ACCOUNT_EMAIL = "account_email"
+    """A mail about the account itself (a link to confirm an address or reset a password), not a notification."""
+
+
+class LinkPurpose(StrEnum):
+    """What a single-use link sent by e-mail does."""
+
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+
+
+class AccountEventKind(StrEnum):
+    """What the account log records."""
+
+    SIGNED_IN = "signed_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET_ASKED = "password_reset_asked"
+    PASSWORD_RESET = "password_reset"
+    EMAIL_CHANGE_ASKED = "email_change_asked"
+    EMAIL_CONFIRMED = "email_confirmed"
 
 
 class DeliveryStatus(StrEnum):

@@ -67,7 +67,8 @@ class OutboxMessage(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[Channel] = mapped_column(enum_column(Channel))
-    kind: Mapped[EventKind] = mapped_column(enum_column(EventKind))
+    kind: Mapped[EventKind | None] = mapped_column(enum_column(EventKind))
+    """What a notification or webhook call is about; None for an account mail."""
     notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id", ondelete="CASCADE"))
     webhook_id: Mapped[int | None] = mapped_column(ForeignKey("webhooks.id", ondelete="CASCADE"), index=True)
     body: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

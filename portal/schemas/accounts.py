@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, EmailStr, Field, WithJsonSchema
 
 from portal.models import OrgKind, OrgStatus, Role
 from portal.schemas.base import Id, Input, Output, Text, changes_to
 from portal.services.accounts import LANGUAGES, TIMEZONES
+from portal.services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 class Organisation(Output):
@@ -34,6 +36,7 @@ class User(Output):
     role: Role
     language: str = Field(examples=["en"])
     timezone: str = Field(examples=["Asia/Shanghai"])
+    email_verified: bool = Field(description="Whether the owner of the address has followed the link sent to it.")
     organisation_admin: bool = Field(description="Manages the organisation's webhooks and powers of attorney.")
     organisation: Organisation | None
     version: int = Field(description="Raised by every change; sent as the ETag.")
@@ -63,3 +66,55 @@ class Preferences(Input):
 
 
 PreferenceChanges = changes_to(Preferences, "PreferenceChanges")
+
+
+Email = Annotated[EmailStr, Field(max_length=254, examples=["counsel@brand.example"])]
+NewPassword = Annotated[
+    str,
+    Field(
+        min_length=MIN_PASSWORD_LENGTH,
+        max_length=MAX_PASSWORD_LENGTH,
+        description="NIST SP 800-63B: 12 to 128 characters, any you like; common passwords and ones made of "
+        "your e-mail address are refused.",
+    ),
+]
+LinkToken = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class PasswordResetRequest(Input):
+    email: Email
+
+
+class PasswordReset(Input):
+    token: LinkToken = Field(description="The last part of the link in the e-mail: /password/reset/{token}.")
+    password: NewPassword
+
+
+class EmailChange(Input):
+    email: Email = Field(description="The new address; it is used once its owner follows the link sent to it.")
+    password: str = Field(min_length=1, max_length=MAX_PASSWORD_LENGTH, description="Your current password.")
+
+
+class EmailConfirmation(Input):
+    token: LinkToken = Field(description="The last part of the link in the e-mail: /email/confirm/{token}.")
+
+
+class Accepted(Output):
+    detail: str = Field(description="What happens next.")
+
+
+class Confirmed(Output):
+    email: str = Field(description="The address now confirmed, and used to sign in.")
+
+
+class TokenSummary(Output):
+    id: Id
+    created_at: datetime
+    last_used_at: datetime | None
+
+
+class ResetDone(Output):
+    tokens: list[TokenSummary] = Field(
+        description="The account's API tokens, which still work: a reset signs out every browser but revokes no "
+        "token. Revoke any you no longer trust."
+    )

@@ -2,45 +2,28 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import available_timezones
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
-from portal.models import ApiToken, LoginSession, Organisation, OrgKind, OrgStatus, Role, User, utcnow
-from portal.services import paging, versions
+from portal.models import AccountEventKind, ApiToken, LoginSession, Organisation, OrgKind, OrgStatus, Role, User, utcnow
+from portal.services import account_log, email_links, paging, versions
 from portal.services.access import ORG_DECIDERS, require_role
+from portal.services.credentials import digest, new_secret, normalise_email
 from portal.services.errors import Conflict, Invalid, NotFound
 from portal.services.paging import Page, Window
-from portal.services.passwords import MIN_PASSWORD_LENGTH, check_password, hash_password
+from portal.services.passwords import check_new_password, check_password, hash_password
 
 LANGUAGES = ("en", "zh")
 # Every IANA zone but the GMT offsets, whose POSIX signs run backwards (Etc/GMT+8 is UTC-8) and whose
 # names clash once a generated client turns them into identifiers.
 TIMEZONES = frozenset(zone for zone in available_timezones() if not re.search(r"GMT[+-]?\d", zone))
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
-def _check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid(
-            f"The password must have at least {MIN_PASSWORD_LENGTH} characters.",
-            {"password": f"At least {MIN_PASSWORD_LENGTH} characters."},
-        )
 
 
 def _check_email_free(session: Session, email: str) -> None:
@@ -67,7 +50,7 @@ def register_organisation(session: Session, reg: Registration) -> Organisation:
     """A pending organisation and its first member; filing waits for approval."""
     email = normalise_email(reg.user_email)
     _check_email_free(session, email)
-    _check_password_strength(reg.password)
+    check_new_password(reg.password, email)
     _check_preferences(reg.language, reg.timezone)
     org = Organisation(
         legal_name=reg.legal_name.strip(),
@@ -92,7 +75,8 @@ def register_organisation(session: Session, reg: Registration) -> Organisation:
             is_org_admin=True,
         )
     )
-    session.commit()
+    session.flush()
+    email_links.send_verification(session, org.members[0])
     return org
 
 
@@ -120,7 +104,10 @@ def pending_organisations(session: Session, actor: User) -> list[Organisation]:
     require_role(actor, ORG_DECIDERS)
     return list(
         session.scalars(
-            select(Organisation).where(Organisation.status == OrgStatus.PENDING).order_by(Organisation.created_at)
+            select(Organisation)
+            .where(Organisation.status == OrgStatus.PENDING)
+            .order_by(Organisation.created_at)
+            .options(selectinload(Organisation.members))
         )
     )
 
@@ -134,6 +121,9 @@ def decide_organisation(session: Session, actor: User, org_id: int, approve: boo
         raise Conflict("This registration has already been decided.")
     if not approve and not reason.strip():
         raise Invalid("Give a reason for the rejection.", {"reason": "Required when rejecting."})
+    if approve and not any(member.email_verified_at for member in org.members):
+        # Else anyone could register in another's name with an address they do not hold.
+        raise Conflict("The registrant has not confirmed their e-mail address yet; approve once they have.")
     org.status = OrgStatus.APPROVED if approve else OrgStatus.REJECTED
     org.decision_reason = reason.strip()
     org.decided_at = utcnow()
@@ -146,14 +136,21 @@ def create_user(session: Session, email: str, password: str, role: Role, org_id:
     """A user (operator command); an organisation's first member becomes its admin, as at registration."""
     email = normalise_email(email)
     _check_email_free(session, email)
-    _check_password_strength(password)
+    check_new_password(password, email)
     if role is Role.HOLDER:
         if org_id is None or session.get(Organisation, org_id) is None:
             raise Invalid("A rights-holder user needs an existing organisation (--org-id).")
     elif org_id is not None:
         raise Invalid("Staff users do not belong to a rights-holder organisation.")
     first_member = org_id is not None and not session.scalar(select(func.count()).where(User.org_id == org_id))
-    user = User(email=email, password_hash=hash_password(password), role=role, org_id=org_id, is_org_admin=first_member)
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        role=role,
+        org_id=org_id,
+        is_org_admin=first_member,
+        email_verified_at=utcnow(),  # the operator vouches for the address
+    )
     session.add(user)
     session.commit()
     return user
@@ -164,43 +161,49 @@ def staff_users(session: Session, window: Window | None = None) -> Page[User]:
     return paging.rows(session, select(User).where(User.role != Role.HOLDER), User.id, window, newest_first=False)
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+def authenticate(session: Session, email: str, password: str, address: str = "") -> User | None:
+    """The user with this address and password, or None; either way the account log has a line."""
+    wanted = normalise_email(email)
+    user = session.scalar(select(User).where(User.email == wanted))
     ok = check_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
+        account_log.record(session, AccountEventKind.SIGN_IN_FAILED, user, address=address, email=wanted)
+        session.commit()
         return None
     return user
 
 
-def start_login_session(session: Session, user: User) -> str:
+def start_login_session(session: Session, user: User, address: str = "") -> str:
     """A new signed-in session; the returned value goes in the (signed) cookie."""
-    token = secrets.token_urlsafe(32)
-    session.add(LoginSession(id=_digest(token), user_id=user.id))
+    token = new_secret()
+    session.add(LoginSession(id=digest(token), user_id=user.id))
+    account_log.record(session, AccountEventKind.SIGNED_IN, user, address=address)
     session.commit()
     return token
 
 
 def user_for_login_session(session: Session, token: str) -> User | None:
-    record = session.get(LoginSession, _digest(token))
+    record = session.get(LoginSession, digest(token))
     if record is None or not record.user.active:
         return None
     return record.user
 
 
 def end_login_session(session: Session, token: str) -> None:
-    session.execute(delete(LoginSession).where(LoginSession.id == _digest(token)))
+    session.execute(delete(LoginSession).where(LoginSession.id == digest(token)))
     session.commit()
 
 
-def change_password(session: Session, user: User, current: str, new: str) -> str:
+def change_password(session: Session, user: User, current: str, new: str, address: str = "") -> str:
     """Set a new password, sign out every session of the user, return a fresh one."""
     if not check_password(user.password_hash, current):
         raise Invalid("The current password is wrong.", {"current_password": "Wrong password."})
-    _check_password_strength(new)
+    check_new_password(new, user.email, "new_password")
     user.password_hash = hash_password(new)
     session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    account_log.record(session, AccountEventKind.PASSWORD_CHANGED, user, address=address)
     session.commit()
-    return start_login_session(session, user)
+    return start_login_session(session, user, address)
 
 
 def _check_preferences(language: str, timezone: str) -> None:
@@ -232,14 +235,14 @@ def create_api_token(session: Session, email: str) -> str:
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise NotFound(f"No user with e-mail {email}.")
-    token = "iep_" + secrets.token_urlsafe(32)
-    session.add(ApiToken(token_hash=_digest(token), user_id=user.id))
+    token = "iep_" + new_secret()
+    session.add(ApiToken(token_hash=digest(token), user_id=user.id))
     session.commit()
     return token
 
 
 def user_for_api_token(session: Session, token: str) -> User | None:
-    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
+    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
     if record is None or not record.user.active:
         return None
     # Recorded to the minute, so that reads do not each cost a write.

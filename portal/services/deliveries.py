@@ -12,6 +12,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.models import Channel, DeliveryAttempt, DeliveryStatus, OutboxMessage, utcnow
+from portal.services import email_links
 
 # Longer than any one send can take (SMTP and webhook timeouts are far shorter),
 # so a lease only runs out when its worker died.
@@ -84,24 +85,26 @@ class Round:
         return self.sent + self.retrying + self.failed
 
 
-def _why_not_sendable(message: OutboxMessage) -> str | None:
+def _why_not_sendable(session: Session, message: OutboxMessage, now: datetime) -> str | None:
     if message.channel is Channel.WEBHOOK and (message.webhook is None or not message.webhook.active):
         return "The webhook was removed before this call was sent."
     if message.channel is Channel.EMAIL:
         note = message.notification
         if note is None or not note.user.active:
             return "The recipient's account is no longer active."
+    if message.channel is Channel.ACCOUNT_EMAIL:
+        return email_links.prepare(session, message, now)
     return None
 
 
-def _send_one(session: Session, sender: Sender, message: OutboxMessage, tally: Round) -> None:
+def _send_one(session: Session, sender: Sender, message: OutboxMessage, tally: Round, due: datetime) -> None:
     started = time.monotonic()
     status_code = None
-    error = _why_not_sendable(message)
+    error = _why_not_sendable(session, message, due)
     permanent = error is not None
     if error is None:
         try:
-            if message.channel is Channel.EMAIL:
+            if message.channel in (Channel.EMAIL, Channel.ACCOUNT_EMAIL):
                 sender.email(message)
             else:
                 status_code = sender.webhook(message)
@@ -128,6 +131,9 @@ def _send_one(session: Session, sender: Sender, message: OutboxMessage, tally: R
     else:
         message.next_attempt_at, message.last_error = now + backoff(message.attempts), error
         tally.retrying += 1
+    if message.channel is Channel.ACCOUNT_EMAIL and message.status is not DeliveryStatus.PENDING:
+        # Sent or given up: the link's secret need not stay in the database any longer.
+        message.body = {key: value for key, value in message.body.items() if key != "token"}
     session.commit()
 
 
@@ -135,9 +141,10 @@ def deliver_due(session: Session, sender: Sender, limit: int = 50, now: datetime
     """Send what is due now; safe to run in several workers at once."""
     owner = uuid.uuid4().hex
     tally = Round()
-    for message_id in claim(session, owner, now or utcnow(), limit):
+    now = now or utcnow()
+    for message_id in claim(session, owner, now, limit):
         message = session.get(OutboxMessage, message_id)
         if message is None or message.lease_owner != owner:
             continue
-        _send_one(session, sender, message, tally)
+        _send_one(session, sender, message, tally, now)
     return tally

@@ -25,6 +25,7 @@ KEPT = timedelta(hours=24)
 ABANDONED = timedelta(minutes=15)
 MAX_KEY = 255
 KEY_PATTERN = "^[ -~]+$"  # printable ASCII, as a header value can carry it
+CLAIM_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,29 @@ def _check_key(key: str) -> None:
 def begin(session: Session, user_id: int, key: str, print_: str) -> Replay | None:
     """Claim ``key`` for this request; or the earlier answer to replay; or refuse a clash."""
     _check_key(key)
+    # A claim fails only while another request holds the key. If that request fails and frees the key
+    # before we read it, we claim again, a bounded number of times.
+    for _ in range(CLAIM_ATTEMPTS):
+        if _claim(session, user_id, key, print_):
+            return None
+        earlier = session.scalar(
+            select(IdempotentRequest).where(IdempotentRequest.user_id == user_id, IdempotentRequest.key == key)
+        )
+        if earlier is not None:
+            break
+    else:
+        raise Conflict("A request with this Idempotency-Key is still being answered; retry it shortly.")
+    if earlier.fingerprint != print_:
+        raise Invalid(
+            "This Idempotency-Key was used for a different request; use a new key for a new request.",
+            {"Idempotency-Key": "Used for a different request."},
+        )
+    if earlier.status is None or earlier.body is None:
+        raise Conflict("A request with this Idempotency-Key is still being answered; retry it shortly.")
+    return Replay(earlier.status, earlier.body)
+
+
+def _claim(session: Session, user_id: int, key: str, print_: str) -> bool:
     now = utcnow()
     session.execute(
         delete(IdempotentRequest).where(
@@ -65,22 +89,10 @@ def begin(session: Session, user_id: int, key: str, print_: str) -> Replay | Non
     session.add(IdempotentRequest(user_id=user_id, key=key, fingerprint=print_, created_at=now))
     try:
         session.commit()
-        return None
+        return True
     except IntegrityError:
         session.rollback()
-    earlier = session.scalar(
-        select(IdempotentRequest).where(IdempotentRequest.user_id == user_id, IdempotentRequest.key == key)
-    )
-    if earlier is None:  # freed by a failed first request in the meantime
-        return begin(session, user_id, key, print_)
-    if earlier.fingerprint != print_:
-        raise Invalid(
-            "This Idempotency-Key was used for a different request; use a new key for a new request.",
-            {"Idempotency-Key": "Used for a different request."},
-        )
-    if earlier.status is None or earlier.body is None:
-        raise Conflict("A request with this Idempotency-Key is still being answered; retry it shortly.")
-    return Replay(earlier.status, earlier.body)
+        return False
 
 
 def finish(session: Session, user_id: int, key: str, status: int, body: bytes) -> None:

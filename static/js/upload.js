@@ -67,4 +67,5 @@
   ["dragenter", "dragover"].forEach(function (n) { zone.addEventListener(n, function (e) { e.preventDefault(); zone.classList.add("over"); }); });
   ["dragleave", "drop"].forEach(function (n) { zone.addEventListener(n, function (e) { e.preventDefault(); zone.classList.remove("over"); }); });
   zone.addEventListener("drop", function (e) { add(e.dataTransfer.files); });
+  root.dataset.ready = "true";  // for anything that must not act before the handlers are attached
 })();

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import reset_postgres
 from tests.gunicorn import Portal, serve
@@ -36,7 +36,9 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15000)
+    # Deadlines, not waits: generous, because a busy two-core machine runs the rest of the suite beside it.
+    page.set_default_timeout(45_000)
+    expect.set_options(timeout=30_000)
     yield page
     context.close()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.factories import PDF_BYTES, png_bytes
+from tests.factories import PDF_BYTES, link_in, mails_in, png_bytes
 from tests.gunicorn import BIN, Portal
 
 PASSWORD = "a long browser password"
@@ -20,6 +20,7 @@ TEXT = {
     "en": {
         "sign_in": "Sign in",
         "approved_flash": "Approved",
+        "confirmed_flash": "is confirmed",
         "submitted": "Submitted",
         "verified": "Verified:",
         "stage": "Decision: prosecution",
@@ -29,6 +30,7 @@ TEXT = {
     "zh": {
         "sign_in": "登录",
         "approved_flash": "已批准",
+        "confirmed_flash": "已确认",
         "submitted": "已提交",
         "verified": "核验通过",
         "stage": "决定：提起公诉",
@@ -71,6 +73,12 @@ def test_main_journey(portal: tuple[str, Portal], page: Page, tmp_path: Path) ->
     page.check("#accept")
     page.click("form button.primary")
     expect(page.locator(".flash-success")).to_be_visible()
+    # The registrant confirms the address with the link mailed to it (the embedded default's mail folder).
+    server.cli("worker", "--once")
+    [mail] = mails_in(Path(server.env["INSTANCE_PATH"]) / "mail", "counsel@brand.example")
+    page.goto(base + "/email/confirm/" + link_in(mail, "/email/confirm/"))
+    page.click("form button.primary")
+    expect(page.locator(".flash-success")).to_contain_text(text["confirmed_flash"])
 
     sign_in(page, base, "prosecutor@proc.example")
     if language == "zh":
@@ -103,6 +111,7 @@ def test_main_journey(portal: tuple[str, Portal], page: Page, tmp_path: Path) ->
     assert re.search(r"/complaints/\d+$", complaint_url)
 
     photo = png_bytes((640, 480))
+    expect(page.locator("#uploader[data-ready]")).to_be_attached()
     page.set_input_files(
         "#file-input",
         files=[

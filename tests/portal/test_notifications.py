@@ -12,19 +12,12 @@ from sqlalchemy import func, select
 from evidence.keys import KeyDirectory
 from portal.db import get_session
 from portal.models import Base, DeliveryStatus, Notification, OutboxMessage, User, utcnow
-from portal.senders import PortalSender
 from portal.services import deliveries, notifications
 from portal.settings import Settings
 from tests.conftest import SECRET, build_app
-from tests.factories import Api, make_world
+from tests.factories import Api, deliver, make_world
 from tests.portal.test_pages import csrf, sign_in
 from tests.receivers import SMTPServer
-
-
-def deliver(app: Flask, later: timedelta = timedelta(0)) -> deliveries.Round:
-    """One round of `portal worker`'s deliveries, as if ``later`` had passed."""
-    with app.app_context():
-        return deliveries.deliver_due(get_session(), PortalSender(app.config["SETTINGS"]), now=utcnow() + later)
 
 
 def request_information(app: Flask, prosecutor: Api, complaint_id: int) -> None:

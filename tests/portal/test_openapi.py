@@ -1,14 +1,18 @@
 """The API contract: the generated document, and how the operations answer what they were not built for."""
 
 import json
+from datetime import timedelta
 from http import HTTPStatus
 
 from flask import Flask
 from flask.testing import FlaskClient
 from openapi_spec_validator import validate
+from sqlalchemy import update
 
 from portal.api.contract import JSON_BODY_MAX
+from portal.db import get_session
 from portal.holder.forms import ComplaintForm
+from portal.models import IdempotentRequest, utcnow
 from portal.schemas.complaints import ComplaintInput
 from tests.factories import Api, make_world, names_field, png_bytes
 
@@ -108,6 +112,28 @@ def test_a_retried_creation_with_its_idempotency_key_creates_once(app: Flask, cl
     assert uploads[0].json["id"] == uploads[1].json["id"]
     assert len(holder("GET", f"/complaints/{first.json['id']}").json["evidence"]) == 1
     assert holder("POST", "/complaints", json=body, headers={"Idempotency-Key": "x" * 256}).status_code == 422
+
+
+def test_an_idempotency_key_still_being_answered_is_not_answered_twice(app: Flask, client: FlaskClient) -> None:
+    world = make_world(app)
+    holder = Api(client, world.holder_a.token)
+    body = {"title": "Sent while the first is still running", "right_ids": [world.right_a]}
+    assert holder("POST", "/complaints", json=body, headers={"Idempotency-Key": "busy"}).status_code == 201
+    with app.app_context():
+        session = get_session()
+        # As the first request's row looks while its worker is still answering it.
+        session.execute(update(IdempotentRequest).values(status=None, body=None))
+        session.commit()
+    busy = holder("POST", "/complaints", json=body, headers={"Idempotency-Key": "busy"})
+    assert busy.status_code == 409 and busy.json["code"] == "conflict"
+    assert len(holder("GET", "/complaints").json["items"]) == 1
+    # A first request that never answered (its worker died) does not hold its key forever.
+    with app.app_context():
+        session = get_session()
+        session.execute(update(IdempotentRequest).values(created_at=utcnow() - timedelta(minutes=16)))
+        session.commit()
+    assert holder("POST", "/complaints", json=body, headers={"Idempotency-Key": "busy"}).status_code == 201
+    assert len(holder("GET", "/complaints").json["items"]) == 2
 
 
 def test_if_match_stops_two_editors_overwriting_each_other(app: Flask, client: FlaskClient) -> None:

@@ -7,7 +7,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import PASSWORD, Api, make_world, png_bytes
+from tests.factories import PASSWORD, Api, deliver, link_in, mails_to, make_world, png_bytes
 
 
 def csrf(client: FlaskClient, path: str) -> str:
@@ -68,6 +68,17 @@ def test_register_approve_and_file(app: Flask) -> None:
         == 302
     )
     assert "Give a reason" in prosecutor.get("/review/organisations").get_data(as_text=True)
+    # Nobody is approved with an address they have not shown they hold.
+    prosecutor.post(f"/review/organisations/{org_id}", data={"csrf_token": token, "decision": "approve"})
+    assert "has not confirmed their e-mail address" in prosecutor.get("/review/organisations").get_data(as_text=True)
+    deliver(app)
+    [mail] = mails_to(app, "new@lumiere.example")
+    assert mail["Subject"] == "Confirm your e-mail address"
+    confirm = f"/email/confirm/{link_in(mail, '/email/confirm/')}"
+    assert "Confirm this address" in visitor.get(confirm).get_data(as_text=True)  # a GET spends nothing
+    confirmed = visitor.post(confirm, data={"csrf_token": csrf(visitor, confirm)})
+    assert confirmed.status_code == 302 and visitor.get(confirm).status_code == 410
+    assert "confirmed" in visitor.get("/account").get_data(as_text=True)
     prosecutor.post(f"/review/organisations/{org_id}", data={"csrf_token": token, "decision": "approve"})
     assert "New complaint" in visitor.get("/complaints").get_data(as_text=True)
 

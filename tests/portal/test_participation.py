@@ -17,8 +17,7 @@ from sqlalchemy import select
 from portal.db import get_session
 from portal.models import LogEntry, ServedDecision, utcnow
 from portal.services import deadlines
-from tests.factories import PDF_BYTES, Api, World, content_of, make_world, names_field
-from tests.portal.test_notifications import deliver
+from tests.factories import PDF_BYTES, Api, World, content_of, deliver, make_world, names_field
 from tests.portal.test_pages import csrf, sign_in
 from tests.receivers import SMTPServer
 
@@ -455,6 +454,15 @@ def test_hearing_invitations_reach_participants_with_an_ics(case: Case, mailbox:
 
     changed = case.prosecutor("PUT", f"/cases/{case.id}/hearings/{hearing['id']}", json=hearing_body(room="第五法庭"))
     assert changed.status_code == 200 and changed.json["sequence"] == 1
+    assert changed.headers["ETag"] == '"1"'
+    # An edit made against the first version would undo the change just sent.
+    stale = case.prosecutor(
+        "PUT",
+        f"/cases/{case.id}/hearings/{hearing['id']}",
+        json=hearing_body(room="第九法庭"),
+        headers={"If-Match": '"0"'},
+    )
+    assert stale.status_code == 412 and stale.json["code"] == "precondition_failed"
     cancelled = case.prosecutor(
         "POST", f"/cases/{case.id}/hearings/{hearing['id']}/cancel", json={"reason": "The defendant is ill."}
     )

@@ -4,9 +4,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from portal.db import get_session
-from portal.models import OrgStatus
+from portal.models import OrgStatus, Role
 from portal.services import accounts
-from tests.factories import Api, make_world, names_field
+from tests.factories import PASSWORD, Api, make_world, names_field
 from tests.portal.test_pages import csrf, sign_in
 
 TRADEMARK = {"type": "trademark", "registration_number": "G777", "registry": "WIPO Madrid", "owner": "Brand A"}
@@ -92,6 +92,7 @@ def test_page_only_actions_now_have_operations(app: Flask, client: FlaskClient) 
     mine = prosecutor("GET", "/review/complaints", query_string={"assigned": "me"}).json
     nobody = prosecutor("GET", "/review/complaints", query_string={"assigned": "none"}).json
     assert mine["items"] == [] and cid in [c["id"] for c in nobody["items"]]
+    assert names_field(prosecutor("GET", "/review/complaints", query_string={"assigned": "someone"}), "assigned")
     thumbnail = holder("GET", f"/evidence/{eid}/thumbnail")
     assert thumbnail.status_code == 200 and thumbnail.mimetype == "image/jpeg"
     with app.app_context():
@@ -100,6 +101,7 @@ def test_page_only_actions_now_have_operations(app: Flask, client: FlaskClient) 
         org.status = OrgStatus.PENDING
         db.commit()
         org_id = org.id
+        accounts.create_user(db, "registrant@registrant.example", PASSWORD, Role.HOLDER, org_id)
     pending = prosecutor("GET", "/organisations/pending").json["items"]
     assert [o["id"] for o in pending] == [org_id]
     assert holder("GET", "/organisations/pending").status_code == 403

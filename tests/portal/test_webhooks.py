@@ -18,8 +18,8 @@ from portal.db import get_session
 from portal.models import Channel, DeliveryStatus, EventKind, OutboxMessage
 from portal.senders import PortalSender
 from portal.services import deliveries
-from tests.factories import Api, make_world
-from tests.portal.test_notifications import deliver, request_information
+from tests.factories import Api, deliver, make_world
+from tests.portal.test_notifications import request_information
 from tests.portal.test_pages import csrf, sign_in
 from tests.receivers import Receiver
 
