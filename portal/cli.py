@@ -18,9 +18,10 @@ from evidence.keys import ROLES, KeyProblem, fingerprint, public_pem
 from evidence.signed_note import Verifier
 from portal import create_app, migrate
 from portal.db import get_session
-from portal.models import OrgKind, Role, User
+from portal.models import OrgKind, Role, TokenScope, User
 from portal.senders import PortalSender
-from portal.services import accounts, deadlines, deliveries, receipts, scrub, search, sweeper
+from portal.services import accounts, deadlines, deliveries, receipts, scrub, search, sweeper, tokens
+from portal.services.credentials import normalise_email
 from portal.services.errors import DomainError
 from portal.settings import SettingsError
 from portal.signing import get_keys, get_notary
@@ -107,10 +108,25 @@ def users_create(email: str, password: str, role: str, org_id: int | None) -> No
 
 @tokens_group.command("create")
 @click.option("--email", required=True)
-def tokens_create(email: str) -> None:
-    """Create an API token for a user; prints only the token."""
+@click.option("--name", default="made on the command line", show_default=True, help="What the token is for.")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    type=click.Choice([scope.value for scope in TokenScope]),
+    help="Repeat for several; default: every scope the user's role allows.",
+)
+@click.option("--days", default=tokens.DEFAULT_DAYS, show_default=True, help=f"Until it expires (1-{tokens.MAX_DAYS}).")
+def tokens_create(email: str, name: str, scopes: tuple[str, ...], days: int) -> None:
+    """Create an API token for a user, with the same scopes and expiry as on the account page; prints only the
+    token."""
+    db = get_session()
+    user = db.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        fail(f"No user with e-mail {email}.")
     try:
-        click.echo(accounts.create_api_token(get_session(), email))
+        wanted = scopes or [scope.value for scope in tokens.allowed_scopes(user)]
+        click.echo(tokens.create(db, user, name, wanted, days).secret)
     except DomainError as exc:
         fail(exc.message)
 

@@ -18,6 +18,7 @@ from portal.models import (
     Role,
     Stage,
     SubmissionKind,
+    TokenScope,
 )
 
 ROLE = {
@@ -89,6 +90,13 @@ STAGE = {
     Stage.SECOND_INSTANCE: _l("Second instance"),
     Stage.FINAL_JUDGMENT: _l("Final judgment and execution"),
 }
+TOKEN_SCOPE = {
+    TokenScope.READ: _l("read what you can see"),
+    TokenScope.FILE: _l("record rights, file complaints and upload evidence"),
+    TokenScope.CASES: _l("take part in cases (for staff: review and case work)"),
+    TokenScope.ADMIN: _l("administer the organisation and your account"),
+}
+
 EVENT_KIND = {
     EventKind.COMPLAINT_DECIDED: _l("Decisions on my complaints"),
     EventKind.STAGE_CHANGED: _l("Case stage changes"),
@@ -160,6 +168,7 @@ ALL = {
     "damage_outcome": DAMAGE_OUTCOME,
     "stage": STAGE,
     "event_kind": EVENT_KIND,
+    "token_scope": TOKEN_SCOPE,
     "delivery_status": DELIVERY_STATUS,
     "decision_kind": DECISION_KIND,
     "request_kind": REQUEST_KIND,

@@ -21,6 +21,7 @@ from portal.models import (
     PowerOfAttorney,
     Submission,
     User,
+    utcnow,
 )
 from portal.services.cases import TimelineEntry
 from portal.services.deadlines import Deadline
@@ -32,10 +33,15 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def token_summary_json(token: ApiToken) -> dict[str, Any]:
+def token_json(token: ApiToken) -> dict[str, Any]:
     return {
         "id": token.id,
+        "name": token.name,
+        "owner": token.user.email,
+        "scopes": token.scopes,
         "created_at": token.created_at.isoformat(),
+        "expires_at": token.expires_at.isoformat(),
+        "expired": token.expires_at <= utcnow(),
         "last_used_at": token.last_used_at.isoformat() if token.last_used_at else None,
     }
 

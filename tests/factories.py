@@ -19,7 +19,7 @@ from werkzeug.test import TestResponse
 from portal.db import get_session
 from portal.models import Role, utcnow
 from portal.senders import PortalSender
-from portal.services import accounts, deliveries
+from portal.services import accounts, deliveries, tokens
 
 PASSWORD = "correct horse battery"
 
@@ -61,9 +61,10 @@ class World:
 
 
 def make_user(role: Role, email: str, org_id: int | None = None) -> Actor:
+    """A user and a token with every scope their role allows."""
     db = get_session()
     user = accounts.create_user(db, email, PASSWORD, role, org_id)
-    return Actor(user.id, email, accounts.create_api_token(db, email), org_id)
+    return Actor(user.id, email, tokens.create(db, user, "tests", tokens.allowed_scopes(user)).secret, org_id)
 
 
 def make_world(app: Flask) -> World:

@@ -17,14 +17,14 @@ from portal.api.contract import body, document, if_match, link_with, operation, 
 from portal.db import get_session
 from portal.downloads import attachment, bundle_response, receipt_archive, thumbnail_response
 from portal.errors import json_error
-from portal.models import User
+from portal.models import TokenScope, User
 from portal.schemas import cases as case_schema
 from portal.schemas import complaints as complaint_schema
 from portal.schemas import evidence as evidence_schema
 from portal.schemas.base import Page, PageQuery
 from portal.security import API_DOCS_CSP, talisman
 from portal.serialise import case_json, complaint_json, custody_json, evidence_json, receipt_json
-from portal.services import accounts, bundles, complaints, evidence, integrity, receipts, review
+from portal.services import bundles, complaints, evidence, integrity, receipts, review, tokens
 from portal.services import cases as case_service
 from portal.services.access import REVIEWERS, get_case, get_complaint, require_filer, require_role
 from portal.signing import get_notary
@@ -39,11 +39,13 @@ def _authenticate() -> ResponseReturnValue | None:
     view = current_app.view_functions.get(request.endpoint or "")
     if getattr(getattr(view, "operation", None), "public", False):
         return None
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    user = accounts.user_for_api_token(get_session(), token.strip()) if scheme.lower() == "bearer" else None
-    if user is None:
+    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
         return json_error(401, "unauthorized", "Send a valid API token: Authorization: Bearer <token>.")
-    g.api_user = user
+    bearer = tokens.authenticate(get_session(), secret.strip())
+    if isinstance(bearer, str):
+        return json_error(401, "unauthorized", bearer)
+    g.api_user, g.api_scopes = bearer.user, bearer.scopes
     return None
 
 
@@ -250,6 +252,7 @@ def evidence_preview(evidence_id: int, number: int) -> ResponseReturnValue:
     "Re-read the stored file, recompute its SHA-256 and record the result",
     tag="evidence",
     response=evidence_schema.Verification,
+    scope=TokenScope.READ,  # a check that changes nothing but the custody record
 )
 def verify_evidence(evidence_id: int) -> ResponseReturnValue:
     result = evidence.verify(get_session(), get_store(), me_(), evidence_id)

@@ -10,8 +10,8 @@ from portal.db import get_session
 from portal.schemas import accounts as schema
 from portal.schemas.base import Page, PageQuery
 from portal.security import client_address, limiter
-from portal.serialise import org_json, token_summary_json, user_json
-from portal.services import accounts, email_links
+from portal.serialise import org_json, token_json, user_json
+from portal.services import accounts, email_links, tokens
 from portal.services.access import ADMINS, ORG_DECIDERS, require_role
 from portal.services.paging import listed
 
@@ -117,7 +117,7 @@ def ask_password_reset() -> ResponseReturnValue:
 def reset_password() -> ResponseReturnValue:
     data: schema.PasswordReset = body()
     tokens = email_links.reset_password(get_session(), data.token, data.password, client_address())
-    return {"tokens": [token_summary_json(token) for token in tokens]}
+    return {"tokens": [token_json(token) for token in tokens]}
 
 
 @bp.post("/email-confirmation")
@@ -163,3 +163,52 @@ def change_email() -> ResponseReturnValue:
 def send_confirmation() -> ResponseReturnValue:
     email_links.send_verification(get_session(), me_())
     return {"detail": f"A new link is on its way to {me_().email}."}
+
+
+@bp.get("/tokens")
+@operation(
+    "Your API tokens, expired ones included (revoked ones are gone)",
+    tag="account",
+    query=PageQuery,
+    response=Page[schema.Token],
+)
+def list_tokens() -> ResponseReturnValue:
+    return paged(tokens.own(get_session(), me_(), window()), token_json)
+
+
+@bp.post("/tokens")
+@operation(
+    "Create an API token",
+    tag="account",
+    description="The secret is in this answer only. Scopes cannot exceed what your role allows (403).",
+    body=schema.TokenInput,
+    response=schema.IssuedToken,
+    status=201,
+    errors=(403,),
+)
+def create_token() -> ResponseReturnValue:
+    data: schema.TokenInput = body()
+    issued = tokens.create(get_session(), me_(), data.name, [s.value for s in data.scopes], data.days, client_address())
+    return {**token_json(issued.token), "token": issued.secret}
+
+
+@bp.delete("/tokens/<int:token_id>")
+@operation(
+    "Revoke an API token: yours, or, for an organisation's administrator, a member's",
+    tag="account",
+    status=204,
+)
+def revoke_token(token_id: int) -> None:
+    tokens.revoke(get_session(), me_(), token_id, client_address())
+
+
+@bp.get("/organisation/tokens")
+@operation(
+    "Every member's API tokens (the organisation's administrators)",
+    tag="account",
+    query=PageQuery,
+    response=Page[schema.Token],
+    errors=(403,),
+)
+def organisation_tokens() -> ResponseReturnValue:
+    return paged(tokens.of_organisation(get_session(), me_(), window()), token_json)

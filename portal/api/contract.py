@@ -23,7 +23,8 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from portal.db import get_session
-from portal.errors import PROBLEM
+from portal.errors import PROBLEM, json_error
+from portal.models import TokenScope
 from portal.routing import RowId
 from portal.schemas.base import Id, Input, PageQuery, Problem, Query
 from portal.schemas.parse import InvalidRequest, invalid, parse
@@ -78,6 +79,22 @@ ERRORS: dict[int, str] = {
 }
 
 
+# What a token needs for a change, by the operation's tag, unless the operation says otherwise; reading needs
+# "read". The role and organisation still decide which objects.
+WRITE_SCOPE = {
+    "rights": TokenScope.FILE,
+    "complaints": TokenScope.FILE,
+    "evidence": TokenScope.FILE,
+    "review": TokenScope.CASES,
+    "cases": TokenScope.CASES,
+    "proceedings": TokenScope.CASES,
+    "supervision": TokenScope.CASES,
+    "notifications": TokenScope.READ,
+    "webhooks": TokenScope.ADMIN,
+    "powers": TokenScope.ADMIN,
+    "account": TokenScope.ADMIN,
+}
+
 TAGS = {
     "rights": "The IP rights that complaints rely on.",
     "complaints": "Rights holders and their agents file complaints.",
@@ -124,6 +141,13 @@ class Operation:
     """Path parameters that the answer fills, e.g. {"complaint_id": "id"}: the first one names the object."""
     etag: str | None = None
     """The answer's field that holds its version: sent as the ETag, and checked against If-Match on a change."""
+    scope: TokenScope | None = None
+    """What the token must allow, where the tag's default (WRITE_SCOPE, or read for a GET) does not fit."""
+
+    def needs(self, method: str) -> TokenScope:
+        if self.scope is not None:
+            return self.scope
+        return TokenScope.READ if method in ("GET", "HEAD") else WRITE_SCOPE[self.tag]
 
     @property
     def creates(self) -> bool:
@@ -152,6 +176,8 @@ def operation(summary: str, *, tag: str, **declared: Any) -> Callable[[View], Vi
 
         @wraps(view)
         def run(**path: Any) -> Response:
+            if not op.public and (needed := op.needs(request.method)) not in g.api_scopes:
+                return _lacking(needed)
             key = request.headers.get("Idempotency-Key") if op.creates else None
             return answer(**path) if key is None else _once(key, op, lambda: answer(**path))
 
@@ -159,6 +185,17 @@ def operation(summary: str, *, tag: str, **declared: Any) -> Callable[[View], Vi
         return run
 
     return wrap
+
+
+def _lacking(scope: TokenScope) -> Response:
+    """403 naming the scope, with RFC 6750's WWW-Authenticate for clients that read it."""
+    return json_error(
+        403,
+        "insufficient_scope",
+        f"This token does not have the scope '{scope}' that this operation needs; create a token with it.",
+        {"scope": f"'{scope}' is needed."},
+        headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'},
+    )
 
 
 def _declared_query(op: Operation) -> set[str]:
@@ -378,6 +415,11 @@ def _describe(
         described["description"] = op.description
     if op.public:
         described["security"] = []
+    else:
+        # OpenAPI 3.1 lets a non-OAuth scheme list the roles (here: scopes) an operation needs.
+        scope = op.needs(method.upper())
+        described["security"] = [{"bearer": [scope.value]}]
+        described["description"] = (described.get("description", "") + f"\n\nToken scope: `{scope.value}`.").strip()
     params = list(path_params)
     if op.query is not None:
         params += _query_parameters(op.query, schemas)
@@ -505,7 +547,17 @@ def document(app: Flask) -> dict[str, Any]:
         "security": [{"bearer": []}],
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token."}},
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal access token, made on the account page or with POST /tokens. Its "
+                    "scopes: `read`; `file` (rights, complaints, evidence); `cases` (taking part in cases; for "
+                    "staff, review and case work); `admin` (the organisation, your own account; for staff, "
+                    "registrations and settings). An operation the token's scopes do not cover answers 403 "
+                    "`insufficient_scope`, naming the scope.",
+                }
+            },
             "schemas": schemas,
             "responses": {
                 **_problem_responses(),

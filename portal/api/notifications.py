@@ -12,7 +12,7 @@ from portal.api import bp, me_
 from portal.api.contract import body, link_with, operation, paged, query, window
 from portal.db import get_session
 from portal.i18n import speaking_to
-from portal.models import Notification, OutboxMessage, Webhook
+from portal.models import Notification, OutboxMessage, TokenScope, Webhook
 from portal.schemas import notifications as schema
 from portal.schemas.base import Page, PageQuery
 from portal.services import notifications, webhooks
@@ -104,6 +104,7 @@ def email_choices() -> ResponseReturnValue:
 @operation(
     "Choose which notifications are also e-mailed to you",
     tag="notifications",
+    scope=TokenScope.ADMIN,  # a setting of the account
     body=schema.EmailChoicesInput,
     response=schema.EmailChoices,
 )

@@ -10,6 +10,7 @@ from evidence.fingerprints import MAX_THRESHOLD
 from portal.api import bp, me_
 from portal.api.contract import body, operation, paged, query, window
 from portal.db import get_session
+from portal.models import TokenScope
 from portal.schemas import complaints as complaint_schema
 from portal.schemas import related as schema
 from portal.schemas.base import Page, PageQuery
@@ -148,6 +149,7 @@ def match_threshold() -> ResponseReturnValue:
     body=schema.ThresholdInput,
     response=schema.Threshold,
     errors=(403,),
+    scope=TokenScope.ADMIN,
 )
 def set_match_threshold() -> ResponseReturnValue:
     require_role(me_(), ADMINS, related.ADMINS_ONLY)

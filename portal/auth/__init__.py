@@ -21,13 +21,14 @@ from portal.auth.forms import (
     PreferencesForm,
     RegisterForm,
     ResetPasswordForm,
+    TokenForm,
 )
 from portal.db import get_session
 from portal.forms import apply_errors
 from portal.login import SignedIn, actor
-from portal.models import LinkPurpose, OrgKind
+from portal.models import LinkPurpose, OrgKind, TokenScope, utcnow
 from portal.security import client_address, limiter, login_account_key
-from portal.services import accounts, email_links, notifications
+from portal.services import accounts, email_links, notifications, tokens
 from portal.services.errors import DomainError
 
 bp = Blueprint("auth", __name__)
@@ -239,3 +240,48 @@ def language() -> ResponseReturnValue:
     if form.validate_on_submit():
         session["lang"] = form.language.data
     return redirect(_safe_next(request.form.get("next")))
+
+
+def _token_form() -> TokenForm:
+    form = TokenForm()
+    form.scopes.choices = [(s.value, labels.TOKEN_SCOPE[s]) for s in TokenScope if s in tokens.allowed_scopes(actor())]
+    return form
+
+
+def _tokens_page(form: TokenForm, issued: tokens.Issued | None = None) -> ResponseReturnValue:
+    listed = tokens.own(get_session(), actor()).items
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("auth/tokens.html", form=form, tokens=listed, issued=issued, now=utcnow()), status
+
+
+@bp.get("/account/tokens")
+def api_tokens() -> ResponseReturnValue:
+    return _tokens_page(_token_form())
+
+
+@bp.post("/account/tokens")
+def create_token() -> ResponseReturnValue:
+    form = _token_form()
+    if form.validate_on_submit():
+        try:
+            issued = tokens.create(
+                get_session(),
+                actor(),
+                form.name.data or "",
+                form.scopes.data or [],
+                int(form.days.data or tokens.DEFAULT_DAYS),
+                client_address(),
+            )
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            # Shown on this page only, never again: it is not put in the session or a redirect.
+            return _tokens_page(_token_form(), issued)
+    return _tokens_page(form)
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int) -> ResponseReturnValue:
+    token = tokens.revoke(get_session(), actor(), token_id, client_address())
+    flash(_("The token “%(name)s” is revoked; it no longer works.", name=token.name), "success")
+    return redirect(url_for("auth.api_tokens"))

@@ -4,9 +4,10 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectF
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Regexp
 
 from portal.forms import MultiCheckboxField, limits
-from portal.schemas.accounts import Preferences
+from portal.schemas.accounts import Preferences, TokenInput
 from portal.services.accounts import TIMEZONES
 from portal.services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from portal.services.tokens import DEFAULT_DAYS, MAX_DAYS
 
 
 def timezone_field() -> SelectField:
@@ -85,6 +86,18 @@ class ResetPasswordForm(FlaskForm):
 class EmailChangeForm(FlaskForm):
     email = EmailField(_l("New e-mail address"), validators=[InputRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Your password"), validators=[InputRequired()])
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=limits(TokenInput, "name"), description=_l("What will use it, such as your case system.")
+    )
+    scopes = MultiCheckboxField(_l("It may"), choices=[], validate_choice=False)
+    days = SelectField(
+        _l("Expires after"),
+        choices=[(str(d), _l("%(num)d days", num=d)) for d in (7, 30, 90, 180, MAX_DAYS)],
+        default=str(DEFAULT_DAYS),
+    )
 
 
 class PreferencesForm(FlaskForm):

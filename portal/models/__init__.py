@@ -41,6 +41,7 @@ from portal.models.enums import (
     Role,
     Stage,
     SubmissionKind,
+    TokenScope,
 )
 from portal.models.evidence import CustodyEvent, DamagedObject, EvidenceFrame, EvidenceItem, EvidenceMatch
 from portal.models.notifications import DeliveryAttempt, EmailOptOut, Notification, OutboxMessage, Webhook
@@ -116,6 +117,7 @@ __all__ = [
     "StageChange",
     "Submission",
     "SubmissionKind",
+    "TokenScope",
     "User",
     "Webhook",
     "complaint_rights",

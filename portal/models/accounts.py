@@ -122,15 +122,23 @@ class AccountEvent(Base):
 
 
 class ApiToken(Base):
+    """A personal access token: named, scoped, expiring; only its SHA-256 is kept."""
+
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    scopes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    """TokenScope values; at each use they are cut down to what the user's role allows then."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class IdempotentRequest(Base):

@@ -102,6 +102,20 @@ class Channel(StrEnum):
     """A mail about the account itself (a link to confirm an address or reset a password), not a notification."""
 
 
+class TokenScope(StrEnum):
+    """What an API token may do; within it, the user's role still decides."""
+
+    READ = "read"
+    """Read what the user can see, and mark notifications read."""
+    FILE = "file"
+    """Record rights, file complaints and upload evidence."""
+    CASES = "cases"
+    """Take part in cases: submissions and acknowledgements; for staff, review and case work."""
+    ADMIN = "admin"
+    """Administer the organisation (members, tokens, webhooks, powers of attorney) and the user's own account;
+    for staff administrators, the portal's settings and staff."""
+
+
 class LinkPurpose(StrEnum):
     """What a single-use link sent by e-mail does."""
 
@@ -119,6 +133,8 @@ class AccountEventKind(StrEnum):
     PASSWORD_RESET = "password_reset"
     EMAIL_CHANGE_ASKED = "email_change_asked"
     EMAIL_CONFIRMED = "email_confirmed"
+    TOKEN_CREATED = "token_created"
+    TOKEN_REVOKED = "token_revoked"
 
 
 class DeliveryStatus(StrEnum):

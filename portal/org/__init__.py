@@ -14,11 +14,13 @@ from portal import labels
 from portal.db import get_session
 from portal.forms import MultiCheckboxField, apply_errors, limits
 from portal.login import actor
-from portal.models import Role
+from portal.models import Role, utcnow
 from portal.schemas.notifications import WebhookInput
 from portal.schemas.powers import PowerFields
+from portal.security import client_address
 from portal.serialise import power_json
 from portal.services import powers as power_service
+from portal.services import tokens as token_service
 from portal.services import webhooks as service
 from portal.services.errors import DomainError, Forbidden
 from portal.services.shanghai import today_in_china
@@ -137,3 +139,16 @@ def revoke_power(power_id: int) -> ResponseReturnValue:
     power = power_service.revoke(get_session(), actor(), power_id)
     flash(_("Power of attorney for %(agent)s revoked.", agent=power.agent.legal_name), "success")
     return redirect(url_for("org.powers"))
+
+
+@bp.get("/tokens")
+def tokens() -> ResponseReturnValue:
+    listed = token_service.of_organisation(get_session(), actor()).items
+    return render_template("org/tokens.html", tokens=listed, now=utcnow())
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int) -> ResponseReturnValue:
+    token = token_service.revoke(get_session(), actor(), token_id, client_address())
+    flash(_("The token “%(name)s” is revoked; it no longer works.", name=token.name), "success")
+    return redirect(url_for("org.tokens"))

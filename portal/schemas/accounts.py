@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, EmailStr, Field, WithJsonSchema
 
-from portal.models import OrgKind, OrgStatus, Role
+from portal.models import OrgKind, OrgStatus, Role, TokenScope
 from portal.schemas.base import Id, Input, Output, Text, changes_to
 from portal.services.accounts import LANGUAGES, TIMEZONES
 from portal.services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from portal.services.tokens import DEFAULT_DAYS, MAX_DAYS, MAX_NAME
 
 
 class Organisation(Output):
@@ -107,14 +108,34 @@ class Confirmed(Output):
     email: str = Field(description="The address now confirmed, and used to sign in.")
 
 
-class TokenSummary(Output):
+class TokenInput(Input):
+    name: Text = Field(min_length=1, max_length=MAX_NAME, description="What uses it.", examples=["Case system"])
+    scopes: list[TokenScope] = Field(
+        min_length=1,
+        max_length=len(TokenScope),
+        description="At most what your role allows: read; file (rights, complaints, evidence); cases; admin.",
+        examples=[["read", "file"]],
+    )
+    days: int = Field(DEFAULT_DAYS, ge=1, le=MAX_DAYS, description="Until it expires.")
+
+
+class Token(Output):
     id: Id
+    name: str
+    owner: str = Field(description="The e-mail address of the user the token acts as.")
+    scopes: list[TokenScope]
     created_at: datetime
+    expires_at: datetime
+    expired: bool
     last_used_at: datetime | None
 
 
+class IssuedToken(Token):
+    token: str = Field(description="The secret, shown this once and never again: send it as `Bearer <token>`.")
+
+
 class ResetDone(Output):
-    tokens: list[TokenSummary] = Field(
+    tokens: list[Token] = Field(
         description="The account's API tokens, which still work: a reset signs out every browser but revokes no "
         "token. Revoke any you no longer trust."
     )

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import timedelta
 from zoneinfo import available_timezones
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import AccountEventKind, ApiToken, LoginSession, Organisation, OrgKind, OrgStatus, Role, User, utcnow
+from portal.models import AccountEventKind, LoginSession, Organisation, OrgKind, OrgStatus, Role, User, utcnow
 from portal.services import account_log, email_links, paging, versions
 from portal.services.access import ORG_DECIDERS, require_role
 from portal.services.credentials import digest, new_secret, normalise_email
@@ -23,7 +22,6 @@ LANGUAGES = ("en", "zh")
 # Every IANA zone but the GMT offsets, whose POSIX signs run backwards (Etc/GMT+8 is UTC-8) and whose
 # names clash once a generated client turns them into identifiers.
 TIMEZONES = frozenset(zone for zone in available_timezones() if not re.search(r"GMT[+-]?\d", zone))
-TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
 def _check_email_free(session: Session, email: str) -> None:
@@ -229,25 +227,3 @@ def set_preferences(
     if name is not None:
         user.name = name.strip()
     session.commit()
-
-
-def create_api_token(session: Session, email: str) -> str:
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
-    if user is None:
-        raise NotFound(f"No user with e-mail {email}.")
-    token = "iep_" + new_secret()
-    session.add(ApiToken(token_hash=digest(token), user_id=user.id))
-    session.commit()
-    return token
-
-
-def user_for_api_token(session: Session, token: str) -> User | None:
-    record = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
-    if record is None or not record.user.active:
-        return None
-    # Recorded to the minute, so that reads do not each cost a write.
-    now = utcnow()
-    if record.last_used_at is None or now - record.last_used_at > TOKEN_USE_RESOLUTION:
-        record.last_used_at = now
-        session.commit()
-    return record.user

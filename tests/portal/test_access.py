@@ -78,6 +78,15 @@ ROUTES = {
     ("POST", "/api/v1/me/email"): "any",
     ("POST", "/api/v1/me/email/confirmation"): "any",
     ("POST", "/account/email/confirmation"): "any",
+    ("GET", "/account/tokens"): "any",
+    ("POST", "/account/tokens"): "any",
+    ("POST", "/account/tokens/<int:token_id>/revoke"): "self",
+    ("GET", "/org/tokens"): "org_admin",
+    ("POST", "/org/tokens/<int:token_id>/revoke"): "self",
+    ("GET", "/api/v1/tokens"): "any",
+    ("POST", "/api/v1/tokens"): "any",
+    ("DELETE", "/api/v1/tokens/<int:token_id>"): "self",
+    ("GET", "/api/v1/organisation/tokens"): "org_admin",
     ("POST", "/api/v1/complaints/<int:complaint_id>/withdraw"): "owner",
     ("GET", "/api/v1/evidence/<int:evidence_id>/thumbnail"): "owner+staff",
     ("GET", "/api/v1/evidence/<int:evidence_id>/previews/<int:number>"): "owner+staff",
@@ -197,7 +206,13 @@ ROUTES = {
     ("PUT", "/api/v1/admin/match-threshold"): "admin",
 }
 # Routes that remove their object get a fresh one each time they are called.
-REMOVING = {("POST", "/org/webhooks/<int:webhook_id>/remove"), ("DELETE", "/api/v1/webhooks/<int:webhook_id>")}
+REMOVING = {
+    ("POST", "/org/webhooks/<int:webhook_id>/remove"): "webhook_id",
+    ("DELETE", "/api/v1/webhooks/<int:webhook_id>"): "webhook_id",
+    ("POST", "/account/tokens/<int:token_id>/revoke"): "token_id",
+    ("POST", "/org/tokens/<int:token_id>/revoke"): "token_id",
+    ("DELETE", "/api/v1/tokens/<int:token_id>"): "token_id",
+}
 
 
 def test_every_route_is_in_the_table(app: Flask) -> None:
@@ -229,6 +244,9 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         json={"action": "accept", "case": {"case_number": "A-1", "procuratorate": "P", "charges": "C"}},
     )
     hooks = [holder("POST", "/webhooks", json={"url": f"https://example.com/{n}"}).json["id"] for n in range(3)]
+    spare_tokens = [
+        holder("POST", "/tokens", json={"name": f"spare {n}", "scopes": ["read"]}).json["id"] for n in range(4)
+    ]
     prosecutor, case_id = Api(client, world.prosecutor.token), accepted.json["case_id"]
     notice = prosecutor("POST", f"/cases/{case_id}/notices", json={"org_id": world.holder_a.org_id}).json
     document = prosecutor(
@@ -261,7 +279,8 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         "org_id": world.holder_a.org_id or 0,
         "notification_id": holder("GET", "/notifications").json["items"][0]["id"],
         "webhook_id": hooks[0],
-        "spare_webhook_ids": hooks[1:],
+        "token_id": spare_tokens[0],
+        "spares": {"webhook_id": hooks[1:], "token_id": spare_tokens[1:]},
         "notice_id": notice["id"],
         "document_id": document["id"],
         "hearing_id": hearing["id"],
@@ -294,7 +313,7 @@ ALLOWED = {
 @pytest.mark.parametrize("who", ["anonymous", "holder_b", "holder_a", "admin"])
 def test_access_matrix(app: Flask, setup: tuple[World, dict[str, Any]], who: str) -> None:
     world, ids = setup
-    spares = ids.pop("spare_webhook_ids")
+    spares = ids.pop("spares")
     app.config["WTF_CSRF_ENABLED"] = False  # access, not CSRF, is under test here
     client = app.test_client()
     token = None
@@ -306,7 +325,8 @@ def test_access_matrix(app: Flask, setup: tuple[World, dict[str, Any]], who: str
         if rule == "/logout":
             continue
         if (method, rule) in REMOVING and who in ALLOWED[audience]:
-            path = fill(rule, {**ids, "webhook_id": spares.pop()})
+            name = REMOVING[method, rule]
+            path = fill(rule, {**ids, name: spares[name].pop()})
         else:
             path = fill(rule, ids)
         headers = {"Authorization": f"Bearer {token}"} if token and rule.startswith("/api/") else {}
