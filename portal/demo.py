@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from portal.models import IPRight, Organisation, OrgKind, OrgStatus, RightType, Role, User, utcnow
+from portal.models import IPRight, Organisation, OrgKind, OrgRole, OrgStatus, RightType, Role, User, utcnow
 from portal.services.passwords import hash_password
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - printed for the demo, embedded default only
@@ -74,7 +74,7 @@ def seed(db: Session) -> list[str]:
                 organisation=org,
                 language=language,
                 timezone=timezone,
-                is_org_admin=org is not None,  # each the first, so the administrating, member
+                org_role=OrgRole.ADMIN if org is not None else None,  # each the first, so the administrating, member
                 email_verified_at=utcnow(),  # demo addresses: nobody to mail a link to
             )
         )

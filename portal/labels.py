@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from portal.models import (
+    AccountEventKind,
     AgencyScope,
     ComplaintStatus,
     CustodyAction,
@@ -12,6 +13,7 @@ from portal.models import (
     EventKind,
     EvidenceKind,
     OrgKind,
+    OrgRole,
     OrgStatus,
     RequestKind,
     RightType,
@@ -90,6 +92,42 @@ STAGE = {
     Stage.SECOND_INSTANCE: _l("Second instance"),
     Stage.FINAL_JUDGMENT: _l("Final judgment and execution"),
 }
+ORG_ROLE = {
+    OrgRole.ADMIN: _l("administrator"),
+    OrgRole.MEMBER: _l("member"),
+    OrgRole.VIEWER: _l("viewer"),
+}
+ORG_ROLE_MEANS = {
+    OrgRole.ADMIN: _l("manages members, tokens, webhooks and powers of attorney, and files"),
+    OrgRole.MEMBER: _l("files complaints and evidence and takes part in cases"),
+    OrgRole.VIEWER: _l("reads only"),
+}
+# What an invitation offers, by the org_role or staff role it names.
+INVITED_ROLE = {
+    **{role.value: label for role, label in ORG_ROLE.items()},
+    Role.PROSECUTOR.value: _l("prosecutor"),
+    Role.SUPERVISOR.value: _l("supervisor"),
+    Role.ADMIN.value: _l("administrator"),
+}
+
+ACCOUNT_EVENT = {
+    AccountEventKind.SIGNED_IN: _l("signed in"),
+    AccountEventKind.SIGN_IN_FAILED: _l("sign-in failed"),
+    AccountEventKind.SESSION_ENDED: _l("a browser was signed out"),
+    AccountEventKind.PASSWORD_CHANGED: _l("password changed"),
+    AccountEventKind.PASSWORD_RESET_ASKED: _l("password reset asked for"),
+    AccountEventKind.PASSWORD_RESET: _l("password reset"),
+    AccountEventKind.EMAIL_CHANGE_ASKED: _l("change of e-mail address asked for"),
+    AccountEventKind.EMAIL_CONFIRMED: _l("e-mail address confirmed"),
+    AccountEventKind.TOKEN_CREATED: _l("API token created"),
+    AccountEventKind.TOKEN_REVOKED: _l("API token revoked"),
+    AccountEventKind.MEMBER_INVITED: _l("invited"),
+    AccountEventKind.INVITATION_ACCEPTED: _l("invitation accepted"),
+    AccountEventKind.INVITATION_REVOKED: _l("invitation withdrawn"),
+    AccountEventKind.MEMBER_ROLE_CHANGED: _l("role changed"),
+    AccountEventKind.MEMBER_REMOVED: _l("removed from the organisation"),
+}
+
 TOKEN_SCOPE = {
     TokenScope.READ: _l("read what you can see"),
     TokenScope.FILE: _l("record rights, file complaints and upload evidence"),
@@ -169,6 +207,9 @@ ALL = {
     "stage": STAGE,
     "event_kind": EVENT_KIND,
     "token_scope": TOKEN_SCOPE,
+    "org_role": ORG_ROLE,
+    "org_role_means": ORG_ROLE_MEANS,
+    "account_event": ACCOUNT_EVENT,
     "delivery_status": DELIVERY_STATUS,
     "decision_kind": DECISION_KIND,
     "request_kind": REQUEST_KIND,

@@ -25,6 +25,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.forgot_password",
         "auth.reset_password",
         "auth.confirm_email",
+        "auth.accept_invitation",
         "auth.language",
         "static",
         "main.health",

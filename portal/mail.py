@@ -15,7 +15,7 @@ from flask import render_template
 from flask_babel import format_datetime as local_time
 from flask_babel import gettext as _
 
-from portal import invitations, notification_texts
+from portal import invitations, labels, notification_texts
 from portal.i18n import Addressee, speaking_to
 from portal.links import external_url
 from portal.models import EventKind, LinkPurpose, Notification, OutboxMessage
@@ -68,6 +68,29 @@ def compose_account(settings: Settings, outbox: OutboxMessage) -> EmailMessage:
                 _("If you did not ask, ignore this mail: your password stays as it is."),
             ]
             url, button = external_url("auth.reset_password", token=token), _("Choose a new password")
+        elif purpose is LinkPurpose.INVITATION:
+            role = labels.INVITED_ROLE[body["role"]]
+            if body["organisation"]:
+                title = _("%(org)s invites you to the IP Evidence Portal", org=body["organisation"])
+                invited = _(
+                    "%(who)s invites you to join %(org)s on the IP Evidence Portal, as %(role)s.",
+                    who=body["inviter"],
+                    org=body["organisation"],
+                    role=role,
+                )
+            else:
+                title = _("You are invited to the IP Evidence Portal")
+                invited = _(
+                    "%(who)s invites you to the IP Evidence Portal's staff, as %(role)s.",
+                    who=body["inviter"],
+                    role=role,
+                )
+            lines = [
+                invited,
+                _("Follow the link to choose your password. It works once, until %(time)s.", time=until),
+                _("If you do not expect this invitation, ignore this mail."),
+            ]
+            url, button = external_url("auth.accept_invitation", token=token), _("Accept the invitation")
         else:
             title = _("Confirm your e-mail address")
             lines = [

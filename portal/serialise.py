@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 from portal.models import (
+    AccountEvent,
     ApiToken,
     Case,
     CaseDocument,
@@ -15,7 +16,9 @@ from portal.models import (
     DamagedObject,
     EvidenceItem,
     Hearing,
+    Invitation,
     IPRight,
+    LoginSession,
     Notice,
     Organisation,
     PowerOfAttorney,
@@ -27,10 +30,54 @@ from portal.services.cases import TimelineEntry
 from portal.services.deadlines import Deadline
 from portal.services.receipts import ReceiptView
 from portal.services.related import Cluster, Related
+from portal.user_agents import describe_browser
 
 
 def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def member_json(user: User) -> dict[str, Any]:
+    assert user.org_role is not None
+    return {
+        "id": user.id,
+        "email": user.email,
+        "name": user.name,
+        "role": user.org_role.value,
+        "since": user.created_at.isoformat(),
+    }
+
+
+def invitation_json(invitation: Invitation) -> dict[str, Any]:
+    return {
+        "id": invitation.id,
+        "email": invitation.email,
+        "role": (invitation.org_role or invitation.role).value,
+        "created_at": invitation.created_at.isoformat(),
+        "expires_at": invitation.expires_at.isoformat() if invitation.expires_at else None,
+    }
+
+
+def browser_session_json(record: LoginSession) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "browser": describe_browser(record.user_agent),
+        "address": record.address,
+        "signed_in_at": record.created_at.isoformat(),
+        "last_seen_at": record.last_seen_at.isoformat(),
+    }
+
+
+def account_event_json(event: AccountEvent) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "at": event.at.isoformat(),
+        "kind": event.kind.value,
+        "account": event.user.email if event.user else event.detail.get("email"),
+        "by": event.actor.email if event.actor else None,
+        "address": event.address,
+        "detail": event.detail,
+    }
 
 
 def token_json(token: ApiToken) -> dict[str, Any]:
@@ -56,6 +103,7 @@ def user_json(user: User) -> dict[str, Any]:
         "timezone": user.timezone,
         "email_verified": user.email_verified_at is not None,
         "organisation_admin": user.is_org_admin,
+        "organisation_role": user.org_role.value if user.org_role else None,
         "version": user.version,
         "organisation": org_json(user.organisation) if user.organisation else None,
     }

@@ -95,8 +95,8 @@ def test_existing_rows_get_their_organisation_and_administrator(database_url: st
     with engine.connect() as conn:
         keys = set(conn.execute(text("SELECT kind, value FROM infringer_keys WHERE infringer_id = 31")).all())
         assert keys == {("name", "深圳市假货贸易"), ("shop", "taobao.com:123")}
-        admins = dict(conn.execute(text("SELECT id, is_org_admin FROM users ORDER BY id")).all())
+        admins = dict(conn.execute(text("SELECT id, org_role FROM users ORDER BY id")).all())
         owner = conn.execute(text("SELECT org_id FROM evidence_items WHERE id = 21")).scalar()
         kind = conn.execute(text("SELECT kind FROM organisations WHERE id = 7")).scalar()
-    assert admins == {3: True, 4: False} and owner == 7 and kind == "rights_holder"
+    assert admins == {3: "admin", 4: "member"} and owner == 7 and kind == "rights_holder"
     engine.dispose()

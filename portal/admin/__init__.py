@@ -8,24 +8,24 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField
-from wtforms.validators import Email, InputRequired, NumberRange
+from wtforms.validators import Email, InputRequired, Length, NumberRange
 
 from evidence.fingerprints import MAX_THRESHOLD, reference_trade_offs
 from portal import labels
-from portal.auth.forms import new_password_field
 from portal.db import get_session
 from portal.forms import apply_errors
 from portal.login import actor
 from portal.models import Role
-from portal.services import accounts, related
+from portal.routing import page_window
+from portal.security import client_address
+from portal.services import account_log, accounts, members, related
 from portal.services.errors import DomainError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 class StaffForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email()])
-    password = new_password_field(_l("Initial password"))
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=[(r.value, labels.ROLE[r]) for r in Role if r.is_staff])
 
 
@@ -48,14 +48,29 @@ def users() -> ResponseReturnValue:
     db = get_session()
     if form.validate_on_submit():
         try:
-            accounts.create_user(db, form.email.data or "", form.password.data or "", Role(form.role.data), None)
+            invitation = members.invite_staff(
+                db, actor(), form.email.data or "", Role(form.role.data), client_address()
+            )
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            flash(_("User created."), "success")
+            flash(
+                _("An invitation is on its way to %(email)s; its link works for 7 days.", email=invitation.email),
+                "success",
+            )
             return redirect(url_for("admin.users"))
     users = accounts.staff_users(db).items
-    return render_template("admin/users.html", form=form, users=users), 422 if form.errors else 200
+    invitations = members.pending(db, actor()).items
+    return render_template("admin/users.html", form=form, users=users, invitations=invitations), (
+        422 if form.errors else 200
+    )
+
+
+@bp.post("/invitations/<int:staff_invitation_id>/withdraw")
+def withdraw_invitation(staff_invitation_id: int) -> ResponseReturnValue:
+    invitation = members.withdraw(get_session(), actor(), staff_invitation_id, client_address())
+    flash(_("The invitation to %(email)s is withdrawn; its link no longer works.", email=invitation.email), "success")
+    return redirect(url_for("admin.users"))
 
 
 @bp.route("/matching", methods=["GET", "POST"])
@@ -79,3 +94,11 @@ def matching() -> ResponseReturnValue:
         reference=reference_trade_offs(),
         most=MAX_THRESHOLD,
     ), 422 if form.errors else 200
+
+
+@bp.get("/log")
+def log() -> ResponseReturnValue:
+    page = account_log.everything(get_session(), actor(), page_window())
+    return render_template(
+        "auth/log.html", page=page, title=_("Every account's log"), endpoint="admin.log", show_account=True
+    )

@@ -7,12 +7,21 @@ from flask.typing import ResponseReturnValue
 from portal.api import bp, me_
 from portal.api.contract import body, if_match, operation, paged, window
 from portal.db import get_session
+from portal.models import Role
 from portal.schemas import accounts as schema
 from portal.schemas.base import Page, PageQuery
 from portal.security import client_address, limiter
-from portal.serialise import org_json, token_json, user_json
-from portal.services import accounts, email_links, tokens
-from portal.services.access import ADMINS, ORG_DECIDERS, require_role
+from portal.serialise import (
+    account_event_json,
+    browser_session_json,
+    invitation_json,
+    member_json,
+    org_json,
+    token_json,
+    user_json,
+)
+from portal.services import account_log, accounts, email_links, members, tokens
+from portal.services.access import ADMINS, ORG_DECIDERS, require_org_admin, require_role
 from portal.services.paging import listed
 
 
@@ -212,3 +221,180 @@ def revoke_token(token_id: int) -> None:
 )
 def organisation_tokens() -> ResponseReturnValue:
     return paged(tokens.of_organisation(get_session(), me_(), window()), token_json)
+
+
+@bp.get("/organisation/members")
+@operation(
+    "The members of your organisation",
+    tag="account",
+    query=PageQuery,
+    response=Page[schema.Member],
+    errors=(404,),
+)
+def list_members() -> ResponseReturnValue:
+    return paged(members.members(get_session(), me_(), window()), member_json)
+
+
+@bp.patch("/organisation/members/<int:user_id>")
+@operation(
+    "Change a member's role (administrators)",
+    tag="account",
+    description="An organisation keeps at least one administrator (409).",
+    body=schema.MemberChange,
+    response=schema.Member,
+    errors=(403, 409),
+)
+def change_member(user_id: int) -> ResponseReturnValue:
+    members.get_member(get_session(), me_(), user_id)
+    data: schema.MemberChange = body()
+    return member_json(members.change_role(get_session(), me_(), user_id, data.role, client_address()))
+
+
+@bp.delete("/organisation/members/<int:user_id>")
+@operation(
+    "Remove a member: their sessions end and their tokens are revoked at once (administrators)",
+    tag="account",
+    status=204,
+    errors=(403, 409),
+)
+def remove_member(user_id: int) -> None:
+    members.remove(get_session(), me_(), user_id, client_address())
+
+
+@bp.get("/organisation/invitations")
+@operation(
+    "Invitations not yet accepted (administrators)",
+    tag="account",
+    query=PageQuery,
+    response=Page[schema.InvitationOut],
+    errors=(403,),
+)
+def list_invitations() -> ResponseReturnValue:
+    require_org_admin(me_())
+    return paged(members.pending(get_session(), me_(), window()), invitation_json)
+
+
+@bp.post("/organisation/invitations")
+@operation(
+    "Invite a colleague by e-mail (administrators)",
+    tag="account",
+    description="The mail's single-use link lets them choose their own password; it works for 7 days. Inviting "
+    "the same address again replaces the earlier invitation.",
+    body=schema.InvitationInput,
+    response=schema.InvitationOut,
+    status=201,
+    errors=(403, 409),
+    links={"invitation_id": "id"},
+)
+def invite_member() -> ResponseReturnValue:
+    require_org_admin(me_())
+    data: schema.InvitationInput = body()
+    return invitation_json(members.invite(get_session(), me_(), data.email, data.role, client_address()))
+
+
+@bp.delete("/organisation/invitations/<int:invitation_id>")
+@operation("Withdraw an invitation (administrators)", tag="account", status=204, errors=(409,))
+def withdraw_invitation(invitation_id: int) -> None:
+    members.withdraw(get_session(), me_(), invitation_id, client_address())
+
+
+@bp.delete("/admin/invitations/<int:staff_invitation_id>")
+@operation("Withdraw a staff invitation (administrators)", tag="account", status=204, errors=(403, 409))
+def withdraw_staff_invitation(staff_invitation_id: int) -> None:
+    require_role(me_(), ADMINS)
+    members.withdraw(get_session(), me_(), staff_invitation_id, client_address())
+
+
+@bp.get("/admin/invitations")
+@operation(
+    "Staff invitations not yet accepted (administrators)",
+    tag="account",
+    query=PageQuery,
+    response=Page[schema.InvitationOut],
+    errors=(403,),
+)
+def staff_invitations() -> ResponseReturnValue:
+    require_role(me_(), ADMINS)
+    return paged(members.pending(get_session(), me_(), window()), invitation_json)
+
+
+@bp.post("/admin/invitations")
+@operation(
+    "Invite a prosecutor, supervisor or administrator by e-mail (administrators)",
+    tag="account",
+    body=schema.StaffInvitationInput,
+    response=schema.InvitationOut,
+    status=201,
+    errors=(403, 409),
+)
+def invite_staff() -> ResponseReturnValue:
+    require_role(me_(), ADMINS)
+    data: schema.StaffInvitationInput = body()
+    return invitation_json(members.invite_staff(get_session(), me_(), data.email, Role(data.role), client_address()))
+
+
+@bp.post("/invitations/accept")
+@limiter.limit("30/hour")
+@operation(
+    "Accept an invitation with the link's token, choosing a password",
+    tag="account",
+    body=schema.InvitationAcceptance,
+    response=schema.User,
+    errors=(409, 429),
+    public=True,
+)
+def accept_invitation() -> ResponseReturnValue:
+    data: schema.InvitationAcceptance = body()
+    return user_json(members.accept(get_session(), data.token, data.name, data.password, client_address()))
+
+
+@bp.get("/me/sessions")
+@operation(
+    "The browsers signed in to your account",
+    tag="account",
+    query=PageQuery,
+    response=Page[schema.BrowserSession],
+)
+def list_sessions() -> ResponseReturnValue:
+    return paged(listed(accounts.login_sessions(get_session(), me_()), window()), browser_session_json)
+
+
+@bp.delete("/me/sessions/<int:session_id>")
+@operation("Sign out one of your browsers", tag="account", status=204)
+def end_session(session_id: int) -> None:
+    accounts.end_login_session_of(get_session(), me_(), session_id, client_address())
+
+
+@bp.get("/me/log")
+@operation(
+    "Your account's log: sign-ins, failures and changes, newest first",
+    tag="account",
+    query=PageQuery,
+    response=Page[schema.AccountEvent],
+)
+def own_log() -> ResponseReturnValue:
+    return paged(account_log.own(get_session(), me_(), window()), account_event_json)
+
+
+@bp.get("/organisation/log")
+@operation(
+    "Your organisation's log (administrators)",
+    tag="account",
+    query=PageQuery,
+    response=Page[schema.AccountEvent],
+    errors=(403,),
+)
+def organisation_log() -> ResponseReturnValue:
+    return paged(account_log.of_organisation(get_session(), me_(), window()), account_event_json)
+
+
+@bp.get("/admin/log")
+@operation(
+    "Every account's log, staff included (administrators)",
+    tag="account",
+    query=PageQuery,
+    response=Page[schema.AccountEvent],
+    errors=(403,),
+)
+def full_log() -> ResponseReturnValue:
+    return paged(account_log.everything(get_session(), me_(), window()), account_event_json)

@@ -16,6 +16,7 @@ from portal.models import Notification, OutboxMessage, TokenScope, Webhook
 from portal.schemas import notifications as schema
 from portal.schemas.base import Page, PageQuery
 from portal.services import notifications, webhooks
+from portal.services.access import require_org_admin
 
 
 def _notification_json(note: Notification) -> dict[str, Any]:
@@ -131,7 +132,7 @@ def list_webhooks() -> ResponseReturnValue:
     links={"webhook_id": "id"},
 )
 def register_webhook() -> ResponseReturnValue:
-    webhooks.require_org_admin(me_())
+    require_org_admin(me_())
     data: schema.WebhookInput = body()
     allow_private = current_app.config["SETTINGS"].webhook_allow_private
     registered = webhooks.register(get_session(), me_(), data.url, allow_private)

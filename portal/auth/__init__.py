@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 
 from portal import labels
 from portal.auth.forms import (
+    AcceptInvitationForm,
     EmailChangeForm,
     EmailChoicesForm,
     ForgotPasswordForm,
@@ -27,9 +28,12 @@ from portal.db import get_session
 from portal.forms import apply_errors
 from portal.login import SignedIn, actor
 from portal.models import LinkPurpose, OrgKind, TokenScope, utcnow
+from portal.routing import page_window
 from portal.security import client_address, limiter, login_account_key
-from portal.services import accounts, email_links, notifications, tokens
+from portal.services import account_log, accounts, email_links, members, notifications, tokens
+from portal.services.credentials import digest
 from portal.services.errors import DomainError
+from portal.user_agents import describe_browser
 
 bp = Blueprint("auth", __name__)
 
@@ -53,7 +57,8 @@ def login() -> ResponseReturnValue:
             form.password.errors = [_("Wrong e-mail or password.")]
         else:
             session.clear()
-            login_user(SignedIn(user, accounts.start_login_session(db, user, client_address())))
+            token = accounts.start_login_session(db, user, client_address(), request.user_agent.string)
+            login_user(SignedIn(user, token))
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
@@ -137,6 +142,30 @@ def reset_password(token: str) -> ResponseReturnValue:
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200
 
 
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@limiter.limit("30/hour", methods=["POST"])
+def accept_invitation(token: str) -> ResponseReturnValue:
+    db = get_session()
+    invitation = members.invitation_for(db, token)
+    if invitation is None:
+        return render_template("auth/link_spent.html"), 410
+    form = AcceptInvitationForm()
+    if form.validate_on_submit():
+        try:
+            user = members.accept(db, token, form.name.data or "", form.password.data or "", client_address())
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            logout_user()
+            session.clear()
+            flash(
+                _("Welcome. Your account %(email)s is ready: sign in with your new password.", email=user.email),
+                "success",
+            )
+            return redirect(url_for("auth.login"))
+    return render_template("auth/invitation.html", form=form, invitation=invitation), 422 if form.errors else 200
+
+
 @bp.route("/email/confirm/<token>", methods=["GET", "POST"])
 def confirm_email(token: str) -> ResponseReturnValue:
     # A GET only shows the button: mail scanners that fetch links must not spend them.
@@ -190,6 +219,7 @@ def account() -> ResponseReturnValue:
                 password_form.current_password.data or "",
                 password_form.new_password.data or "",
                 client_address(),
+                request.user_agent.string,
             )
         except DomainError as exc:
             apply_errors(password_form, exc)
@@ -242,8 +272,8 @@ def language() -> ResponseReturnValue:
     return redirect(_safe_next(request.form.get("next")))
 
 
-def _token_form() -> TokenForm:
-    form = TokenForm()
+def _token_form(fresh: bool = False) -> TokenForm:
+    form = TokenForm(formdata=None) if fresh else TokenForm()
     form.scopes.choices = [(s.value, labels.TOKEN_SCOPE[s]) for s in TokenScope if s in tokens.allowed_scopes(actor())]
     return form
 
@@ -276,7 +306,7 @@ def create_token() -> ResponseReturnValue:
             apply_errors(form, exc)
         else:
             # Shown on this page only, never again: it is not put in the session or a redirect.
-            return _tokens_page(_token_form(), issued)
+            return _tokens_page(_token_form(fresh=True), issued)
     return _tokens_page(form)
 
 
@@ -285,3 +315,27 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
     token = tokens.revoke(get_session(), actor(), token_id, client_address())
     flash(_("The token “%(name)s” is revoked; it no longer works.", name=token.name), "success")
     return redirect(url_for("auth.api_tokens"))
+
+
+@bp.get("/account/sessions")
+def sessions() -> ResponseReturnValue:
+    listed = accounts.login_sessions(get_session(), actor())
+    browsers = {s.id: describe_browser(s.user_agent) for s in listed}
+    return render_template("auth/sessions.html", sessions=listed, browsers=browsers, current=digest(current_user.token))
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+def end_session(session_id: int) -> ResponseReturnValue:
+    accounts.end_login_session_of(get_session(), actor(), session_id, client_address())
+    if accounts.user_for_login_session(get_session(), current_user.token) is None:  # it was this browser
+        logout_user()
+        session.clear()
+        return redirect(url_for("auth.login"))
+    flash(_("That browser is signed out."), "success")
+    return redirect(url_for("auth.sessions"))
+
+
+@bp.get("/account/log")
+def own_log() -> ResponseReturnValue:
+    page = account_log.own(get_session(), actor(), page_window())
+    return render_template("auth/log.html", page=page, title=_("Your account's log"), endpoint="auth.own_log")

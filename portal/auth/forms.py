@@ -83,6 +83,14 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
+class AcceptInvitationForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=limits(Preferences, "name"))
+    password = new_password_field(_l("Choose a password"))
+    confirm = PasswordField(
+        _l("Repeat the password"), validators=[EqualTo("password", message=_l("The passwords differ."))]
+    )
+
+
 class EmailChangeForm(FlaskForm):
     email = EmailField(_l("New e-mail address"), validators=[InputRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Your password"), validators=[InputRequired()])

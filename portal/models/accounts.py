@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text, false
+from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, utcnow
-from portal.models.enums import AccountEventKind, LinkPurpose, OrgKind, OrgStatus, RightType, Role
+from portal.models.enums import AccountEventKind, LinkPurpose, OrgKind, OrgRole, OrgStatus, RightType, Role
 
 
 def enum_column(enum: type) -> Enum:
@@ -54,8 +54,8 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     email_verified_at: Mapped[datetime | None]
     """When the owner of the address followed the link sent to it; None until then."""
-    # Manages the organisation's members, API tokens, webhooks and powers of attorney.
-    is_org_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    org_role: Mapped[OrgRole | None] = mapped_column(enum_column(OrgRole))
+    """The member's part in their organisation; None for staff."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members", foreign_keys=[org_id])
@@ -64,15 +64,30 @@ class User(Base):
     def is_agent(self) -> bool:
         return self.organisation is not None and self.organisation.kind is OrgKind.AGENT
 
+    @property
+    def is_org_admin(self) -> bool:
+        """Manages the organisation's members, API tokens, webhooks and powers of attorney."""
+        return self.org_role is OrgRole.ADMIN
+
+    @property
+    def reads_only(self) -> bool:
+        return self.org_role is OrgRole.VIEWER
+
 
 class LoginSession(Base):
     """A server-side record of a signed-in browser; deleting it signs that browser out."""
 
     __tablename__ = "login_sessions"
 
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie value
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    """SHA-256 of the value in the cookie."""
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    """To the minute, so that pages do not each cost a write."""
+    address: Mapped[str] = mapped_column(String(45), default="", server_default="")
+    user_agent: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     user: Mapped[User] = relationship()
 
@@ -93,6 +108,33 @@ class AccountLink(Base):
     used_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship()
+
+
+class Invitation(Base):
+    """An invitation by e-mail to join an organisation (by its administrators) or the staff (by an admin).
+
+    The single-use link is made when the mail is sent; only its SHA-256 is kept.
+    """
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    """None for staff."""
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    org_role: Mapped[OrgRole | None] = mapped_column(enum_column(OrgRole))
+    invited_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    """The account made by accepting it."""
+
+    organisation: Mapped[Organisation | None] = relationship()
+    invited_by: Mapped[User] = relationship(foreign_keys=[invited_by_id])
 
 
 class AccountEvent(Base):

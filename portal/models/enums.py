@@ -14,6 +14,17 @@ class Role(StrEnum):
         return self is not Role.HOLDER
 
 
+class OrgRole(StrEnum):
+    """A member's part in their organisation."""
+
+    ADMIN = "admin"
+    """Manages members, tokens, webhooks and powers of attorney, and files."""
+    MEMBER = "member"
+    """Files complaints and evidence and takes part in cases."""
+    VIEWER = "viewer"
+    """Reads only."""
+
+
 class OrgStatus(StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
@@ -121,6 +132,7 @@ class LinkPurpose(StrEnum):
 
     VERIFY_EMAIL = "verify_email"
     RESET_PASSWORD = "reset_password"
+    INVITATION = "invitation"
 
 
 class AccountEventKind(StrEnum):
@@ -128,6 +140,7 @@ class AccountEventKind(StrEnum):
 
     SIGNED_IN = "signed_in"
     SIGN_IN_FAILED = "sign_in_failed"
+    SESSION_ENDED = "session_ended"
     PASSWORD_CHANGED = "password_changed"
     PASSWORD_RESET_ASKED = "password_reset_asked"
     PASSWORD_RESET = "password_reset"
@@ -135,6 +148,11 @@ class AccountEventKind(StrEnum):
     EMAIL_CONFIRMED = "email_confirmed"
     TOKEN_CREATED = "token_created"
     TOKEN_REVOKED = "token_revoked"
+    MEMBER_INVITED = "member_invited"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    INVITATION_REVOKED = "invitation_revoked"
+    MEMBER_ROLE_CHANGED = "member_role_changed"
+    MEMBER_REMOVED = "member_removed"
 
 
 class DeliveryStatus(StrEnum):

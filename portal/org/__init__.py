@@ -1,4 +1,4 @@
-"""The organisation's own pages: webhooks for its systems (administrators) and powers of attorney."""
+"""The organisation's own pages: members and invitations, tokens and webhooks (administrators), powers of attorney."""
 
 from __future__ import annotations
 
@@ -7,21 +7,25 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, URLField
-from wtforms.validators import InputRequired, Optional
+from wtforms import DateField, EmailField, SelectField, StringField, URLField
+from wtforms.validators import Email, InputRequired, Length, Optional
 
 from portal import labels
 from portal.db import get_session
 from portal.forms import MultiCheckboxField, apply_errors, limits
 from portal.login import actor
-from portal.models import Role, utcnow
+from portal.models import OrgRole, Role, utcnow
+from portal.routing import page_window
 from portal.schemas.notifications import WebhookInput
 from portal.schemas.powers import PowerFields
 from portal.security import client_address
 from portal.serialise import power_json
+from portal.services import account_log
+from portal.services import members as member_service
 from portal.services import powers as power_service
 from portal.services import tokens as token_service
 from portal.services import webhooks as service
+from portal.services.access import require_org_admin
 from portal.services.errors import DomainError, Forbidden
 from portal.services.shanghai import today_in_china
 from portal.signing import get_notary
@@ -48,7 +52,7 @@ def webhooks() -> ResponseReturnValue:
 
 @bp.post("/webhooks")
 def register() -> ResponseReturnValue:
-    service.require_org_admin(actor())
+    require_org_admin(actor())
     form = WebhookForm()
     if form.validate_on_submit():
         try:
@@ -152,3 +156,88 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
     token = token_service.revoke(get_session(), actor(), token_id, client_address())
     flash(_("The token “%(name)s” is revoked; it no longer works.", name=token.name), "success")
     return redirect(url_for("org.tokens"))
+
+
+class InviteForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Email(), Length(max=254)])
+    role = SelectField(
+        _l("Role"), choices=[(r.value, labels.ORG_ROLE[r]) for r in OrgRole], default=OrgRole.MEMBER.value
+    )
+
+
+class MemberRoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=[(r.value, labels.ORG_ROLE[r]) for r in OrgRole])
+
+
+def _members_page(form: InviteForm) -> ResponseReturnValue:
+    db, me = get_session(), actor()
+    listed = member_service.members(db, me).items
+    invitations = member_service.pending(db, me).items if me.is_org_admin else []
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "org/members.html", members=listed, invitations=invitations, form=form, role_form=MemberRoleForm()
+    ), status
+
+
+@bp.get("/members")
+def members() -> ResponseReturnValue:
+    return _members_page(InviteForm(formdata=None))
+
+
+@bp.post("/members")
+def invite() -> ResponseReturnValue:
+    require_org_admin(actor())
+    form = InviteForm()
+    if form.validate_on_submit():
+        try:
+            invitation = member_service.invite(
+                get_session(), actor(), form.email.data or "", OrgRole(form.role.data), client_address()
+            )
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            flash(
+                _("An invitation is on its way to %(email)s; its link works for 7 days.", email=invitation.email),
+                "success",
+            )
+            return redirect(url_for("org.members"))
+    return _members_page(form)
+
+
+@bp.post("/members/<int:user_id>/role")
+def change_role(user_id: int) -> ResponseReturnValue:
+    member_service.get_member(get_session(), actor(), user_id)
+    form = MemberRoleForm()
+    if form.validate_on_submit():
+        member = member_service.change_role(get_session(), actor(), user_id, OrgRole(form.role.data), client_address())
+        flash(
+            _("%(email)s is now %(role)s.", email=member.email, role=labels.ORG_ROLE[OrgRole(form.role.data)]),
+            "success",
+        )
+    return redirect(url_for("org.members"))
+
+
+@bp.post("/members/<int:user_id>/remove")
+def remove_member(user_id: int) -> ResponseReturnValue:
+    member = member_service.remove(get_session(), actor(), user_id, client_address())
+    flash(
+        _("%(email)s is removed: their sessions have ended and their tokens are revoked.", email=member.email),
+        "success",
+    )
+    return redirect(url_for("org.members"))
+
+
+@bp.post("/invitations/<int:invitation_id>/withdraw")
+def withdraw_invitation(invitation_id: int) -> ResponseReturnValue:
+    invitation = member_service.withdraw(get_session(), actor(), invitation_id, client_address())
+    flash(_("The invitation to %(email)s is withdrawn; its link no longer works.", email=invitation.email), "success")
+    return redirect(url_for("org.members"))
+
+
+@bp.get("/log")
+def log() -> ResponseReturnValue:
+    page = account_log.of_organisation(get_session(), actor(), page_window())
+    org = actor().organisation
+    assert org is not None  # the log is refused to anyone who administers no organisation
+    title = _("Log of %(org)s", org=org.legal_name)
+    return render_template("auth/log.html", page=page, title=title, endpoint="org.log", show_account=True)

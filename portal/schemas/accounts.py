@@ -6,9 +6,9 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, EmailStr, Field, WithJsonSchema
+from pydantic import AfterValidator, Field, WithJsonSchema
 
-from portal.models import OrgKind, OrgStatus, Role, TokenScope
+from portal.models import AccountEventKind, OrgKind, OrgRole, OrgStatus, Role, TokenScope
 from portal.schemas.base import Id, Input, Output, Text, changes_to
 from portal.services.accounts import LANGUAGES, TIMEZONES
 from portal.services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -38,7 +38,12 @@ class User(Output):
     language: str = Field(examples=["en"])
     timezone: str = Field(examples=["Asia/Shanghai"])
     email_verified: bool = Field(description="Whether the owner of the address has followed the link sent to it.")
-    organisation_admin: bool = Field(description="Manages the organisation's webhooks and powers of attorney.")
+    organisation_admin: bool = Field(
+        description="Manages the organisation's members, tokens, webhooks and powers of attorney."
+    )
+    organisation_role: OrgRole | None = Field(
+        description="admin, member (files and takes part in cases) or viewer (reads only); null for staff."
+    )
     organisation: Organisation | None
     version: int = Field(description="Raised by every change; sent as the ETag.")
 
@@ -69,7 +74,8 @@ class Preferences(Input):
 PreferenceChanges = changes_to(Preferences, "PreferenceChanges")
 
 
-Email = Annotated[EmailStr, Field(max_length=254, examples=["counsel@brand.example"])]
+# The shape only; whether the portal can send to it is a rule of the services (422 "invalid", naming the field).
+Email = Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$", examples=["counsel@brand.example"])]
 NewPassword = Annotated[
     str,
     Field(
@@ -139,3 +145,59 @@ class ResetDone(Output):
         description="The account's API tokens, which still work: a reset signs out every browser but revokes no "
         "token. Revoke any you no longer trust."
     )
+
+
+class Member(Output):
+    id: Id
+    email: str
+    name: str
+    role: OrgRole
+    since: datetime
+
+
+class MemberChange(Input):
+    role: OrgRole
+
+
+class InvitationInput(Input):
+    email: Email
+    role: OrgRole = Field(OrgRole.MEMBER, description="admin, member (files and takes part in cases), viewer (reads).")
+
+
+class StaffInvitationInput(Input):
+    email: Email
+    role: Literal["prosecutor", "supervisor", "admin"]
+
+
+class InvitationOut(Output):
+    id: Id
+    email: str
+    role: str = Field(description="The organisation role (admin, member, viewer) or, for staff, the staff role.")
+    created_at: datetime
+    expires_at: datetime | None = Field(description="Set when the mail is sent: 7 days later.")
+
+
+class InvitationAcceptance(Input):
+    token: LinkToken = Field(description="The last part of the link in the e-mail: /invitations/{token}.")
+    name: Text = Field("", max_length=200)
+    password: NewPassword
+
+
+class BrowserSession(Output):
+    id: Id
+    browser: str = Field(
+        description="As its user recognises it, from the User-Agent.", examples=["Firefox 133 · Windows"]
+    )
+    address: str
+    signed_in_at: datetime
+    last_seen_at: datetime = Field(description="To the minute; a browser idle for 14 days is signed out.")
+
+
+class AccountEvent(Output):
+    id: Id
+    at: datetime
+    kind: AccountEventKind
+    account: str | None = Field(description="The e-mail of the account it is about; null for an unknown address.")
+    by: str | None = Field(description="Who did it, when not the account's own user.")
+    address: str = Field(description="The client's IP address.")
+    detail: dict[str, str | int | None]

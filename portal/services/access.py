@@ -35,11 +35,28 @@ def require_role(actor: User, roles: frozenset[Role], message: str = STAFF_ONLY)
         raise Forbidden(message)
 
 
+def require_contributor(actor: User) -> None:
+    """Refuse an organisation's viewers anything but reading."""
+    if actor.reads_only:
+        raise Forbidden(
+            "You are a viewer in your organisation: you can read, not file or act. Its administrators can change "
+            "your role."
+        )
+
+
+def require_org_admin(actor: User) -> int:
+    """The id of the organisation the actor administers."""
+    if actor.role is not Role.HOLDER or actor.org_id is None or not actor.is_org_admin:
+        raise Forbidden("Only your organisation's administrator can manage this.")
+    return actor.org_id
+
+
 def require_filer(actor: User) -> Organisation:
-    """The actor's organisation, when it is an approved rights holder or agent."""
+    """The actor's organisation, when it is an approved rights holder or agent and the actor may file for it."""
     org = actor.organisation
     if actor.role is not Role.HOLDER or org is None:
         raise Forbidden("Only rights holders and their agents can do this.")
+    require_contributor(actor)
     if org.status is not OrgStatus.APPROVED:
         raise Forbidden("Your organisation is waiting for approval; you can file once it is approved.")
     return org

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import available_timezones
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import AccountEventKind, LoginSession, Organisation, OrgKind, OrgStatus, Role, User, utcnow
+from portal.models import AccountEventKind, LoginSession, Organisation, OrgKind, OrgRole, OrgStatus, Role, User, utcnow
 from portal.services import account_log, email_links, paging, versions
 from portal.services.access import ORG_DECIDERS, require_role
 from portal.services.credentials import digest, new_secret, normalise_email
@@ -21,6 +22,9 @@ from portal.services.passwords import check_new_password, check_password, hash_p
 LANGUAGES = ("en", "zh")
 # Every IANA zone but the GMT offsets, whose POSIX signs run backwards (Etc/GMT+8 is UTC-8) and whose
 # names clash once a generated client turns them into identifiers.
+SEEN_RESOLUTION = timedelta(minutes=1)
+# A browser left alone this long is signed out.
+SESSION_IDLE = timedelta(days=14)
 TIMEZONES = frozenset(zone for zone in available_timezones() if not re.search(r"GMT[+-]?\d", zone))
 
 
@@ -70,7 +74,7 @@ def register_organisation(session: Session, reg: Registration) -> Organisation:
             organisation=org,
             language=reg.language,
             timezone=reg.timezone,
-            is_org_admin=True,
+            org_role=OrgRole.ADMIN,
         )
     )
     session.flush()
@@ -146,7 +150,7 @@ def create_user(session: Session, email: str, password: str, role: Role, org_id:
         password_hash=hash_password(password),
         role=role,
         org_id=org_id,
-        is_org_admin=first_member,
+        org_role=(OrgRole.ADMIN if first_member else OrgRole.MEMBER) if org_id is not None else None,
         email_verified_at=utcnow(),  # the operator vouches for the address
     )
     session.add(user)
@@ -171,28 +175,57 @@ def authenticate(session: Session, email: str, password: str, address: str = "")
     return user
 
 
-def start_login_session(session: Session, user: User, address: str = "") -> str:
+def start_login_session(session: Session, user: User, address: str = "", user_agent: str = "") -> str:
     """A new signed-in session; the returned value goes in the (signed) cookie."""
     token = new_secret()
-    session.add(LoginSession(id=digest(token), user_id=user.id))
+    # Sessions idle too long no longer work; they go when their user next signs in.
+    idle = utcnow() - SESSION_IDLE
+    session.execute(delete(LoginSession).where(LoginSession.user_id == user.id, LoginSession.last_seen_at < idle))
+    session.add(
+        LoginSession(token_hash=digest(token), user_id=user.id, address=address[:45], user_agent=user_agent[:300])
+    )
     account_log.record(session, AccountEventKind.SIGNED_IN, user, address=address)
     session.commit()
     return token
 
 
 def user_for_login_session(session: Session, token: str) -> User | None:
-    record = session.get(LoginSession, digest(token))
-    if record is None or not record.user.active:
+    record = session.scalar(select(LoginSession).where(LoginSession.token_hash == digest(token)))
+    now = utcnow()
+    if record is None or not record.user.active or now - record.last_seen_at > SESSION_IDLE:
         return None
+    if now - record.last_seen_at > SEEN_RESOLUTION:
+        record.last_seen_at = now
+        session.commit()
     return record.user
 
 
 def end_login_session(session: Session, token: str) -> None:
-    session.execute(delete(LoginSession).where(LoginSession.id == digest(token)))
+    session.execute(delete(LoginSession).where(LoginSession.token_hash == digest(token)))
     session.commit()
 
 
-def change_password(session: Session, user: User, current: str, new: str, address: str = "") -> str:
+def login_sessions(session: Session, user: User) -> list[LoginSession]:
+    """The browsers signed in as the user, most recently seen first (few: idle ones end)."""
+    query = select(LoginSession).where(
+        LoginSession.user_id == user.id, LoginSession.last_seen_at >= utcnow() - SESSION_IDLE
+    )
+    return list(session.scalars(query.order_by(LoginSession.last_seen_at.desc())))
+
+
+def end_login_session_of(session: Session, user: User, session_id: int, address: str = "") -> None:
+    """Sign out one of the user's browsers, by the id the sessions list shows."""
+    ended = session.execute(delete(LoginSession).where(LoginSession.id == session_id, LoginSession.user_id == user.id))
+    if not ended.rowcount:  # type: ignore[attr-defined]
+        session.rollback()
+        raise NotFound("There is no such session.")
+    account_log.record(session, AccountEventKind.SESSION_ENDED, user, address=address, session_id=session_id)
+    session.commit()
+
+
+def change_password(
+    session: Session, user: User, current: str, new: str, address: str = "", user_agent: str = ""
+) -> str:
     """Set a new password, sign out every session of the user, return a fresh one."""
     if not check_password(user.password_hash, current):
         raise Invalid("The current password is wrong.", {"current_password": "Wrong password."})
@@ -201,7 +234,7 @@ def change_password(session: Session, user: User, current: str, new: str, addres
     session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     account_log.record(session, AccountEventKind.PASSWORD_CHANGED, user, address=address)
     session.commit()
-    return start_login_session(session, user, address)
+    return start_login_session(session, user, address, user_agent)
 
 
 def _check_preferences(language: str, timezone: str) -> None:

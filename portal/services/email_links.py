@@ -18,6 +18,7 @@ from portal.models import (
     AccountLink,
     ApiToken,
     Channel,
+    Invitation,
     LinkPurpose,
     LoginSession,
     OutboxMessage,
@@ -25,13 +26,14 @@ from portal.models import (
     utcnow,
 )
 from portal.services import account_log
-from portal.services.credentials import digest, new_secret, normalise_email
+from portal.services.credentials import digest, mailable_email, new_secret
 from portal.services.errors import Conflict, Invalid, translatable
 from portal.services.passwords import check_new_password, check_password, hash_password
 
 LIFETIME = {
     LinkPurpose.RESET_PASSWORD: timedelta(hours=1),
     LinkPurpose.VERIFY_EMAIL: timedelta(days=2),
+    LinkPurpose.INVITATION: timedelta(days=7),
 }
 SPENT = translatable("This link has expired or was already used. Ask for a new one.")
 
@@ -51,6 +53,8 @@ def prepare(session: Session, message: OutboxMessage, now: datetime) -> str | No
     purpose = LinkPurpose(body["purpose"])
     if datetime.fromisoformat(body["asked_at"]) + LIFETIME[purpose] <= now:
         return "Asked for longer ago than the link would have worked; not sent."
+    if purpose is LinkPurpose.INVITATION:
+        return _prepare_invitation(session, message, now)
     user = session.get(User, body["user_id"]) if body["user_id"] else None
     if user is None or not user.active:
         return "No active account uses this address; nothing was sent."
@@ -71,6 +75,28 @@ def prepare(session: Session, message: OutboxMessage, now: datetime) -> str | No
         "timezone": user.timezone,
     }
     # The link exists before the mail that carries it leaves.
+    session.commit()
+    return None
+
+
+def _prepare_invitation(session: Session, message: OutboxMessage, now: datetime) -> str | None:
+    invitation = session.get(Invitation, message.body["invitation_id"])
+    if invitation is None or invitation.revoked_at is not None or invitation.accepted_at is not None:
+        return "The invitation was withdrawn or accepted before it could be sent."
+    token = new_secret()
+    invitation.token_hash = digest(token)
+    invitation.expires_at = now + LIFETIME[LinkPurpose.INVITATION]
+    inviter, org = invitation.invited_by, invitation.organisation
+    message.body = {
+        **message.body,
+        "token": token,
+        "expires_at": invitation.expires_at.isoformat(),
+        "language": org.language if org is not None else inviter.language,
+        "timezone": inviter.timezone,
+        "inviter": inviter.name or inviter.email,
+        "organisation": org.legal_name if org is not None else "",
+        "role": (invitation.org_role or invitation.role).value,
+    }
     session.commit()
     return None
 
@@ -121,7 +147,7 @@ def send_verification(session: Session, user: User) -> None:
 
 def ask_email_change(session: Session, user: User, new_email: str, password: str, address: str = "") -> None:
     """The address changes only once its owner follows the link sent to it; until then the old one stays."""
-    email = normalise_email(new_email)
+    email = mailable_email(new_email)
     if not check_password(user.password_hash, password):
         raise Invalid("The password is wrong.", {"password": translatable("Wrong password.")})
     if email == user.email:
@@ -151,7 +177,7 @@ def confirm_email(session: Session, token: str, address: str = "") -> User:
 
 def ask_password_reset(session: Session, email: str, address: str = "") -> None:
     """Send a reset link if the address has an active account; the same statements run either way."""
-    wanted = normalise_email(email)
+    wanted = mailable_email(email)
     user = session.scalar(select(User).where(User.email == wanted, User.active.is_(True)))
     _queue(session, LinkPurpose.RESET_PASSWORD, wanted, user)
     account_log.record(session, AccountEventKind.PASSWORD_RESET_ASKED, user, address=address, email=wanted)

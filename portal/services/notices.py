@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from evidence.ingest import ingest
 from evidence.stores import Store
 from portal.models import Case, DocumentKind, EventKind, Notice, Organisation, Role, User, utcnow
-from portal.services.access import get_case
+from portal.services.access import get_case, require_contributor
 from portal.services.documents import new_document
 from portal.services.errors import Conflict, Forbidden, Invalid, NotFound
 from portal.services.integrity import storing
@@ -136,6 +136,7 @@ def open_notice(session: Session, actor: User, notice_id: int) -> Notice:
 
 
 def acknowledge(session: Session, actor: User, notice_id: int) -> Notice:
+    require_contributor(actor)
     notice = _participant_notice(session, actor, notice_id)
     if notice.acknowledged_at is not None:
         raise Conflict("This notice has already been acknowledged.")

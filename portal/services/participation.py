@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from evidence.records import participation_leaf, utc_timestamp
 from portal.models import AgencyScope, Case, Complaint, LogEntry, Organisation, Role, User, utcnow
 from portal.services import transparency
-from portal.services.access import REVIEWERS, get_case, require_role
+from portal.services.access import REVIEWERS, get_case, require_contributor, require_role
 from portal.services.agency import acting_orgs, require_acting
 from portal.services.errors import Forbidden, Invalid
 
@@ -45,6 +45,7 @@ def participant_case(session: Session, actor: User, case_id: int, org_id: int | 
     case = get_case(session, actor, case_id)
     if actor.role is not Role.HOLDER or actor.org_id is None:
         raise Forbidden("Only the rights holders taking part in the case can do this.")
+    require_contributor(actor)
     mine = visible_orgs(session, actor, case)
     if org_id is not None:
         if org_id not in mine:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from portal.models import AccountEventKind, ApiToken, Role, TokenScope, User, utcnow
 from portal.services import account_log, paging
+from portal.services.access import require_org_admin
 from portal.services.credentials import digest, new_secret
 from portal.services.errors import Forbidden, Invalid, NotFound, translatable
 from portal.services.paging import Page, Window
@@ -32,6 +33,8 @@ EVERY_SCOPE = frozenset(TokenScope)
 def allowed_scopes(user: User) -> frozenset[TokenScope]:
     """What the user's role lets a token of theirs do."""
     if user.role is Role.HOLDER:
+        if user.reads_only:
+            return frozenset({TokenScope.READ})
         return EVERY_SCOPE if user.is_org_admin else frozenset({TokenScope.READ, TokenScope.FILE, TokenScope.CASES})
     if user.role is Role.ADMIN:
         return frozenset({TokenScope.READ, TokenScope.ADMIN})
@@ -119,10 +122,6 @@ def authenticate(session: Session, secret: str) -> Bearer | str:
     return Bearer(record.user, scopes)
 
 
-def _members(actor: User) -> bool:
-    return actor.role is Role.HOLDER and actor.is_org_admin and actor.org_id is not None
-
-
 def own(session: Session, user: User, window: Window | None = None) -> Page[ApiToken]:
     """The user's tokens that are not revoked, expired ones included, newest first."""
     query = (
@@ -135,12 +134,11 @@ def own(session: Session, user: User, window: Window | None = None) -> Page[ApiT
 
 def of_organisation(session: Session, actor: User, window: Window | None = None) -> Page[ApiToken]:
     """Every member's tokens that are not revoked (organisation administrators)."""
-    if not _members(actor):
-        raise Forbidden("Only your organisation's administrators see its members' tokens.")
+    org_id = require_org_admin(actor)
     query = (
         select(ApiToken)
         .join(User, User.id == ApiToken.user_id)
-        .where(User.org_id == actor.org_id, ApiToken.revoked_at.is_(None))
+        .where(User.org_id == org_id, ApiToken.revoked_at.is_(None))
         .options(joinedload(ApiToken.user))
     )
     return paging.rows(session, query, ApiToken.id, window)
@@ -150,7 +148,7 @@ def revoke(session: Session, actor: User, token_id: int, address: str = "") -> A
     """Revoke the actor's own token, or, for an organisation's administrator, a member's."""
     token = session.get(ApiToken, token_id)
     mine = token is not None and token.user_id == actor.id
-    member = token is not None and _members(actor) and token.user.org_id == actor.org_id
+    member = token is not None and actor.is_org_admin and token.user.org_id == actor.org_id
     if token is None or not (mine or member):
         raise NotFound("There is no such token.")
     if token.revoked_at is None:

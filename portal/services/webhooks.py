@@ -11,19 +11,14 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import Channel, EventKind, OutboxMessage, Role, User, Webhook
+from portal.models import Channel, EventKind, OutboxMessage, User, Webhook
 from portal.services import paging
-from portal.services.errors import Forbidden, Invalid, NotFound
+from portal.services.access import require_org_admin
+from portal.services.errors import Invalid, NotFound
 from portal.services.paging import Page, Window
 
 MAX_HOOKS = 5
 LOG_LENGTH = 50
-
-
-def require_org_admin(actor: User) -> int:
-    if actor.role is not Role.HOLDER or actor.org_id is None or not actor.is_org_admin:
-        raise Forbidden("Only your organisation's administrator can manage this.")
-    return actor.org_id
 
 
 def new_secret() -> str:

@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
 from portal.db import get_session
-from portal.models import OrgKind, utcnow
+from portal.models import LoginSession, OrgKind, Role, User, utcnow
 from portal.services import accounts, matching
 from portal.storage import get_store
-from tests.factories import PASSWORD, PDF_BYTES, Api, World, make_world
+from tests.factories import PASSWORD, PDF_BYTES, Api, World, make_user, make_world
 
 PUBLIC = {
     "/login",
@@ -24,6 +25,8 @@ PUBLIC = {
     "/api/v1/password-reset",
     "/api/v1/password-reset/confirm",
     "/api/v1/email-confirmation",
+    "/invitations/<token>",
+    "/api/v1/invitations/accept",
     "/language",
     "/health",
     "/static/<path:filename>",
@@ -87,6 +90,31 @@ ROUTES = {
     ("POST", "/api/v1/tokens"): "any",
     ("DELETE", "/api/v1/tokens/<int:token_id>"): "self",
     ("GET", "/api/v1/organisation/tokens"): "org_admin",
+    ("GET", "/account/sessions"): "any",
+    ("POST", "/account/sessions/<int:session_id>/end"): "self",
+    ("GET", "/account/log"): "any",
+    ("GET", "/org/log"): "org_admin",
+    ("GET", "/admin/log"): "admin",
+    ("GET", "/api/v1/me/sessions"): "any",
+    ("DELETE", "/api/v1/me/sessions/<int:session_id>"): "self",
+    ("GET", "/api/v1/me/log"): "any",
+    ("GET", "/api/v1/organisation/log"): "org_admin",
+    ("GET", "/api/v1/admin/log"): "admin",
+    ("GET", "/org/members"): "holder",
+    ("POST", "/org/members"): "org_admin",
+    ("POST", "/org/members/<int:user_id>/role"): "owner",
+    ("POST", "/org/members/<int:user_id>/remove"): "owner",
+    ("POST", "/org/invitations/<int:invitation_id>/withdraw"): "owner",
+    ("POST", "/admin/invitations/<int:staff_invitation_id>/withdraw"): "admin",
+    ("GET", "/api/v1/organisation/members"): "holder",
+    ("PATCH", "/api/v1/organisation/members/<int:user_id>"): "owner",
+    ("DELETE", "/api/v1/organisation/members/<int:user_id>"): "owner",
+    ("GET", "/api/v1/organisation/invitations"): "org_admin",
+    ("POST", "/api/v1/organisation/invitations"): "org_admin",
+    ("DELETE", "/api/v1/organisation/invitations/<int:invitation_id>"): "owner",
+    ("GET", "/api/v1/admin/invitations"): "admin",
+    ("POST", "/api/v1/admin/invitations"): "admin",
+    ("DELETE", "/api/v1/admin/invitations/<int:staff_invitation_id>"): "admin",
     ("POST", "/api/v1/complaints/<int:complaint_id>/withdraw"): "owner",
     ("GET", "/api/v1/evidence/<int:evidence_id>/thumbnail"): "owner+staff",
     ("GET", "/api/v1/evidence/<int:evidence_id>/previews/<int:number>"): "owner+staff",
@@ -212,6 +240,10 @@ REMOVING = {
     ("POST", "/account/tokens/<int:token_id>/revoke"): "token_id",
     ("POST", "/org/tokens/<int:token_id>/revoke"): "token_id",
     ("DELETE", "/api/v1/tokens/<int:token_id>"): "token_id",
+    ("POST", "/org/members/<int:user_id>/remove"): "user_id",
+    ("DELETE", "/api/v1/organisation/members/<int:user_id>"): "user_id",
+    ("POST", "/account/sessions/<int:session_id>/end"): "session_id",
+    ("DELETE", "/api/v1/me/sessions/<int:session_id>"): "session_id",
 }
 
 
@@ -244,6 +276,17 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         json={"action": "accept", "case": {"case_number": "A-1", "procuratorate": "P", "charges": "C"}},
     )
     hooks = [holder("POST", "/webhooks", json={"url": f"https://example.com/{n}"}).json["id"] for n in range(3)]
+    with app.app_context():
+        db = get_session()
+        colleagues = [make_user(Role.HOLDER, f"colleague{n}@brand.example", world.holder_a.org_id).id for n in range(3)]
+        holder_a = db.get_one(User, world.holder_a.id)
+        for _ in range(3):  # other browsers of holder A's
+            accounts.start_login_session(db, holder_a)
+        browsers = list(db.scalars(select(LoginSession.id).where(LoginSession.user_id == holder_a.id)))
+    invitation = holder("POST", "/organisation/invitations", json={"email": "new@brand.example"}).json
+    staff_invitation = Api(client, world.admin.token)(
+        "POST", "/admin/invitations", json={"email": "new@proc.example", "role": "prosecutor"}
+    ).json
     spare_tokens = [
         holder("POST", "/tokens", json={"name": f"spare {n}", "scopes": ["read"]}).json["id"] for n in range(4)
     ]
@@ -280,7 +323,16 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         "notification_id": holder("GET", "/notifications").json["items"][0]["id"],
         "webhook_id": hooks[0],
         "token_id": spare_tokens[0],
-        "spares": {"webhook_id": hooks[1:], "token_id": spare_tokens[1:]},
+        "user_id": colleagues[0],
+        "session_id": browsers[0],
+        "invitation_id": invitation["id"],
+        "staff_invitation_id": staff_invitation["id"],
+        "spares": {
+            "webhook_id": hooks[1:],
+            "token_id": spare_tokens[1:],
+            "user_id": colleagues[1:],
+            "session_id": browsers[1:],
+        },
         "notice_id": notice["id"],
         "document_id": document["id"],
         "hearing_id": hearing["id"],

@@ -13,11 +13,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
 from portal.db import get_session
-from portal.models import AccountEvent, AccountEventKind, AccountLink, Channel, OutboxMessage, User, utcnow
+from portal.models import AccountEvent, AccountEventKind, AccountLink, Channel, OutboxMessage, Role, User, utcnow
 from portal.security import limiter
 from portal.services.errors import Invalid
 from portal.services.passwords import MAX_PASSWORD_LENGTH, check_new_password
-from tests.factories import Api, deliver, link_in, make_world, names_field
+from tests.factories import Api, deliver, link_in, make_user, make_world, names_field
 from tests.portal.test_pages import csrf, sign_in
 from tests.receivers import SMTPServer
 
@@ -202,11 +202,9 @@ def test_sign_ins_and_failures_are_in_the_account_log(app: Flask, client: FlaskC
     assert sign_in(client, world.holder_a.email) == 302
     with app.app_context():
         signing_in = (AccountEventKind.SIGN_IN_FAILED, AccountEventKind.SIGNED_IN)
-        events = (
-            get_session()
-            .scalars(select(AccountEvent).where(AccountEvent.kind.in_(signing_in)).order_by(AccountEvent.id))
-            .all()
-        )
+        events = get_session().scalars(
+            select(AccountEvent).where(AccountEvent.kind.in_(signing_in)).order_by(AccountEvent.id)
+        ).all()
         holder = get_session().scalar(select(User).where(User.email == world.holder_a.email))
         assert holder is not None
         assert [(e.kind, e.user_id, e.org_id) for e in events] == [
@@ -215,3 +213,58 @@ def test_sign_ins_and_failures_are_in_the_account_log(app: Flask, client: FlaskC
             (AccountEventKind.SIGNED_IN, holder.id, holder.org_id),
         ]
         assert events[1].detail == {"email": "nobody@brand.example"} and events[0].address == "127.0.0.1"
+
+
+FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+SAFARI = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_6) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15"
+)
+
+
+def test_a_user_sees_their_browsers_and_signs_one_out(app: Flask) -> None:
+    world = make_world(app)
+    office, laptop = app.test_client(), app.test_client()
+    office.environ_base["HTTP_USER_AGENT"] = FIREFOX
+    laptop.environ_base["HTTP_USER_AGENT"] = SAFARI
+    sign_in(office, world.holder_a.email)
+    sign_in(laptop, world.holder_a.email)
+    page = office.get("/account/sessions").get_data(as_text=True)
+    assert "Firefox 133 · Windows" in page and "Safari 18 · Mac OS X" in page and page.count("this browser") == 1
+    holder = Api(app.test_client(), world.holder_a.token)
+    listed = holder("GET", "/me/sessions").json["items"]
+    assert [s["browser"] for s in listed] == ["Safari 18 · Mac OS X", "Firefox 133 · Windows"]
+    laptop_id = listed[0]["id"]
+    ended = office.post(f"/account/sessions/{laptop_id}/end", data={"csrf_token": csrf(office, "/account/sessions")})
+    assert ended.status_code == 302 and laptop.get("/complaints").status_code == 302
+    assert Api(app.test_client(), world.holder_b.token)("DELETE", f"/me/sessions/{listed[1]['id']}").status_code == 404
+    assert holder("DELETE", f"/me/sessions/{listed[1]['id']}").status_code == 204
+    assert office.get("/complaints").status_code == 302
+    assert holder("DELETE", f"/me/sessions/{listed[1]['id']}").status_code == 404
+    kinds = [e["kind"] for e in holder("GET", "/me/log").json["items"]]
+    assert kinds[:2] == ["session_ended", "session_ended"]
+
+
+def test_administrators_read_their_organisations_log_and_admins_all_of_it(app: Flask) -> None:
+    world = make_world(app)
+    with app.app_context():
+        member = make_user(Role.HOLDER, "member@brand.example", world.holder_a.org_id)
+    for email, password in ((member.email, "wrong password!"), (world.holder_b.email, "wrong password!")):
+        sign_in(app.test_client(), email, password)
+    sign_in(app.test_client(), "nobody@brand.example", "wrong password!")
+    client = app.test_client()
+    org_log = Api(client, world.holder_a.token)("GET", "/organisation/log").json["items"]
+    assert [e["account"] for e in org_log if e["kind"] == "sign_in_failed"] == [member.email]
+    assert {e["account"] for e in org_log} == {world.holder_a.email, member.email}  # their tokens were made too
+    assert Api(client, member.token)("GET", "/organisation/log").status_code == 403
+    failed, url = [], "/api/v1/admin/log?limit=2"
+    while url:  # page by page, newest first
+        page = client.get(url, headers={"Authorization": f"Bearer {world.admin.token}"}).json
+        failed += [e["account"] for e in page["items"] if e["kind"] == "sign_in_failed"]
+        url = page["next"]
+    assert failed == ["nobody@brand.example", world.holder_b.email, member.email]
+    assert Api(client, world.prosecutor.token)("GET", "/admin/log").status_code == 403
+    page = app.test_client()
+    sign_in(page, world.holder_a.email)
+    shown = page.get("/org/log").get_data(as_text=True)
+    assert "sign-in failed" in shown and member.email in shown and world.holder_b.email not in shown
+    assert page.get("/admin/log").status_code == 403
