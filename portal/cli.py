@@ -126,7 +126,7 @@ def tokens_create(email: str, name: str, scopes: tuple[str, ...], days: int) -> 
         fail(f"No user with e-mail {email}.")
     try:
         wanted = scopes or [scope.value for scope in tokens.allowed_scopes(user)]
-        click.echo(tokens.create(db, user, name, wanted, days).secret)
+        click.echo(tokens.create(db, user, name, wanted, days, by_operator=True).secret)
     except DomainError as exc:
         fail(exc.message)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, UserMixin, current_user
 
 from portal.db import get_session
 from portal.models import User
-from portal.services import accounts
+from portal.services import accounts, two_factor
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -26,6 +26,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.reset_password",
         "auth.confirm_email",
         "auth.accept_invitation",
+        "auth.second_factor",
         "auth.language",
         "static",
         "main.health",
@@ -34,6 +35,10 @@ PUBLIC_ENDPOINTS = frozenset(
         "transparency.trust_file",
     }
 )
+
+
+# What a user who must add a second factor can reach before they have.
+SETTING_UP = frozenset({"auth.two_factor_page", "auth.enable_totp", "auth.logout", "auth.language", "static"})
 
 
 class SignedIn(UserMixin):
@@ -70,6 +75,12 @@ def init_app(app: Flask) -> None:
     def _require_login() -> Any:
         endpoint = request.endpoint or ""
         # The API authenticates by token; its unknown paths and methods answer JSON 404 and 405, never a redirect.
-        if request.path.startswith("/api/") or endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        if request.path.startswith("/api/") or endpoint in PUBLIC_ENDPOINTS:
             return None
-        return login_manager.unauthorized()
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        user = current_user.user
+        if endpoint not in SETTING_UP and two_factor.required(user) and not two_factor.enrolled(user):
+            # Staff, and members whose organisation asks for it, reach nothing else before a second factor.
+            return redirect(url_for("auth.two_factor_page"))
+        return None

@@ -102,6 +102,7 @@ def user_json(user: User) -> dict[str, Any]:
         "language": user.language,
         "timezone": user.timezone,
         "email_verified": user.email_verified_at is not None,
+        "two_factor": user.totp_secret is not None,
         "organisation_admin": user.is_org_admin,
         "organisation_role": user.org_role.value if user.org_role else None,
         "version": user.version,
@@ -118,6 +119,7 @@ def org_json(org: Organisation) -> dict[str, Any]:
         "foreign": org.is_foreign,
         "kind": org.kind.value,
         "status": org.status.value,
+        "require_two_factor": org.require_two_factor,
     }
 
 

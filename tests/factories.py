@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from pathlib import Path
 from typing import Any
 
-from flask import Flask
+import pyotp
+from flask import Flask, current_app
 from flask.testing import FlaskClient
 from PIL import Image
 from werkzeug.test import TestResponse
 
 from portal.db import get_session
-from portal.models import Role, utcnow
+from portal.models import Role, User, utcnow
 from portal.senders import PortalSender
-from portal.services import accounts, deliveries, tokens
+from portal.services import accounts, deliveries, tokens, two_factor
 
 PASSWORD = "correct horse battery"
 
@@ -60,10 +61,45 @@ class World:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass
+class SecondFactor:
+    """A user's authenticator app and recovery codes, as the tests hold them."""
+
+    secret: str
+    recovery: list[str]
+    last_step: int
+
+    def code(self) -> str:
+        """A code the portal has not accepted yet: the app's for a step not used, else a recovery code."""
+        now = int(time.time()) // two_factor.STEP
+        step = max(now, self.last_step + 1)
+        if step <= now + two_factor.DRIFT:
+            self.last_step = step
+            return pyotp.TOTP(self.secret).at(step * two_factor.STEP)
+        return self.recovery.pop()
+
+
+SECOND_FACTORS: dict[str, SecondFactor] = {}
+"""By e-mail: staff made here sign in with a second factor, as the portal requires of them."""
+
+
+def enrol(user: User) -> SecondFactor:
+    """Set up an authenticator app for ``user``, through the service, as its page does."""
+    secret = two_factor.new_totp_secret()
+    key = two_factor.sealing_key(current_app.config["SECRET_KEY"])
+    code = pyotp.TOTP(secret).now()
+    recovery = two_factor.enable_totp(get_session(), user, key, secret, code)
+    factor = SecondFactor(secret, recovery, user.totp_last_step or 0)
+    SECOND_FACTORS[user.email] = factor
+    return factor
+
+
 def make_user(role: Role, email: str, org_id: int | None = None) -> Actor:
-    """A user and a token with every scope their role allows."""
+    """A user and a token with every scope their role allows; staff with an authenticator app."""
     db = get_session()
     user = accounts.create_user(db, email, PASSWORD, role, org_id)
+    if role.is_staff:
+        enrol(user)
     return Actor(user.id, email, tokens.create(db, user, "tests", tokens.allowed_scopes(user)).secret, org_id)
 
 
@@ -161,10 +197,7 @@ def deliver(app: Flask, later: timedelta = timedelta(0)) -> deliveries.Round:
 
 def mails_to(app: Flask, address: str) -> list[EmailMessage]:
     """What the worker has sent to ``address`` so far, oldest first: from the embedded default's mail folder."""
-    return mails_in(app.config["SETTINGS"].instance_path / "mail", address)
-
-
-def mails_in(folder: Path, address: str) -> list[EmailMessage]:
+    folder = app.config["SETTINGS"].instance_path / "mail"
     found = []
     for path in sorted(folder.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns) if folder.exists() else []:
         mail = message_from_bytes(path.read_bytes(), policy=policy.default)

@@ -20,7 +20,7 @@ from portal.serialise import (
     token_json,
     user_json,
 )
-from portal.services import account_log, accounts, email_links, members, tokens
+from portal.services import account_log, accounts, email_links, members, tokens, two_factor
 from portal.services.access import ADMINS, ORG_DECIDERS, require_org_admin, require_role
 from portal.services.paging import listed
 
@@ -398,3 +398,22 @@ def organisation_log() -> ResponseReturnValue:
 )
 def full_log() -> ResponseReturnValue:
     return paged(account_log.everything(get_session(), me_(), window()), account_event_json)
+
+
+@bp.patch("/organisation")
+@operation(
+    "Change your organisation's settings (administrators)",
+    tag="account",
+    description="With require_two_factor, members without a second factor reach only its setup page until they "
+    "have one.",
+    body=schema.OrganisationChanges,
+    response=schema.Organisation,
+    errors=(403,),
+)
+def change_organisation() -> ResponseReturnValue:
+    require_org_admin(me_())
+    data: schema.OrganisationChanges = body()
+    two_factor.set_organisation_requirement(get_session(), me_(), data.require_two_factor, client_address())
+    org = me_().organisation
+    assert org is not None
+    return org_json(org)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+import segno
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from portal import labels
 from portal.auth.forms import (
@@ -19,18 +22,21 @@ from portal.auth.forms import (
     LanguageForm,
     LoginForm,
     PasswordForm,
+    PasswordOnlyForm,
     PreferencesForm,
     RegisterForm,
     ResetPasswordForm,
+    SecondFactorForm,
     TokenForm,
+    TotpForm,
 )
 from portal.db import get_session
 from portal.forms import apply_errors
 from portal.login import SignedIn, actor
-from portal.models import LinkPurpose, OrgKind, TokenScope, utcnow
+from portal.models import LinkPurpose, OrgKind, TokenScope, User, utcnow
 from portal.routing import page_window
 from portal.security import client_address, limiter, login_account_key
-from portal.services import account_log, accounts, email_links, members, notifications, tokens
+from portal.services import account_log, accounts, email_links, members, notifications, tokens, two_factor
 from portal.services.credentials import digest
 from portal.services.errors import DomainError
 from portal.user_agents import describe_browser
@@ -55,12 +61,133 @@ def login() -> ResponseReturnValue:
         user = accounts.authenticate(db, form.email.data or "", form.password.data or "", client_address())
         if user is None:
             form.password.errors = [_("Wrong e-mail or password.")]
-        else:
+        elif two_factor.enrolled(user):
+            # Half signed in: this browser reaches nothing but the second-factor step, and holds no session.
             session.clear()
-            token = accounts.start_login_session(db, user, client_address(), request.user_agent.string)
-            login_user(SignedIn(user, token))
+            session[PENDING] = {"user": user.id, "at": int(time.time())}
+            return redirect(url_for("auth.second_factor", next=request.args.get("next")))
+        else:
+            _complete_sign_in(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+PENDING = "pending_sign_in"
+PENDING_FOR = 300  # seconds between the password and the second factor
+
+
+def _complete_sign_in(user: User) -> None:
+    """A new session, under a new id: nothing from before sign-in carries over."""
+    session.clear()
+    token = accounts.start_login_session(get_session(), user, client_address(), request.user_agent.string)
+    login_user(SignedIn(user, token))
+
+
+def _pending_user() -> User | None:
+    """The user who gave their password in this browser a moment ago; never an id the request names."""
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_FOR:
+        return None
+    user = get_session().get(User, pending.get("user"))
+    return user if user is not None and user.active and two_factor.enrolled(user) else None
+
+
+def pending_key() -> str:
+    """Throttle key for second-factor attempts: the account being signed in to."""
+    pending = session.get(PENDING)
+    return f"second-factor:{pending.get('user') if isinstance(pending, dict) else request.remote_addr}"
+
+
+@bp.route("/login/second-factor", methods=["GET", "POST"])
+@limiter.limit("10/minute;30/hour", methods=["POST"], key_func=pending_key)
+def second_factor() -> ResponseReturnValue:
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash(_("Sign in again: give your password, then your second factor within five minutes."), "info")
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        if two_factor.verify(get_session(), user, _sealing_key(), form.code.data or "", client_address()):
+            _complete_sign_in(user)
+            return redirect(_safe_next(request.args.get("next")))
+        form.code.errors = [_(two_factor.WRONG_CODE)]
+    return render_template("auth/second_factor.html", form=form), 422 if form.errors else 200
+
+
+def _sealing_key() -> bytes:
+    return two_factor.sealing_key(current_app.config["SECRET_KEY"])
+
+
+@bp.get("/account/two-factor")
+def two_factor_page() -> ResponseReturnValue:
+    return _two_factor_page(TotpForm())
+
+
+def _two_factor_page(form: TotpForm, codes: list[str] | None = None) -> ResponseReturnValue:
+    me = actor()
+    setup = None
+    if not two_factor.enrolled(me):
+        secret = session.get(TOTP_SETUP) or two_factor.new_totp_secret()
+        session[TOTP_SETUP] = secret
+        uri = two_factor.provisioning_uri(secret, me.email)
+        # segno draws the code as path data: nothing of ours is written into the markup as text.
+        qr = Markup(segno.make(uri, error="m").svg_inline(scale=4))  # noqa: S704
+        setup = {"secret": secret, "qr": qr}
+    remaining = two_factor.remaining_recovery_codes(get_session(), me)
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template(
+        "auth/two_factor.html",
+        form=form,
+        setup=setup,
+        codes=codes,
+        remaining=remaining,
+        remove_form=PasswordOnlyForm(formdata=None),
+        required=two_factor.required(me),
+    ), status
+
+
+TOTP_SETUP = "totp_setup"
+
+
+@bp.post("/account/two-factor/totp")
+@limiter.limit("10/minute")
+def enable_totp() -> ResponseReturnValue:
+    form = TotpForm()
+    secret = session.get(TOTP_SETUP)
+    if form.validate_on_submit() and secret:
+        try:
+            codes = two_factor.enable_totp(
+                get_session(), actor(), _sealing_key(), secret, form.code.data or "", client_address()
+            )
+        except DomainError as exc:
+            apply_errors(form, exc)
+        else:
+            # Signed in anew: the session that had only a password ends here.
+            accounts.end_login_session(get_session(), current_user.token)
+            _complete_sign_in(actor())
+            flash(_("Two-factor sign-in is on."), "success")
+            return _two_factor_page(TotpForm(formdata=None), codes)
+    return _two_factor_page(form)
+
+
+@bp.post("/account/two-factor/totp/remove")
+def disable_totp() -> ResponseReturnValue:
+    form = PasswordOnlyForm()
+    if form.validate_on_submit():
+        try:
+            two_factor.disable_totp(get_session(), actor(), form.password.data or "", client_address())
+        except DomainError as exc:
+            flash(exc.translated(_), "error")
+        else:
+            flash(_("The authenticator app is removed; you sign in with your password alone."), "success")
+    return redirect(url_for("auth.two_factor_page"))
+
+
+@bp.post("/account/two-factor/recovery-codes")
+def new_recovery_codes() -> ResponseReturnValue:
+    codes = two_factor.new_recovery_codes(get_session(), actor(), client_address())
+    return _two_factor_page(TotpForm(formdata=None), codes)
 
 
 @bp.post("/logout")

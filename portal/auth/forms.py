@@ -96,6 +96,25 @@ class EmailChangeForm(FlaskForm):
     password = PasswordField(_l("Your password"), validators=[InputRequired()])
 
 
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        _l("Code"),
+        validators=[InputRequired(), Length(max=20)],
+        description=_l("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+    )
+
+
+class TotpForm(FlaskForm):
+    code = StringField(
+        _l("The 6 digits the app shows"),
+        validators=[InputRequired(), Regexp(r"^\s*\d{3}\s*\d{3}\s*$", message=_l("Six digits."))],
+    )
+
+
+class PasswordOnlyForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[InputRequired()])
+
+
 class TokenForm(FlaskForm):
     name = StringField(
         _l("Name"), validators=limits(TokenInput, "name"), description=_l("What will use it, such as your case system.")

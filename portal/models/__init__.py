@@ -10,6 +10,7 @@ from portal.models.accounts import (
     LoginSession,
     Organisation,
     PowerOfAttorney,
+    RecoveryCode,
     User,
 )
 from portal.models.base import Base, utcnow
@@ -111,6 +112,7 @@ __all__ = [
     "OutboxMessage",
     "PowerOfAttorney",
     "Receipt",
+    "RecoveryCode",
     "RequestKind",
     "RightType",
     "Role",

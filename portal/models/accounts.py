@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, LargeBinary, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base, utcnow
@@ -33,6 +33,8 @@ class Organisation(Base):
     decided_at: Mapped[datetime | None]
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Its administrators require every member to sign in with a second factor."""
 
     members: Mapped[list[User]] = relationship(back_populates="organisation", foreign_keys="User.org_id")
     rights: Mapped[list[IPRight]] = relationship(back_populates="organisation", order_by="IPRight.id")
@@ -56,6 +58,10 @@ class User(Base):
     """When the owner of the address followed the link sent to it; None until then."""
     org_role: Mapped[OrgRole | None] = mapped_column(enum_column(OrgRole))
     """The member's part in their organisation; None for staff."""
+    totp_secret: Mapped[str | None] = mapped_column(String(200))
+    """The TOTP secret, sealed with a key derived from SECRET_KEY; None without TOTP."""
+    totp_last_step: Mapped[int | None]
+    """The 30-second step of the last code accepted: a code counts once, and never an older one."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members", foreign_keys=[org_id])
@@ -90,6 +96,18 @@ class LoginSession(Base):
     user_agent: Mapped[str] = mapped_column(String(300), default="", server_default="")
 
     user: Mapped[User] = relationship()
+
+
+class RecoveryCode(Base):
+    """One of ten single-use codes that stand in for the second factor when it is lost; SHA-256 only."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[datetime | None]
 
 
 class AccountLink(Base):

@@ -153,6 +153,12 @@ class AccountEventKind(StrEnum):
     INVITATION_REVOKED = "invitation_revoked"
     MEMBER_ROLE_CHANGED = "member_role_changed"
     MEMBER_REMOVED = "member_removed"
+    SECOND_FACTOR_ADDED = "second_factor_added"
+    SECOND_FACTOR_REMOVED = "second_factor_removed"
+    SECOND_FACTOR_FAILED = "second_factor_failed"
+    RECOVERY_CODES_MADE = "recovery_codes_made"
+    RECOVERY_CODE_USED = "recovery_code_used"
+    TWO_FACTOR_POLICY_CHANGED = "two_factor_policy_changed"
 
 
 class DeliveryStatus(StrEnum):

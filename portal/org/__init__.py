@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -20,7 +20,7 @@ from portal.schemas.notifications import WebhookInput
 from portal.schemas.powers import PowerFields
 from portal.security import client_address
 from portal.serialise import power_json
-from portal.services import account_log
+from portal.services import account_log, two_factor
 from portal.services import members as member_service
 from portal.services import powers as power_service
 from portal.services import tokens as token_service
@@ -231,6 +231,19 @@ def remove_member(user_id: int) -> ResponseReturnValue:
 def withdraw_invitation(invitation_id: int) -> ResponseReturnValue:
     invitation = member_service.withdraw(get_session(), actor(), invitation_id, client_address())
     flash(_("The invitation to %(email)s is withdrawn; its link no longer works.", email=invitation.email), "success")
+    return redirect(url_for("org.members"))
+
+
+@bp.post("/two-factor")
+def require_two_factor() -> ResponseReturnValue:
+    form = FlaskForm()
+    if form.validate_on_submit():
+        wanted = request.form.get("required") == "yes"
+        two_factor.set_organisation_requirement(get_session(), actor(), wanted, client_address())
+        if wanted:
+            flash(_("Every member now signs in with a second factor; those without one set it up first."), "success")
+        else:
+            flash(_("Members choose for themselves whether to use a second factor."), "success")
     return redirect(url_for("org.members"))
 
 

@@ -23,6 +23,7 @@ class Organisation(Output):
     foreign: bool = Field(description="Registered outside mainland China.")
     kind: OrgKind
     status: OrgStatus
+    require_two_factor: bool = Field(description="Every member must sign in with a second factor.")
 
 
 class OrganisationDecision(Input):
@@ -38,6 +39,7 @@ class User(Output):
     language: str = Field(examples=["en"])
     timezone: str = Field(examples=["Asia/Shanghai"])
     email_verified: bool = Field(description="Whether the owner of the address has followed the link sent to it.")
+    two_factor: bool = Field(description="Whether the user signs in with a second factor (an authenticator app).")
     organisation_admin: bool = Field(
         description="Manages the organisation's members, tokens, webhooks and powers of attorney."
     )
@@ -200,4 +202,8 @@ class AccountEvent(Output):
     account: str | None = Field(description="The e-mail of the account it is about; null for an unknown address.")
     by: str | None = Field(description="Who did it, when not the account's own user.")
     address: str = Field(description="The client's IP address.")
-    detail: dict[str, str | int | None]
+    detail: dict[str, str | int | bool | None]
+
+
+class OrganisationChanges(Input):
+    require_two_factor: bool = Field(description="Require every member to sign in with a second factor.")

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.models import AccountEventKind, ApiToken, Role, TokenScope, User, utcnow
-from portal.services import account_log, paging
+from portal.services import account_log, paging, two_factor
 from portal.services.access import require_org_admin
 from portal.services.credentials import digest, new_secret
 from portal.services.errors import Forbidden, Invalid, NotFound, translatable
@@ -80,9 +80,11 @@ def create(
     scopes: Collection[str],
     days: int = DEFAULT_DAYS,
     address: str = "",
-    actor: User | None = None,
+    by_operator: bool = False,
 ) -> Issued:
-    """A new token for ``user``, made by the user (or by an operator, ``actor`` None on the command line)."""
+    """A new token for ``user``, made by the user, or by an operator on the command line (``by_operator``)."""
+    if not by_operator and two_factor.required(user) and not two_factor.enrolled(user):
+        raise Forbidden("Set up two-factor sign-in on your account before you create a token.")
     name, wanted = _check(user, name, scopes, days)
     secret = PREFIX + new_secret()
     token = ApiToken(
@@ -95,7 +97,13 @@ def create(
     session.add(token)
     session.flush()
     account_log.record(
-        session, AccountEventKind.TOKEN_CREATED, user, actor=actor, address=address, token_id=token.id, name=name
+        session,
+        AccountEventKind.TOKEN_CREATED,
+        user,
+        address=address,
+        token_id=token.id,
+        name=name,
+        by_operator=by_operator,
     )
     session.commit()
     return Issued(token, secret)

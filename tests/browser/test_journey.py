@@ -11,8 +11,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from tests.factories import PDF_BYTES, link_in, mails_in, png_bytes
+from tests.browser import signing
+from tests.factories import PDF_BYTES, link_in, png_bytes
 from tests.gunicorn import BIN, Portal
+from tests.receivers import SMTPServer
 
 PASSWORD = "a long browser password"
 
@@ -41,18 +43,14 @@ TEXT = {
 
 
 def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.click("form button.primary")
-    expect(page.locator("header .who")).to_contain_text(email)
+    signing.sign_in(page, base, email, PASSWORD)
 
 
 def sign_out(page: Page) -> None:
     page.click("header .who button.link")
 
 
-def test_main_journey(portal: tuple[str, Portal], page: Page, tmp_path: Path) -> None:
+def test_main_journey(portal: tuple[str, Portal], page: Page, tmp_path: Path, mailbox: SMTPServer) -> None:
     language, server = portal
     base, text = server.url, TEXT[language]
     server.cli("users", "create", "--email", "prosecutor@proc.example", "--password", PASSWORD, "--role", "prosecutor")
@@ -73,9 +71,9 @@ def test_main_journey(portal: tuple[str, Portal], page: Page, tmp_path: Path) ->
     page.check("#accept")
     page.click("form button.primary")
     expect(page.locator(".flash-success")).to_be_visible()
-    # The registrant confirms the address with the link mailed to it (the embedded default's mail folder).
+    # The registrant confirms the address with the link mailed to it.
     server.cli("worker", "--once")
-    [mail] = mails_in(Path(server.env["INSTANCE_PATH"]) / "mail", "counsel@brand.example")
+    [mail] = [m for m in mailbox.messages if m["To"] == "counsel@brand.example"]
     page.goto(base + "/email/confirm/" + link_in(mail, "/email/confirm/"))
     page.click("form button.primary")
     expect(page.locator(".flash-success")).to_contain_text(text["confirmed_flash"])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import urllib.request
 from datetime import timedelta
-from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +13,10 @@ from playwright.sync_api import Page, expect
 
 from portal.demo import DEMO_PASSWORD
 from portal.models import utcnow
+from tests.browser import signing
 from tests.factories import png_bytes
 from tests.gunicorn import Portal
+from tests.receivers import SMTPServer
 
 HOLDER, PROSECUTOR = "counsel@lumiere.example", "prosecutor@portal.example"
 TEXT = {
@@ -52,11 +53,7 @@ def api(server: Portal, token: str, method: str, path: str, body: Any = None, **
 
 
 def sign_in(page: Page, base: str, email: str, language: str) -> None:
-    page.goto(base + "/login")
-    page.fill("#email", email)
-    page.fill("#password", DEMO_PASSWORD)
-    page.click("form button.primary")
-    expect(page.locator("header .who")).to_contain_text(email)
+    signing.sign_in(page, base, email, DEMO_PASSWORD)
     page.goto(base + "/account")
     page.select_option("#prefs-language", language)
     page.click("form:has(#prefs-language) button")
@@ -67,7 +64,7 @@ def sign_out(page: Page) -> None:
 
 
 def test_notice_acknowledgement_loss_statement_and_hearing(
-    portal: tuple[str, Portal], page: Page, tmp_path: Path
+    portal: tuple[str, Portal], page: Page, tmp_path: Path, mailbox: SMTPServer
 ) -> None:
     language, server = portal
     text = TEXT[language]
@@ -150,13 +147,9 @@ def test_notice_acknowledgement_loss_statement_and_hearing(
     invitation = page.request.get(server.url + (link.get_attribute("href") or ""))
     assert invitation.ok and invitation.headers["content-type"].startswith("text/calendar")
     assert "Shanghai IP Court" in invitation.text()
-    mails = [
-        message_from_bytes(path.read_bytes(), policy=policy.default)
-        for path in (Path(server.env["INSTANCE_PATH"]) / "mail").glob("*.eml")
-    ]
     invites = [
         m
-        for m in mails
+        for m in mailbox.messages
         if m["To"] == HOLDER and any(p.get_content_type() == "text/calendar" for p in m.iter_attachments())
     ]
     assert len(invites) == 1

@@ -14,7 +14,7 @@ from portal.db import get_session
 from portal.models import LoginSession, OrgKind, Role, User, utcnow
 from portal.services import accounts, matching
 from portal.storage import get_store
-from tests.factories import PASSWORD, PDF_BYTES, Api, World, make_user, make_world
+from tests.factories import PASSWORD, PDF_BYTES, SECOND_FACTORS, Api, World, make_user, make_world
 
 PUBLIC = {
     "/login",
@@ -26,6 +26,7 @@ PUBLIC = {
     "/api/v1/password-reset/confirm",
     "/api/v1/email-confirmation",
     "/invitations/<token>",
+    "/login/second-factor",
     "/api/v1/invitations/accept",
     "/language",
     "/health",
@@ -90,6 +91,12 @@ ROUTES = {
     ("POST", "/api/v1/tokens"): "any",
     ("DELETE", "/api/v1/tokens/<int:token_id>"): "self",
     ("GET", "/api/v1/organisation/tokens"): "org_admin",
+    ("GET", "/account/two-factor"): "any",
+    ("POST", "/account/two-factor/totp"): "any",
+    ("POST", "/account/two-factor/totp/remove"): "any",
+    ("POST", "/account/two-factor/recovery-codes"): "any",
+    ("POST", "/org/two-factor"): "org_admin",
+    ("PATCH", "/api/v1/organisation"): "org_admin",
     ("GET", "/account/sessions"): "any",
     ("POST", "/account/sessions/<int:session_id>/end"): "self",
     ("GET", "/account/log"): "any",
@@ -344,8 +351,9 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
 
 
 def sign_in(client: FlaskClient, email: str) -> None:
-    client.get("/login")
-    client.post("/login", data={"email": email, "password": PASSWORD})
+    answer = client.post("/login", data={"email": email, "password": PASSWORD})
+    if answer.headers.get("Location", "").startswith("/login/second-factor"):
+        client.post("/login/second-factor", data={"code": SECOND_FACTORS[email].code()})
 
 
 ALLOWED = {

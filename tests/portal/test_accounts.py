@@ -202,9 +202,11 @@ def test_sign_ins_and_failures_are_in_the_account_log(app: Flask, client: FlaskC
     assert sign_in(client, world.holder_a.email) == 302
     with app.app_context():
         signing_in = (AccountEventKind.SIGN_IN_FAILED, AccountEventKind.SIGNED_IN)
-        events = get_session().scalars(
-            select(AccountEvent).where(AccountEvent.kind.in_(signing_in)).order_by(AccountEvent.id)
-        ).all()
+        events = (
+            get_session()
+            .scalars(select(AccountEvent).where(AccountEvent.kind.in_(signing_in)).order_by(AccountEvent.id))
+            .all()
+        )
         holder = get_session().scalar(select(User).where(User.email == world.holder_a.email))
         assert holder is not None
         assert [(e.kind, e.user_id, e.org_id) for e in events] == [

@@ -21,7 +21,8 @@ from evidence.verify import load_trust, verify_bundle
 from portal.db import get_session
 from portal.models import LogEntry, Receipt
 from portal.signing import get_notary
-from tests.factories import PASSWORD, PDF_BYTES, Api, World, make_world, png_bytes
+from tests.factories import PDF_BYTES, Api, World, make_world, png_bytes
+from tests.portal.test_pages import sign_in
 from tests.tsa import LocalTSA
 
 BIN = Path(sys.executable).parent
@@ -155,7 +156,7 @@ def test_bad_bundle_requests_are_refused_precisely(app: Flask, client: FlaskClie
 def test_export_from_the_case_page_and_its_custody_event(app: Flask, client: FlaskClient) -> None:
     world, case_id, ids = case_with_evidence(app, client)
     app.config["WTF_CSRF_ENABLED"] = False
-    client.post("/login", data={"email": world.prosecutor.email, "password": PASSWORD})
+    sign_in(client, world.prosecutor.email)
     page = client.get(f"/cases/{case_id}")
     assert "Export evidence bundle" in page.text and f'value="{ids[1]}" checked' in page.text
     refused = client.post(f"/cases/{case_id}/bundle", data={}, follow_redirects=True)

@@ -7,7 +7,7 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.factories import PASSWORD, Api, deliver, link_in, mails_to, make_world, png_bytes
+from tests.factories import PASSWORD, SECOND_FACTORS, Api, deliver, link_in, mails_to, make_world, png_bytes
 
 
 def csrf(client: FlaskClient, path: str) -> str:
@@ -18,8 +18,14 @@ def csrf(client: FlaskClient, path: str) -> str:
 
 
 def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> int:
+    """Sign in through the page, with the second factor when the account has one."""
     token = csrf(client, "/login")
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token}).status_code
+    answer = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    if answer.status_code == 302 and answer.headers["Location"].startswith("/login/second-factor"):
+        code = SECOND_FACTORS[email].code()
+        token = csrf(client, "/login/second-factor")
+        answer = client.post("/login/second-factor", data={"code": code, "csrf_token": token})
+    return answer.status_code
 
 
 def test_register_approve_and_file(app: Flask) -> None:
