@@ -27,6 +27,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.confirm_email",
         "auth.accept_invitation",
         "auth.second_factor",
+        "auth.passkey_sign_in_options",
+        "auth.passkey_sign_in",
         "auth.language",
         "static",
         "main.health",
@@ -38,7 +40,17 @@ PUBLIC_ENDPOINTS = frozenset(
 
 
 # What a user who must add a second factor can reach before they have.
-SETTING_UP = frozenset({"auth.two_factor_page", "auth.enable_totp", "auth.logout", "auth.language", "static"})
+SETTING_UP = frozenset(
+    {
+        "auth.two_factor_page",
+        "auth.enable_totp",
+        "auth.passkey_registration_options",
+        "auth.register_passkey",
+        "auth.logout",
+        "auth.language",
+        "static",
+    }
+)
 
 
 class SignedIn(UserMixin):

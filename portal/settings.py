@@ -166,7 +166,10 @@ class Settings:
             raise SettingsError("OBJECT_LOCK_MODE needs an S3 evidence store (EVIDENCE_STORE=s3://...)")
 
         port = _int(env, "PORT", 8000, 1, 65535)
-        portal_url = (env.get("PORTAL_URL", "").strip() or f"http://{env.get('HOST', '127.0.0.1')}:{port}").rstrip("/")
+        host = env.get("HOST", "127.0.0.1")
+        # Browsers take no IP address as a passkey's relying party: the loopback is named localhost.
+        named = "localhost" if host in ("127.0.0.1", "::1") else host
+        portal_url = (env.get("PORTAL_URL", "").strip() or f"http://{named}:{port}").rstrip("/")
         if urlsplit(portal_url).scheme not in {"http", "https"} or not urlsplit(portal_url).hostname:
             raise SettingsError(f"PORTAL_URL must be the portal's public http(s) address, not {portal_url!r}")
 

@@ -56,9 +56,11 @@ def serve(tmp_path: Path, extra_env: dict[str, str], workers: int = 2) -> Iterat
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SECRET_KEY": SECRET,
         "SECURE_COOKIES": "false",
+        # Named, not numbered: a passkey's relying party cannot be an IP address.
+        "PORTAL_URL": f"http://localhost:{port}",
         **extra_env,
     }
-    portal = Portal(f"http://127.0.0.1:{port}", env)
+    portal = Portal(f"http://localhost:{port}", env)
     portal.cli("db", "upgrade")
     portal.cli("keys", "generate")  # what an operator does once in production
     log = (tmp_path / "gunicorn.log").open("wb")

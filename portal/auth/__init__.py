@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import time
 from urllib.parse import urlsplit
 
 import segno
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -36,9 +38,9 @@ from portal.login import SignedIn, actor
 from portal.models import LinkPurpose, OrgKind, TokenScope, User, utcnow
 from portal.routing import page_window
 from portal.security import client_address, limiter, login_account_key
-from portal.services import account_log, accounts, email_links, members, notifications, tokens, two_factor
+from portal.services import account_log, accounts, email_links, members, notifications, passkeys, tokens, two_factor
 from portal.services.credentials import digest
-from portal.services.errors import DomainError
+from portal.services.errors import Conflict, DomainError, Invalid
 from portal.user_agents import describe_browser
 
 bp = Blueprint("auth", __name__)
@@ -127,7 +129,7 @@ def two_factor_page() -> ResponseReturnValue:
 def _two_factor_page(form: TotpForm, codes: list[str] | None = None) -> ResponseReturnValue:
     me = actor()
     setup = None
-    if not two_factor.enrolled(me):
+    if me.totp_secret is None:
         secret = session.get(TOTP_SETUP) or two_factor.new_totp_secret()
         session[TOTP_SETUP] = secret
         uri = two_factor.provisioning_uri(secret, me.email)
@@ -144,6 +146,8 @@ def _two_factor_page(form: TotpForm, codes: list[str] | None = None) -> Response
         remaining=remaining,
         remove_form=PasswordOnlyForm(formdata=None),
         required=two_factor.required(me),
+        keys=passkeys.of_user(get_session(), me),
+        enrolled=two_factor.enrolled(me),
     ), status
 
 
@@ -188,6 +192,82 @@ def disable_totp() -> ResponseReturnValue:
 def new_recovery_codes() -> ResponseReturnValue:
     codes = two_factor.new_recovery_codes(get_session(), actor(), client_address())
     return _two_factor_page(TotpForm(formdata=None), codes)
+
+
+PASSKEY_CHALLENGE = "passkey_challenge"
+
+
+def _relying_party() -> passkeys.RelyingParty:
+    public = urlsplit(current_app.config["SETTINGS"].portal_url)
+    return passkeys.RelyingParty(id=public.hostname or "", origin=f"{public.scheme}://{public.netloc}")
+
+
+def _issue(challenge: passkeys.Challenge) -> ResponseReturnValue:
+    """The options for the browser; the challenge stays in the signed session until the answer comes back."""
+    session[PASSKEY_CHALLENGE] = base64.b64encode(challenge.challenge).decode()
+    return current_app.response_class(challenge.options_json, mimetype="application/json")
+
+
+def _take_challenge() -> bytes:
+    issued = session.pop(PASSKEY_CHALLENGE, None)
+    if not issued:
+        raise Invalid("Start again: the passkey was asked for no challenge, or for one already answered.")
+    return base64.b64decode(issued)
+
+
+def _answer() -> str:
+    credential = (request.get_json(silent=True) or {}).get("credential")
+    if not isinstance(credential, dict):
+        raise Invalid('Send the passkey\'s answer as JSON: {"credential": {...}}.')
+    return json.dumps(credential)
+
+
+@bp.post("/account/passkeys/options")
+def passkey_registration_options() -> ResponseReturnValue:
+    return _issue(passkeys.registration(get_session(), actor(), _relying_party()))
+
+
+@bp.post("/account/passkeys")
+@limiter.limit("10/minute")
+def register_passkey() -> ResponseReturnValue:
+    name = str((request.get_json(silent=True) or {}).get("name", ""))
+    first = not two_factor.enrolled(actor())
+    codes = passkeys.register(
+        get_session(), actor(), _relying_party(), _take_challenge(), _answer(), name, client_address()
+    )
+    if first:
+        # The first second factor: signed in anew, as on setting up an authenticator app.
+        accounts.end_login_session(get_session(), current_user.token)
+        _complete_sign_in(actor())
+    return jsonify({"codes": codes}), 201
+
+
+@bp.post("/account/passkeys/<int:passkey_id>/remove")
+def remove_passkey(passkey_id: int) -> ResponseReturnValue:
+    try:
+        passkeys.remove(get_session(), actor(), passkey_id, client_address())
+    except Conflict as exc:
+        flash(exc.translated(_), "error")
+    else:
+        flash(_("The passkey is removed."), "success")
+    return redirect(url_for("auth.two_factor_page"))
+
+
+@bp.post("/login/passkey/options")
+@limiter.limit("30/minute")
+def passkey_sign_in_options() -> ResponseReturnValue:
+    return _issue(passkeys.authentication(get_session(), _relying_party(), _pending_user()))
+
+
+@bp.post("/login/passkey")
+@limiter.limit("10/minute;30/hour")
+def passkey_sign_in() -> ResponseReturnValue:
+    pending = _pending_user()
+    user = passkeys.authenticate(
+        get_session(), _relying_party(), _take_challenge(), _answer(), pending, client_address()
+    )
+    _complete_sign_in(user)
+    return jsonify({"redirect": _safe_next(request.args.get("next"))})
 
 
 @bp.post("/logout")

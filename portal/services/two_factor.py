@@ -48,7 +48,8 @@ def required(user: User) -> bool:
 
 
 def enrolled(user: User) -> bool:
-    return user.totp_secret is not None
+    """Whether the user has a second factor: an authenticator app, or a passkey."""
+    return user.totp_secret is not None or bool(user.passkeys)
 
 
 def new_totp_secret() -> str:
@@ -87,7 +88,7 @@ def enable_totp(session: Session, user: User, key: bytes, secret: str, code: str
     user.totp_secret = Fernet(key).encrypt(secret.encode()).decode()
     user.totp_last_step = step
     account_log.record(session, AccountEventKind.SECOND_FACTOR_ADDED, user, address=address, method="totp")
-    codes = [] if remaining_recovery_codes(session, user) else _new_recovery_codes(session, user, address)
+    codes = first_recovery_codes(session, user, address)
     session.commit()
     return codes
 
@@ -95,7 +96,7 @@ def enable_totp(session: Session, user: User, key: bytes, secret: str, code: str
 def disable_totp(session: Session, user: User, password: str, address: str = "") -> None:
     if not check_password(user.password_hash, password):
         raise Invalid("The password is wrong.", {"password": translatable("Wrong password.")})
-    if required(user):
+    if required(user) and not user.passkeys:
         raise Conflict("Your account must keep a second factor; set up another authenticator before removing this one.")
     user.totp_secret = user.totp_last_step = None
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
@@ -103,7 +104,8 @@ def disable_totp(session: Session, user: User, password: str, address: str = "")
     session.commit()
 
 
-def _new_recovery_codes(session: Session, user: User, address: str) -> list[str]:
+def fresh_recovery_codes(session: Session, user: User, address: str) -> list[str]:
+    """Ten new codes in the caller's transaction; the earlier ones stop working."""
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [_format(secrets.token_hex(5)) for _ in range(RECOVERY_CODES)]
     session.add_all(RecoveryCode(user_id=user.id, code_hash=digest(_normal(code))) for code in codes)
@@ -111,11 +113,16 @@ def _new_recovery_codes(session: Session, user: User, address: str) -> list[str]
     return codes
 
 
+def first_recovery_codes(session: Session, user: User, address: str) -> list[str]:
+    """Recovery codes for a user who adds a second factor and has none yet (in the caller's transaction)."""
+    return [] if remaining_recovery_codes(session, user) else fresh_recovery_codes(session, user, address)
+
+
 def new_recovery_codes(session: Session, user: User, address: str = "") -> list[str]:
     """Ten new codes; the earlier ones stop working. Shown once."""
     if not enrolled(user):
         raise Conflict("Set up an authenticator first; recovery codes stand in for it.")
-    codes = _new_recovery_codes(session, user, address)
+    codes = fresh_recovery_codes(session, user, address)
     session.commit()
     return codes
 

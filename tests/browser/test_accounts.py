@@ -1,5 +1,5 @@
 """Accounts in headless Chromium, in English and Chinese, with the mails read from the local SMTP server:
-an invitation accepted, a forgotten password reset, and a removed member locked out at once."""
+an invitation accepted, a forgotten password reset, a removed member locked out at once, and a passkey."""
 
 from __future__ import annotations
 
@@ -99,3 +99,43 @@ def test_invitation_reset_and_removal(
     colleague.click("form button.primary")
     expect(colleague.locator(".field.has-error")).to_contain_text(text["wrong"])
     colleague.context.close()
+
+
+def test_a_passkey_registered_then_used_after_the_password_and_alone(portal: tuple[str, Portal], page: Page) -> None:
+    """Chromium's virtual authenticator (CDP WebAuthn) stands in for a phone's or laptop's."""
+    language, server = portal
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    options = {"protocol": "ctap2", "transport": "internal", "hasResidentKey": True}
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {"options": {**options, "hasUserVerification": True, "isUserVerified": True}},
+    )
+    org = server.cli("orgs", "create", "--name", "Maison Lumière SA", "--country", "FR")
+    server.cli("users", "create", "--email", ADMIN, "--password", PASSWORD, "--role", "holder", "--org-id", org)
+    page.context.set_extra_http_headers({"Accept-Language": "zh-CN,zh;q=0.9" if language == "zh" else "en"})
+    sign_in(page, server.url, ADMIN, PASSWORD)
+    page.goto(server.url + "/account/two-factor")
+    expect(page.locator("html[data-passkeys=ready]")).to_be_attached()
+    page.fill("#passkey-name", "Chromium")
+    page.click("#passkey-register button")
+    expect(page.locator("#new-recovery-codes code")).to_have_count(10)
+    page.goto(server.url + "/account/two-factor")
+    expect(page.locator("#passkeys td").first).to_have_text("Chromium")
+
+    # After the password, the passkey is the second factor.
+    page.click("header .who button.link")
+    page.goto(server.url + "/login")
+    page.fill("#email", ADMIN)
+    page.fill("#password", PASSWORD)
+    page.click("form button.primary")
+    expect(page.locator("html[data-passkeys=ready]")).to_be_attached()
+    page.click("[data-passkey-sign-in]")
+    expect(page.locator("header .who")).to_contain_text(ADMIN)
+
+    # And alone: no password, the authenticator verifies its user.
+    page.click("header .who button.link")
+    page.goto(server.url + "/login")
+    expect(page.locator("html[data-passkeys=ready]")).to_be_attached()
+    page.click("[data-passkey-sign-in]")
+    expect(page.locator("header .who")).to_contain_text(ADMIN)

@@ -11,10 +11,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from portal.db import get_session
-from portal.models import LoginSession, OrgKind, Role, User, utcnow
+from portal.models import LoginSession, OrgKind, Passkey, Role, User, utcnow
 from portal.services import accounts, matching
 from portal.storage import get_store
-from tests.factories import PASSWORD, PDF_BYTES, SECOND_FACTORS, Api, World, make_user, make_world
+from tests.factories import PASSWORD, PDF_BYTES, SECOND_FACTORS, Api, World, enrol, make_user, make_world
 
 PUBLIC = {
     "/login",
@@ -27,6 +27,8 @@ PUBLIC = {
     "/api/v1/email-confirmation",
     "/invitations/<token>",
     "/login/second-factor",
+    "/login/passkey/options",
+    "/login/passkey",
     "/api/v1/invitations/accept",
     "/language",
     "/health",
@@ -95,6 +97,9 @@ ROUTES = {
     ("POST", "/account/two-factor/totp"): "any",
     ("POST", "/account/two-factor/totp/remove"): "any",
     ("POST", "/account/two-factor/recovery-codes"): "any",
+    ("POST", "/account/passkeys/options"): "any",
+    ("POST", "/account/passkeys"): "any",
+    ("POST", "/account/passkeys/<int:passkey_id>/remove"): "self",
     ("POST", "/org/two-factor"): "org_admin",
     ("PATCH", "/api/v1/organisation"): "org_admin",
     ("GET", "/account/sessions"): "any",
@@ -290,6 +295,12 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         for _ in range(3):  # other browsers of holder A's
             accounts.start_login_session(db, holder_a)
         browsers = list(db.scalars(select(LoginSession.id).where(LoginSession.user_id == holder_a.id)))
+        # A passkey of holder A's, as registration stores one (the access to it is under test, not WebAuthn);
+        # holder A then signs in with a second factor: the authenticator app the tests hold.
+        enrol(holder_a)
+        passkey = Passkey(user_id=holder_a.id, credential_id=b"key of A", public_key=b"COSE", name="A's key")
+        db.add(passkey)
+        db.commit()
     invitation = holder("POST", "/organisation/invitations", json={"email": "new@brand.example"}).json
     staff_invitation = Api(client, world.admin.token)(
         "POST", "/admin/invitations", json={"email": "new@proc.example", "role": "prosecutor"}
@@ -332,6 +343,7 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         "token_id": spare_tokens[0],
         "user_id": colleagues[0],
         "session_id": browsers[0],
+        "passkey_id": passkey.id,
         "invitation_id": invitation["id"],
         "staff_invitation_id": staff_invitation["id"],
         "spares": {

@@ -62,7 +62,7 @@ def test_decision_reaches_the_holder_in_portal_and_by_email_in_their_language(
     assert mail["To"] == world.holder_a.email and "补充" in mail["Subject"]
     text = mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
     assert "Send the test purchase receipt." in text and "2099年1月10日" in text
-    assert f"http://127.0.0.1:8000/complaints/{complaint_id}" in text
+    assert f"http://localhost:8000/complaints/{complaint_id}" in text
     html = mail.get_body(("html",)).get_content()  # type: ignore[union-attr]
     assert 'lang="zh-Hans"' in html
     assert deliver(app).total == 0  # sent once
