@@ -88,7 +88,7 @@ def enrol(user: User) -> SecondFactor:
     secret = two_factor.new_totp_secret()
     key = two_factor.sealing_key(current_app.config["SECRET_KEY"])
     code = pyotp.TOTP(secret).now()
-    recovery = two_factor.enable_totp(get_session(), user, key, secret, code)
+    recovery = two_factor.enable_totp(get_session(), user, key, secret, code).codes
     factor = SecondFactor(secret, recovery, user.totp_last_step or 0)
     SECOND_FACTORS[user.email] = factor
     return factor

@@ -161,18 +161,22 @@ def enable_totp() -> ResponseReturnValue:
     secret = session.get(TOTP_SETUP)
     if form.validate_on_submit() and secret:
         try:
-            codes = two_factor.enable_totp(
+            added = two_factor.enable_totp(
                 get_session(), actor(), _sealing_key(), secret, form.code.data or "", client_address()
             )
         except DomainError as exc:
             apply_errors(form, exc)
         else:
-            # Signed in anew: the session that had only a password ends here.
-            accounts.end_login_session(get_session(), current_user.token)
-            _complete_sign_in(actor())
+            _after_adding(added)
             flash(_("Two-factor sign-in is on."), "success")
-            return _two_factor_page(TotpForm(formdata=None), codes)
+            return _two_factor_page(TotpForm(formdata=None), added.codes)
     return _two_factor_page(form)
+
+
+def _after_adding(added: two_factor.Added) -> None:
+    if added.first:
+        accounts.end_login_session(get_session(), current_user.token)
+        _complete_sign_in(actor())
 
 
 @bp.post("/account/two-factor/totp/remove")
@@ -231,15 +235,11 @@ def passkey_registration_options() -> ResponseReturnValue:
 @limiter.limit("10/minute")
 def register_passkey() -> ResponseReturnValue:
     name = str((request.get_json(silent=True) or {}).get("name", ""))
-    first = not two_factor.enrolled(actor())
-    codes = passkeys.register(
+    added = passkeys.register(
         get_session(), actor(), _relying_party(), _take_challenge(), _answer(), name, client_address()
     )
-    if first:
-        # The first second factor: signed in anew, as on setting up an authenticator app.
-        accounts.end_login_session(get_session(), current_user.token)
-        _complete_sign_in(actor())
-    return jsonify({"codes": codes}), 201
+    _after_adding(added)
+    return jsonify({"codes": added.codes}), 201
 
 
 @bp.post("/account/passkeys/<int:passkey_id>/remove")

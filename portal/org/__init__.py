@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, SelectField, StringField, URLField
+from wtforms import DateField, EmailField, RadioField, SelectField, StringField, URLField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 from portal import labels
@@ -26,7 +26,7 @@ from portal.services import powers as power_service
 from portal.services import tokens as token_service
 from portal.services import webhooks as service
 from portal.services.access import require_org_admin
-from portal.services.errors import DomainError, Forbidden
+from portal.services.errors import DomainError, Forbidden, Invalid
 from portal.services.shanghai import today_in_china
 from portal.signing import get_notary
 from portal.storage import get_store
@@ -234,16 +234,26 @@ def withdraw_invitation(invitation_id: int) -> ResponseReturnValue:
     return redirect(url_for("org.members"))
 
 
+class TwoFactorPolicyForm(FlaskForm):
+    required = RadioField(choices=[("yes", "yes"), ("no", "no")], validate_choice=False)
+
+
 @bp.post("/two-factor")
 def require_two_factor() -> ResponseReturnValue:
-    form = FlaskForm()
+    form = TwoFactorPolicyForm()
     if form.validate_on_submit():
-        wanted = request.form.get("required") == "yes"
-        two_factor.set_organisation_requirement(get_session(), actor(), wanted, client_address())
-        if wanted:
-            flash(_("Every member now signs in with a second factor; those without one set it up first."), "success")
+        wanted = {"yes": True, "no": False}.get(form.required.data or "")
+        try:
+            two_factor.set_organisation_requirement(get_session(), actor(), wanted, client_address())
+        except Invalid as exc:
+            flash(exc.translated(_), "error")
         else:
-            flash(_("Members choose for themselves whether to use a second factor."), "success")
+            if wanted:
+                flash(
+                    _("Every member now signs in with a second factor; those without one set it up first."), "success"
+                )
+            else:
+                flash(_("Members choose for themselves whether to use a second factor."), "success")
     return redirect(url_for("org.members"))
 
 

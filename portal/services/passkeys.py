@@ -85,8 +85,8 @@ def registration(session: Session, user: User, party: RelyingParty) -> Challenge
 
 def register(
     session: Session, user: User, party: RelyingParty, challenge: bytes, answer: str, name: str, address: str = ""
-) -> list[str]:
-    """Keep the new passkey; returns fresh recovery codes if the user had none (to be shown once)."""
+) -> two_factor.Added:
+    """Keep the new passkey."""
     name = name.strip()
     if not name or len(name) > MAX_NAME:
         raise Invalid("Name the passkey (1 to 100 characters), such as the device it is on.", {"name": "Required."})
@@ -100,6 +100,7 @@ def register(
         transports = [str(t) for t in json.loads(answer)["response"].get("transports", [])]
     except (ValueError, KeyError, TypeError, AttributeError):
         transports = []
+    first = not two_factor.enrolled(user)
     key = Passkey(
         user_id=user.id,
         credential_id=verified.credential_id,
@@ -113,9 +114,9 @@ def register(
         session, AccountEventKind.SECOND_FACTOR_ADDED, user, address=address, method="passkey", name=name
     )
     session.flush()
-    codes = two_factor.first_recovery_codes(session, user, address)
+    added = two_factor.Added(two_factor.first_recovery_codes(session, user, address), first)
     session.commit()
-    return codes
+    return added
 
 
 def authentication(session: Session, party: RelyingParty, user: User | None) -> Challenge:

@@ -13,6 +13,7 @@ import hmac
 import re
 import secrets
 import time
+from dataclasses import dataclass
 
 import pyotp
 from cryptography.fernet import Fernet
@@ -78,19 +79,20 @@ def _digits(code: str) -> str:
 WRONG_CODE = translatable("That code is not right. Codes change every 30 seconds; use the one shown now.")
 
 
-def enable_totp(session: Session, user: User, key: bytes, secret: str, code: str, address: str = "") -> list[str]:
-    """Turn TOTP on once the user shows a code from the new secret; returns fresh recovery codes if they had none."""
+def enable_totp(session: Session, user: User, key: bytes, secret: str, code: str, address: str = "") -> Added:
+    """Turn TOTP on once the user shows a code from the new secret."""
     if user.totp_secret is not None:
         raise Conflict("An authenticator app is already set up; remove it first to set up another.")
     step = _step_of(secret, _digits(code), None)
     if step is None:
         raise Invalid(WRONG_CODE, {"code": translatable("Not the current code.")})
+    first = not enrolled(user)
     user.totp_secret = Fernet(key).encrypt(secret.encode()).decode()
     user.totp_last_step = step
     account_log.record(session, AccountEventKind.SECOND_FACTOR_ADDED, user, address=address, method="totp")
-    codes = first_recovery_codes(session, user, address)
+    added = Added(first_recovery_codes(session, user, address), first)
     session.commit()
-    return codes
+    return added
 
 
 def disable_totp(session: Session, user: User, password: str, address: str = "") -> None:
@@ -111,6 +113,18 @@ def fresh_recovery_codes(session: Session, user: User, address: str) -> list[str
     session.add_all(RecoveryCode(user_id=user.id, code_hash=digest(_normal(code))) for code in codes)
     account_log.record(session, AccountEventKind.RECOVERY_CODES_MADE, user, address=address)
     return codes
+
+
+@dataclass(frozen=True)
+class Added:
+    """A second factor just added.
+
+    `codes` are recovery codes to show once (empty if the user already had some). `first` says it is the user's
+    first second factor: the session that signed in with a password alone must end, and the browser sign in anew.
+    """
+
+    codes: list[str]
+    first: bool
 
 
 def first_recovery_codes(session: Session, user: User, address: str) -> list[str]:
@@ -176,9 +190,11 @@ def verify(session: Session, user: User, key: bytes, code: str, address: str = "
     return False
 
 
-def set_organisation_requirement(session: Session, actor: User, wanted: bool, address: str = "") -> None:
+def set_organisation_requirement(session: Session, actor: User, wanted: bool | None, address: str = "") -> None:
     """An organisation's administrators require (or stop requiring) a second factor of every member."""
     require_org_admin(actor)
+    if wanted is None:
+        raise Invalid("Say whether members must use a second factor.", {"required": "Required."})
     org = actor.organisation
     assert org is not None
     if org.require_two_factor is not wanted:

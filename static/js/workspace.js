@@ -9,3 +9,4 @@ document.addEventListener("keydown", (event) => {
   else if (event.key === "[" && current > 0) go(pictures[current - 1]);
   else if (event.key === "]" && current >= 0 && current + 1 < pictures.length) go(pictures[current + 1]);
 });
+document.documentElement.dataset.keys = "ready";  // for anything that must not press a key before this is attached

@@ -119,8 +119,11 @@ def test_related_evidence_clusters_and_workspace(
     expect(page.locator("#file-metadata")).to_contain_text("Canon EOS R5")
     expect(page.locator("#file-metadata")).to_contain_text(text["camera"])
     page.screenshot(path=str(tmp_path / f"workspace-{language}.png"), full_page=True)
+    keys_ready = page.locator("html[data-keys=ready]")
+    expect(keys_ready).to_have_count(1)
     page.keyboard.press("ArrowRight")
     expect(page).to_have_url(f"{server.url}/review/evidence/{_label}")
+    expect(keys_ready).to_have_count(1)  # the new page's handler, not the old one's
     page.keyboard.press("ArrowLeft")
     expect(page).to_have_url(f"{server.url}/review/evidence/{shop}")
 

@@ -9,9 +9,11 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
-from portal.models import Role
+from portal.db import get_session
+from portal.models import Passkey, Role
 from tests.authenticator import Authenticator
 from tests.factories import Api, make_user, make_world
 from tests.portal.test_pages import csrf, sign_in
@@ -119,3 +121,33 @@ def test_staff_keep_a_second_factor(app: Flask) -> None:
     browser.post("/account/two-factor/totp/remove", data={"csrf_token": token, "password": "correct horse battery"})
     refused = browser.post(passkey_path, data={"csrf_token": token}, follow_redirects=True)
     assert "must keep a second factor" in refused.get_data(as_text=True)
+
+
+def test_malformed_passkey_requests_are_refused_with_a_reason(app: Flask) -> None:
+    world = make_world(app)
+    device = Authenticator(**PARTY)
+    browser = app.test_client()
+    token = csrf(browser, "/login")
+    # No challenge was asked for in this browser.
+    unasked = post(browser, "/login/passkey", token, {"credential": {"id": "x"}})
+    assert unasked.status_code == 422 and "Start again" in unasked.json["detail"]
+    # A challenge, then a body that is not JSON.
+    post(browser, "/login/passkey/options", token)
+    headers = {"X-CSRFToken": token, "Accept": "application/json"}
+    garbled = browser.post("/login/passkey", data="credential=1", headers=headers, content_type="text/plain")
+    assert garbled.status_code == 422 and '{"credential"' in garbled.json["detail"]
+    # The challenge was spent on the bad answer: a good answer now has to ask again.
+    assert post(browser, "/login/passkey", token, {"credential": {"id": "x"}}).status_code == 422
+    # Registration names the passkey, in 1 to 100 characters.
+    sign_in(browser, world.holder_a.email)
+    token = csrf(browser, "/account/two-factor")
+    for name in ("", "   ", "k" * 101):
+        options = post(browser, "/account/passkeys/options", token)
+        refused = post(
+            browser, "/account/passkeys", token, {"name": name, "credential": json_of(device.register(options.text))}
+        )
+        assert refused.status_code == 422 and "1 to 100 characters" in refused.json["detail"], name
+        assert refused.json["fields"]["name"]
+    with app.app_context():
+        assert get_session().scalar(select(func.count()).select_from(Passkey)) == 0
+    assert register(browser, device, "k" * 100).status_code == 201

@@ -162,3 +162,17 @@ def test_an_organisation_can_require_a_second_factor_of_its_members(app: Flask, 
         assert event is not None and event.detail == {"required": True}
         holder = get_session().get_one(User, world.holder_a.id)
         assert holder.totp_secret is None
+
+
+def test_the_organisation_s_switch_needs_its_answer(app: Flask) -> None:
+    world = make_world(app)
+    browser = app.test_client()
+    sign_in(browser, world.holder_a.email)
+    token = csrf(browser, "/org/members")
+    for data in ({}, {"required": "maybe"}):
+        answer = browser.post("/org/two-factor", data={"csrf_token": token, **data}, follow_redirects=True)
+        assert "Say whether members must use a second factor." in answer.get_data(as_text=True)
+    me = Api(app.test_client(), world.holder_a.token)("GET", "/me").json
+    assert me["organisation"]["require_two_factor"] is False
+    on = browser.post("/org/two-factor", data={"csrf_token": token, "required": "yes"}, follow_redirects=True)
+    assert "Every member now signs in with a second factor" in on.get_data(as_text=True)
