@@ -34,6 +34,16 @@ class Truncated(EvidenceError):
         super().__init__(f"The upload ended after {received} of {expected} bytes.")
 
 
+class Overrun(EvidenceError):
+    def __init__(self, length: int) -> None:
+        self.length = length
+        super().__init__(f"The upload is {length} bytes long; these bytes would go past its end.")
+
+
+class ResumableUnsupported(EvidenceError):
+    """This machine's libcrypto cannot save digest state, so uploads cannot be resumed here."""
+
+
 class ImageRefused(EvidenceError):
     """An image that cannot be decoded safely (decompression bomb, corrupt data)."""
 

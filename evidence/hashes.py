@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import queue
+import struct
 import threading
 from dataclasses import dataclass
 from typing import Any
+
+from evidence.digest_state import SavableDigest
+from evidence.errors import EvidenceError
 
 SECONDARY = ("sha512", "sm3")
 _QUEUE_CHUNKS = 4
@@ -31,9 +35,8 @@ class Digests:
 class Hasher:
     """Feed chunks with ``update``; ``digests`` ends the pass (``close`` abandons it)."""
 
-    def __init__(self) -> None:
-        self._sha256 = hashlib.sha256()
-        self._secondary = [hashlib.new(name) for name in SECONDARY]
+    def __init__(self, digests: list[Any] | None = None) -> None:
+        self._sha256, *self._secondary = digests or [hashlib.new(name) for name in ("sha256", *SECONDARY)]
         # The queues share the chunks: memory is bounded by the slower hash's backlog.
         self._queues: list[queue.Queue[bytes | None]] = [queue.Queue(maxsize=_QUEUE_CHUNKS) for _ in SECONDARY]
         self._threads = [
@@ -43,14 +46,39 @@ class Hasher:
         for thread in self._threads:
             thread.start()
 
+    @classmethod
+    def resumable(cls, state: bytes | None = None) -> Hasher:
+        """A hasher whose :meth:`state` can be saved, taking up from a saved ``state`` if given."""
+        names = ("sha256", *SECONDARY)
+        if state is None:
+            return cls([SavableDigest(name) for name in names])
+        try:
+            sizes = struct.unpack_from(f">{len(names)}H", state)
+        except struct.error:
+            raise EvidenceError("Not a saved hasher state") from None
+        parts, at = [], 2 * len(names)
+        for size in sizes:
+            parts.append(state[at : at + size])
+            at += size
+        return cls([SavableDigest(name, part) for name, part in zip(names, parts, strict=True)])
+
+    def state(self) -> bytes:
+        """The running state of a :meth:`resumable` hasher, once every chunk given so far is taken in."""
+        for chunks in self._queues:
+            chunks.join()
+        parts = [digest.state() for digest in (self._sha256, *self._secondary)]
+        return struct.pack(f">{len(parts)}H", *map(len, parts)) + b"".join(parts)
+
     @staticmethod
     def _run(digest: Any, chunks: queue.Queue[bytes | None]) -> None:
         while (chunk := chunks.get()) is not None:
             digest.update(chunk)
+            chunks.task_done()
+        chunks.task_done()
 
     def update(self, chunk: bytes) -> None:
-        self._sha256.update(chunk)
         chunk = bytes(chunk)
+        self._sha256.update(chunk)
         for chunks in self._queues:
             chunks.put(chunk)
 

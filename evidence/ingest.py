@@ -47,6 +47,62 @@ class Ingested:
         return self.stored is Stored.CREATED
 
 
+@dataclass(frozen=True)
+class Picture:
+    """What decoding an image gave: its facts, and the key of the thumbnail stored from it."""
+
+    facts: images.ImageFacts
+    thumbnail_key: str
+
+
+def analyse_picture(store: Store, sha256: str, path: Path) -> Picture:
+    """Decode an uploaded image (raises if it cannot be) and store its thumbnail."""
+    facts = images.analyse(path)
+    thumbnail = derived_key(sha256, "thumb-320.jpg")
+    store.put_derived(thumbnail, facts.thumbnail_jpeg, "image/jpeg")
+    return Picture(facts, thumbnail)
+
+
+def settle(store: Store, staging: Staging, sha256: str, size: int) -> tuple[Stored, Damage | None]:
+    """Give staged bytes their address. Where it is taken, the object there is re-read: the
+    fresh bytes are dropped only if it is intact, and replace it otherwise."""
+    if staging.commit(sha256):
+        return Stored.CREATED, None
+    damage = fixity.check(store, object_key(sha256), sha256, size)
+    if damage is None:
+        staging.abort()
+        return Stored.KEPT, None
+    staging.replace(sha256)
+    return Stored.REPAIRED, damage
+
+
+def described(
+    digests: Digests,
+    size: int,
+    media_type: str,
+    stored: Stored,
+    began: datetime,
+    replaced: Damage | None,
+    picture: Picture | None,
+) -> Ingested:
+    if picture is None:
+        return Ingested(digests, size, media_type, object_key(digests.sha256), stored, began, replaced)
+    return Ingested(
+        digests,
+        size,
+        media_type,
+        object_key(digests.sha256),
+        stored,
+        began,
+        replaced,
+        width=picture.facts.width,
+        height=picture.facts.height,
+        phash=picture.facts.phash,
+        dhash=picture.facts.dhash,
+        thumbnail_key=picture.thumbnail_key,
+    )
+
+
 def chunks_of(stream: IO[bytes], chunk_size: int = CHUNK_SIZE) -> Iterable[bytes]:
     while chunk := stream.read(chunk_size):
         yield chunk
@@ -141,47 +197,17 @@ class Ingest:
             sha256 = self._hasher.sha256
             if self._expected_sha256 is not None and self._expected_sha256 != sha256:
                 raise DigestMismatch(self._expected_sha256, sha256)
-            facts = thumb = None
+            picture = None
             if self._scratch is not None:
                 self._scratch.flush()
-                facts = images.analyse(Path(self._scratch.name))
-                thumb = derived_key(sha256, "thumb-320.jpg")
-                self._store.put_derived(thumb, facts.thumbnail_jpeg, "image/jpeg")
-            stored, replaced = self._settle(sha256)
+                picture = analyse_picture(self._store, sha256, Path(self._scratch.name))
+            stored, replaced = settle(self._store, self._staging, sha256, self.size)
             digests = self._hasher.digests()
         except BaseException:
             self.abort()
             raise
         self._end()
-        if facts is None:
-            return Ingested(digests, self.size, self.media_type, object_key(sha256), stored, self._began, replaced)
-        return Ingested(
-            digests,
-            self.size,
-            self.media_type,
-            object_key(sha256),
-            stored,
-            self._began,
-            replaced,
-            width=facts.width,
-            height=facts.height,
-            phash=facts.phash,
-            dhash=facts.dhash,
-            thumbnail_key=thumb,
-        )
-
-    def _settle(self, sha256: str) -> tuple[Stored, Damage | None]:
-        """Give the bytes their address. Where it is taken, the object there is re-read: the
-        fresh bytes are dropped only if it is intact, and replace it otherwise."""
-        assert self._staging is not None
-        if self._staging.commit(sha256):
-            return Stored.CREATED, None
-        damage = fixity.check(self._store, object_key(sha256), sha256, self.size)
-        if damage is None:
-            self._staging.abort()
-            return Stored.KEPT, None
-        self._staging.replace(sha256)
-        return Stored.REPAIRED, damage
+        return described(digests, self.size, self.media_type, stored, self._began, replaced, picture)
 
     def abort(self) -> None:
         """Give up: nothing staged is kept. Harmless after ``finish``."""

@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.main import bp as main_bp
     from portal.org import bp as org_bp
     from portal.participation import bp as participation_bp
+    from portal.resumable import bp as resumable_bp
     from portal.review import bp as review_bp
     from portal.transparency import bp as transparency_bp
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         org_bp,
         participation_bp,
         dashboard_bp,
+        resumable_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -20,7 +20,17 @@ from portal import create_app, migrate
 from portal.db import get_session
 from portal.models import OrgKind, Role, TokenScope, User
 from portal.senders import PortalSender
-from portal.services import accounts, deadlines, deliveries, receipts, scrub, search, sweeper, tokens
+from portal.services import (
+    accounts,
+    deadlines,
+    deliveries,
+    receipts,
+    resumable_uploads,
+    scrub,
+    search,
+    sweeper,
+    tokens,
+)
 from portal.services.credentials import normalise_email
 from portal.services.errors import DomainError
 from portal.settings import SettingsError
@@ -273,7 +283,10 @@ def _span(span: timedelta) -> str:
 
 
 def _sweep(grace: timedelta) -> bool:
-    """One sweep, printed; False if something could not be handled."""
+    """One sweep, printed, after removing expired resumable uploads; False if something could not be handled."""
+    expired = resumable_uploads.expire(get_session(), get_store())
+    for upload_id in expired:
+        click.echo(f"expired   upload {upload_id}")
     try:
         report = sweeper.sweep(get_session(), get_store(), grace, on_removed=lambda f: click.echo(f"removed   {f.key}"))
     except StoreUnavailable as exc:
@@ -320,7 +333,8 @@ def log_checkpoint() -> None:
 def worker(once: bool, poll: float) -> None:
     """Background duties: previews, fingerprints and matches of new evidence; deadline reminders, e-mails
     and webhook calls from the outbox; a checkpoint every CHECKPOINT_INTERVAL seconds and missing
-    timestamps; a sweep of orphaned objects every hour. Several may run at once."""
+    timestamps; every hour, expired resumable uploads removed and a sweep of orphaned objects. Several may
+    run at once."""
     settings = current_app.config["SETTINGS"]
     sender = PortalSender(settings)
     # Imported here: it brings NumPy, which the web app never loads.

@@ -30,9 +30,14 @@ RETRY_AFTER = "30"
 # The database is down, restarting, unreachable, or has no connection free for this request.
 DATABASE_FAULTS = (sa.OperationalError, sa.InterfaceError, sa.DisconnectionError, sa.TimeoutError)
 
+# Statuses that http.HTTPStatus does not know: tus's.
+EXTRA_STATUS = {460: "Checksum Mismatch"}
+
 EVIDENCE_STATUS: dict[type[ev.EvidenceError], tuple[int, str]] = {
     ev.EmptyFile: (422, "empty_file"),
     ev.TooLarge: (413, "too_large"),
+    ev.Overrun: (413, "past_upload_length"),
+    ev.ResumableUnsupported: (501, "resumable_unsupported"),
     ev.RefusedType: (415, "unsupported_type"),
     ev.DigestMismatch: (400, "digest_mismatch"),
     ev.Truncated: (400, "truncated"),
@@ -52,13 +57,14 @@ def json_error(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """RFC 9457 problem details, with the portal's ``code``, ``fields`` and ``error_id`` as extension members."""
-    problem = Problem(title=HTTPStatus(status).phrase, status=status, detail=message, code=code)
+    title = EXTRA_STATUS.get(status) or HTTPStatus(status).phrase
+    problem = Problem(title=title, status=status, detail=message, code=code)
     if fields:
         problem.fields = fields
     if error_id:
         problem.error_id = error_id
     body = problem.model_dump_json(exclude_none=True)
-    return Response(body, status, headers=headers, mimetype=PROBLEM)
+    return Response(body, f"{status} {title}", headers=headers, mimetype=PROBLEM)
 
 
 def _wants_json() -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, request
-from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import BaseConverter, IntegerConverter, Map
 
 from portal.schemas.base import ROW_ID_MAX
 from portal.services.paging import Window
@@ -20,6 +20,12 @@ class RowId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class UploadId(BaseConverter):
+    """A resumable upload's id: 32 URL-safe characters."""
+
+    regex = "[A-Za-z0-9_-]{32}"
+
+
 def page_window() -> Window:
     """The page after the row id in ``?after=`` (keyset: any page costs what the first does)."""
     after = request.args.get("after", type=int)
@@ -28,3 +34,4 @@ def page_window() -> Window:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowId
+    app.url_map.converters["upload"] = UploadId

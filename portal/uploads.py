@@ -15,10 +15,13 @@ from werkzeug.http import parse_options_header
 
 from evidence.ingest import Ingest, Ingested, chunks_of
 from evidence.stores import Store
+from portal.db import get_session
+from portal.models import User
 from portal.schemas.evidence import EvidenceFields
 from portal.schemas.parse import parse
 from portal.schemas.powers import PowerFields
-from portal.services.errors import Invalid
+from portal.services import resumable_uploads
+from portal.services.errors import Invalid, Malformed
 from portal.services.evidence import EvidenceMeta
 from portal.services.powers import Grant
 
@@ -55,6 +58,14 @@ class Upload:
     """Receive the rest (if any) and commit the file to its content address."""
     abort: Callable[[], None]
 
+    def all(self, key: str) -> list[str]:
+        """Every value of a repeated detail: a query's or a form's repeats, or a JSON list."""
+        getlist = getattr(self.values, "getlist", None)
+        if getlist is not None:
+            return [str(value) for value in getlist(key)]
+        given: object = self.values.get(key, [])
+        return [str(value) for value in (given if isinstance(given, list) else [given])]
+
 
 def parse_repr_digest(header: str | None) -> str | None:
     """The SHA-256 (hex) from an RFC 9530 ``Repr-Digest`` header, if it has one."""
@@ -86,7 +97,7 @@ def _filename_from_disposition() -> str | None:
 
 
 @contextmanager
-def receive_upload(store: Store) -> Iterator[Upload]:
+def receive_upload(store: Store, actor: User) -> Iterator[Upload]:
     """The evidence file of the current request, raw body or multipart field ``file``.
 
     Nothing is parsed into memory or spooled; whatever the caller does not
@@ -94,15 +105,33 @@ def receive_upload(store: Store) -> Iterator[Upload]:
     """
     max_bytes = current_app.config["SETTINGS"].max_upload_bytes
     digest = parse_repr_digest(request.headers.get("Repr-Digest"))
-    upload = (
-        _multipart(store, max_bytes, digest)
-        if request.mimetype == "multipart/form-data"
-        else (_raw(store, max_bytes, digest))
-    )
+    if request.mimetype == "application/json":
+        upload = _resumed(store, actor)
+    elif request.mimetype == "multipart/form-data":
+        upload = _multipart(store, max_bytes, digest)
+    else:
+        upload = _raw(store, max_bytes, digest)
     try:
         yield upload
     finally:
         upload.abort()
+
+
+RESUMED_BODY_MAX = 64 * 1024  # the upload's id and its details
+
+
+def _resumed(store: Store, actor: User) -> Upload:
+    """A finished resumable upload, named by ``upload`` in a JSON body beside its details."""
+    if (request.content_length or 0) > RESUMED_BODY_MAX:
+        raise Invalid("The JSON body is too long: it names an upload and gives its details.")
+    values = request.get_json(silent=True)
+    if not isinstance(values, dict):
+        raise Malformed('Send a JSON object: {"upload": "<id>", ...the details}.')
+    upload_id = values.pop("upload", None)
+    if not isinstance(upload_id, str):
+        raise Invalid("Name the finished upload: its id from the resumable upload's URL.", {"upload": "Required."})
+    taken = resumable_uploads.take(get_session(), store, actor, upload_id)
+    return Upload(taken.filename, values, taken.receive, taken.close)
 
 
 def _raw(store: Store, max_bytes: int, digest: str | None) -> Upload:

@@ -13,7 +13,7 @@ import queue
 import re
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
@@ -110,6 +110,67 @@ class Staging(Protocol):
     def abort(self) -> None: ...
 
 
+_PARTIAL_NAME = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
+def partial_key(name: str) -> str:
+    """The staging key of a resumable upload's bytes; ``name`` is the upload's id."""
+    if not _PARTIAL_NAME.fullmatch(name):
+        raise EvidenceError(f"Not a valid upload name: {name!r}")
+    return f"staging/resumable-{name}"
+
+
+def partial_name(key: str) -> str | None:
+    """The upload a staged key belongs to, if it is a resumable upload's (its bytes or its tail)."""
+    match = re.fullmatch(r"staging/resumable-([A-Za-z0-9_-]{16,64})(?:\.tail)?", key)
+    return match.group(1) if match else None
+
+
+@dataclass
+class Partial:
+    """Where a resumable upload's bytes are, between the requests that bring them.
+
+    The caller keeps it (``as_dict``) with the upload's offset: a store never
+    decides how far an upload has come, so bytes written by a request whose
+    end was not recorded are simply written again by the next.
+    """
+
+    key: str
+    part_size: int = 0
+    """S3: every part but the last is this long, so part n holds bytes [(n-1)*size, n*size)."""
+    multipart: str | None = None
+    parts: list[tuple[int, str]] = field(default_factory=list)
+    """S3: the full parts sent, as (number, ETag)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"key": self.key, "part_size": self.part_size, "multipart": self.multipart, "parts": self.parts}
+
+    @classmethod
+    def of(cls, kept: dict[str, Any]) -> Partial:
+        parts = [(int(number), str(etag)) for number, etag in kept.get("parts", [])]
+        return cls(kept["key"], int(kept.get("part_size", 0)), kept.get("multipart"), parts)
+
+
+class Appending(Protocol):
+    """One request's bytes, written after what the upload has so far."""
+
+    def write(self, chunk: bytes) -> None: ...
+
+    def save(self, final: bool) -> Partial:
+        """Keep what was written (``final``: it ends the upload); the caller then records the new offset."""
+        ...
+
+    def discard(self) -> None:
+        """Forget what this request wrote: the upload stays where it was."""
+        ...
+
+
+class Assembled(Staging, Protocol):
+    """A finished resumable upload, whole in staging, to be committed like any staged upload."""
+
+    def read(self) -> Iterator[bytes]: ...
+
+
 class Store(Protocol):
     def stage(self, expected_sha256: str | None = None) -> Staging:
         """Somewhere to write a new object; ``expected_sha256`` (the client's declared
@@ -145,6 +206,26 @@ class Store(Protocol):
 
     def retention_report(self) -> list[str]:
         """Lines saying whether the store itself keeps evidence from being deleted or changed."""
+        ...
+
+    def begin_partial(self, name: str, length: int) -> Partial:
+        """Room for a resumable upload of ``length`` bytes."""
+        ...
+
+    def append_partial(self, partial: Partial, offset: int) -> Appending:
+        """Write on from ``offset``, the upload's recorded length so far."""
+        ...
+
+    def read_partial(self, partial: Partial, size: int) -> bytes:
+        """The first ``size`` bytes of an upload that has fewer bytes so far than a part."""
+        ...
+
+    def assemble_partial(self, partial: Partial) -> Assembled:
+        """The whole upload, once its last bytes are saved."""
+        ...
+
+    def drop_partial(self, partial: Partial) -> None:
+        """Remove whatever of the upload the store holds."""
         ...
 
 

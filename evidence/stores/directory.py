@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from evidence.errors import ObjectMissing, StoreUnavailable
-from evidence.stores import AREAS, Listed, check_key, check_leftover, object_key
+from evidence.stores import AREAS, Listed, Partial, check_key, check_leftover, object_key, partial_key
 
 
 def _chunks(handle: BinaryIO, chunk_size: int) -> Iterator[bytes]:
@@ -28,19 +28,30 @@ def _sync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _unavailable(exc: OSError) -> StoreUnavailable:
+    return StoreUnavailable(exc.strerror or str(exc))
+
+
 class DirectoryStaging:
-    def __init__(self, store: DirectoryStore) -> None:
+    def __init__(self, store: DirectoryStore, path: Path | None = None) -> None:
+        """A new staged file, or (``path``) a resumable upload's file, whole: that one is the upload's,
+        and an abort leaves it, so that the upload can be finished again."""
         self._store = store
-        fd, name = tempfile.mkstemp(dir=store.staging_dir, prefix="upload-")
-        self._path = Path(name)
-        self._file = os.fdopen(fd, "wb")
+        self._owned = path is None
+        if path is None:
+            fd, name = tempfile.mkstemp(dir=store.staging_dir, prefix="upload-")
+            self._path = Path(name)
+            self._file = os.fdopen(fd, "wb")
+        else:
+            self._path = path
+            self._file = path.open("ab")
 
     def write(self, chunk: bytes) -> None:
         try:
             self._file.write(chunk)
         except OSError as exc:
             self.abort()
-            raise StoreUnavailable(exc.strerror or str(exc)) from exc
+            raise _unavailable(exc) from exc
 
     def _seal(self) -> None:
         """Make the staged file durable and read-only before it is given an address."""
@@ -62,8 +73,9 @@ class DirectoryStaging:
             return False
         except OSError as exc:
             self.abort()
-            raise StoreUnavailable(exc.strerror or str(exc)) from exc
-        self.abort()
+            raise _unavailable(exc) from exc
+        self._file.close()
+        self._path.unlink(missing_ok=True)
         return True
 
     def replace(self, sha256_hex: str) -> None:
@@ -74,14 +86,60 @@ class DirectoryStaging:
             os.replace(self._path, target)  # atomic: readers see the old file or the new, never a mixture
             _sync_dir(target.parent)
         except OSError as exc:
-            raise StoreUnavailable(exc.strerror or str(exc)) from exc
+            raise _unavailable(exc) from exc
         finally:
             self.abort()
 
     def abort(self) -> None:
         if not self._file.closed:
             self._file.close()
-        self._path.unlink(missing_ok=True)
+        if self._owned:
+            self._path.unlink(missing_ok=True)
+
+    def read(self) -> Iterator[bytes]:
+        return _chunks(self._path.open("rb"), 1024 * 1024)
+
+
+class DirectoryAppending:
+    """Appends to the upload's file; ``discard`` cuts it back to where the request began."""
+
+    def __init__(self, path: Path, partial: Partial, offset: int) -> None:
+        self._partial, self._offset = partial, offset
+        try:
+            self._file = path.open("r+b")
+            if os.fstat(self._file.fileno()).st_size < offset:
+                self._file.close()
+                raise StoreUnavailable(f"the upload's file holds fewer than its {offset} recorded bytes")
+            # Bytes past the offset were written by a request whose end was never recorded.
+            self._file.truncate(offset)
+            self._file.seek(offset)
+        except FileNotFoundError as exc:
+            raise StoreUnavailable("the upload's file is gone") from exc
+        except OSError as exc:
+            raise _unavailable(exc) from exc
+
+    def write(self, chunk: bytes) -> None:
+        try:
+            self._file.write(chunk)
+        except OSError as exc:
+            raise _unavailable(exc) from exc
+
+    def save(self, final: bool) -> Partial:
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        except OSError as exc:
+            raise _unavailable(exc) from exc
+        finally:
+            self._file.close()
+        return self._partial
+
+    def discard(self) -> None:
+        try:
+            if not self._file.closed:
+                self._file.truncate(self._offset)
+        finally:
+            self._file.close()
 
 
 class DirectoryStore:
@@ -100,7 +158,7 @@ class DirectoryStore:
         try:
             return DirectoryStaging(self)
         except OSError as exc:
-            raise StoreUnavailable(exc.strerror or str(exc)) from exc
+            raise _unavailable(exc) from exc
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()
@@ -151,7 +209,40 @@ class DirectoryStore:
         try:
             path.unlink(missing_ok=True)
         except OSError as exc:
-            raise StoreUnavailable(exc.strerror or str(exc)) from exc
+            raise _unavailable(exc) from exc
+
+    def _partial_path(self, partial: Partial) -> Path:
+        return self.root / check_leftover(partial.key)
+
+    def begin_partial(self, name: str, length: int) -> Partial:
+        partial = Partial(partial_key(name))
+        try:
+            self._partial_path(partial).touch(exist_ok=False)
+        except OSError as exc:
+            raise _unavailable(exc) from exc
+        return partial
+
+    def append_partial(self, partial: Partial, offset: int) -> DirectoryAppending:
+        return DirectoryAppending(self._partial_path(partial), partial, offset)
+
+    def read_partial(self, partial: Partial, size: int) -> bytes:
+        try:
+            with self._partial_path(partial).open("rb") as handle:
+                return handle.read(size)
+        except OSError as exc:
+            raise _unavailable(exc) from exc
+
+    def assemble_partial(self, partial: Partial) -> DirectoryStaging:
+        try:
+            return DirectoryStaging(self, self._partial_path(partial))
+        except OSError as exc:
+            raise _unavailable(exc) from exc
+
+    def drop_partial(self, partial: Partial) -> None:
+        try:
+            self._partial_path(partial).unlink(missing_ok=True)
+        except OSError as exc:
+            raise _unavailable(exc) from exc
 
     def retention_report(self) -> list[str]:
         return [

@@ -15,9 +15,21 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from evidence.errors import ObjectLocked, ObjectMissing, StoreUnavailable
-from evidence.stores import AREAS, Listed, Retention, check_key, check_leftover, object_key
+from evidence.stores import (
+    AREAS,
+    Listed,
+    Partial,
+    Retention,
+    check_key,
+    check_leftover,
+    object_key,
+    partial_key,
+)
 
 PART_SIZE = 5 * 1024 * 1024
+# A resumable upload's parts: at least this, and enough for the largest file in S3's 10,000 parts.
+RESUMABLE_PART_SIZE = 8 * 1024 * 1024
+MAX_PARTS = 10_000
 # Parts in flight at once: bounds the memory a streamed upload holds
 # (PART_SIZE * (PARALLEL_PARTS + 1)) while keeping the link to S3 busy.
 PARALLEL_PARTS = 6
@@ -131,14 +143,7 @@ class S3Staging:
         else:
             self._complete()
             self._staged_object = True
-            store.client.copy({"Bucket": store.bucket, "Key": self._key}, store.bucket, target, Config=store.transfer)
-            if lock:
-                # Set after the copy: not every S3 service honours lock headers on CopyObject.
-                store.client.put_object_retention(
-                    Bucket=store.bucket,
-                    Key=target,
-                    Retention={"Mode": lock["ObjectLockMode"], "RetainUntilDate": lock["ObjectLockRetainUntilDate"]},
-                )
+            store.copy_in(self._key, target)
 
     def commit(self, sha256_hex: str) -> bool:
         target = self._store.full_key(object_key(sha256_hex))
@@ -176,6 +181,110 @@ class S3Staging:
             # Nothing here is evidence; the sweeper (and a lifecycle rule) removes
             # the unfinished uploads and staging/ objects an outage left behind.
             pass
+
+
+class S3Appending:
+    """A request's bytes after the upload's own: full parts are sent as they fill, while later bytes
+    arrive; what is short of a part is kept as the upload's tail object until the next request."""
+
+    def __init__(self, store: S3Store, partial: Partial, offset: int) -> None:
+        self._store, self._partial = store, partial
+        self._size = partial.part_size
+        full, tail = divmod(offset, self._size)
+        if len(partial.parts) < full:
+            raise StoreUnavailable(f"the upload has {len(partial.parts)} parts recorded, not {full}")
+        # Parts past the offset were sent by a request whose end was never recorded: they are sent again.
+        self._parts = list(partial.parts[:full])
+        self._buffer = bytearray(store.read_tail(partial, tail)) if tail else bytearray()
+        self._sending: list[Future[tuple[int, str]]] = []
+        self._slots = threading.BoundedSemaphore(PARALLEL_PARTS)
+
+    def _send(self, number: int, data: bytes) -> tuple[int, str]:
+        try:
+            answer = self._store.client.upload_part(
+                Bucket=self._store.bucket,
+                Key=self._store.full_key(self._partial.key),
+                UploadId=self._partial.multipart,
+                PartNumber=number,
+                Body=data,
+            )
+            return number, str(answer["ETag"])
+        finally:
+            self._slots.release()
+
+    def _flush(self, data: bytes) -> None:
+        for failed in (f for f in self._sending if f.done() and f.exception()):
+            raise failed.exception()  # type: ignore[misc]
+        self._slots.acquire()
+        number = len(self._parts) + len(self._sending) + 1
+        self._sending.append(self._store.pool.submit(self._send, number, data))
+
+    def write(self, chunk: bytes) -> None:
+        self._buffer += chunk
+        try:
+            while len(self._buffer) >= self._size:
+                self._flush(bytes(self._buffer[: self._size]))
+                del self._buffer[: self._size]
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+
+    def save(self, final: bool) -> Partial:
+        store = self._store
+        try:
+            self._parts += [future.result() for future in self._sending]
+            self._sending = []
+            tail = store.full_key(self._partial.key) + ".tail"
+            if final and self._buffer:
+                self._parts.append(self._send_last())
+            elif self._buffer:
+                store.client.put_object(Bucket=store.bucket, Key=tail, Body=bytes(self._buffer))
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+        return Partial(self._partial.key, self._size, self._partial.multipart, self._parts)
+
+    def _send_last(self) -> tuple[int, str]:
+        self._slots.acquire()
+        return self._send(len(self._parts) + 1, bytes(self._buffer))
+
+    def discard(self) -> None:
+        for future in self._sending:
+            future.exception()  # wait: no part of this request lands after it is forgotten
+
+
+class S3Assembled:
+    """A finished resumable upload, completed into one object under staging/."""
+
+    def __init__(self, store: S3Store, key: str) -> None:
+        self._store, self._key = store, key
+
+    def write(self, chunk: bytes) -> None:
+        raise TypeError("an assembled upload is whole")
+
+    def commit(self, sha256_hex: str) -> bool:
+        target = self._store.full_key(object_key(sha256_hex))
+        try:
+            if self._store.key_exists(target):
+                return False
+            self._store.copy_in(self._key, target)
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+        return True
+
+    def replace(self, sha256_hex: str) -> None:
+        try:
+            self._store.copy_in(self._key, self._store.full_key(object_key(sha256_hex)))
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+
+    def abort(self) -> None:
+        """The upload's bytes stay, so that it can be finished again; dropping the upload removes them."""
+
+    def read(self) -> Iterator[bytes]:
+        try:
+            body = self._store.client.get_object(Bucket=self._store.bucket, Key=self._key)["Body"]
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+        return _chunks(body, 1024 * 1024)
 
 
 class S3Store:
@@ -218,6 +327,18 @@ class S3Store:
 
     def full_key(self, key: str) -> str:
         return self.prefix + key
+
+    def copy_in(self, staged: str, target: str) -> None:
+        """Copy a staged object (full keys) to its content address, inside the bucket, locked if so configured."""
+        self.client.copy({"Bucket": self.bucket, "Key": staged}, self.bucket, target, Config=self.transfer)
+        if self.retention:
+            lock = self.retention.args()
+            # Set after the copy: not every S3 service honours lock headers on CopyObject.
+            self.client.put_object_retention(
+                Bucket=self.bucket,
+                Key=target,
+                Retention={"Mode": lock["ObjectLockMode"], "RetainUntilDate": lock["ObjectLockRetainUntilDate"]},
+            )
 
     def key_exists(self, full_key: str) -> bool:
         try:
@@ -329,6 +450,68 @@ class S3Store:
         until = retention.get("RetainUntilDate")
         if until is not None and until > datetime.now(UTC):
             raise ObjectLocked(key, retention.get("Mode", ""), until.date().isoformat())
+
+    def begin_partial(self, name: str, length: int) -> Partial:
+        size = max(RESUMABLE_PART_SIZE, -(-length // MAX_PARTS))
+        key = partial_key(name)
+        try:
+            upload = self.client.create_multipart_upload(Bucket=self.bucket, Key=self.full_key(key))
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
+        return Partial(key, size, upload["UploadId"])
+
+    def append_partial(self, partial: Partial, offset: int) -> S3Appending:
+        return S3Appending(self, partial, offset)
+
+    def read_tail(self, partial: Partial, size: int) -> bytes:
+        """The first ``size`` bytes of the upload's tail object: what it has past its last full part."""
+        try:
+            body = self.client.get_object(
+                Bucket=self.bucket, Key=self.full_key(partial.key) + ".tail", Range=f"bytes=0-{size - 1}"
+            )["Body"]
+            with body:
+                data = body.read()
+        except ClientError as exc:
+            if _is_not_found(exc):
+                raise StoreUnavailable("the upload's tail object is gone") from exc
+            raise _unavailable(exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+        if len(data) != size:
+            raise StoreUnavailable(f"the upload's tail object holds {len(data)} bytes, not {size}")
+        return bytes(data)
+
+    def read_partial(self, partial: Partial, size: int) -> bytes:
+        return self.read_tail(partial, size)
+
+    def assemble_partial(self, partial: Partial) -> S3Assembled:
+        key = self.full_key(partial.key)
+        parts = [{"PartNumber": number, "ETag": etag} for number, etag in partial.parts]
+        try:
+            self.client.complete_multipart_upload(
+                Bucket=self.bucket, Key=key, UploadId=partial.multipart, MultipartUpload={"Parts": parts}
+            )
+        except ClientError as exc:
+            # Completed before, by a finish that failed later: the object is there.
+            if exc.response.get("Error", {}).get("Code") != "NoSuchUpload" or not self.key_exists(key):
+                raise _unavailable(exc) from exc
+        except BotoCoreError as exc:
+            raise _unavailable(exc) from exc
+        return S3Assembled(self, key)
+
+    def drop_partial(self, partial: Partial) -> None:
+        key = self.full_key(partial.key)
+        try:
+            if partial.multipart is not None:
+                try:
+                    self.client.abort_multipart_upload(Bucket=self.bucket, Key=key, UploadId=partial.multipart)
+                except ClientError as exc:
+                    if exc.response.get("Error", {}).get("Code") != "NoSuchUpload":
+                        raise
+            for leftover in (key, key + ".tail"):
+                self.client.delete_object(Bucket=self.bucket, Key=leftover)
+        except (BotoCoreError, ClientError) as exc:
+            raise _unavailable(exc) from exc
 
     def retention_report(self) -> list[str]:
         """Whether the bucket enforces Object Lock, and what the portal asks of it."""

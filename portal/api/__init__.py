@@ -198,7 +198,7 @@ def reply(complaint_id: int) -> ResponseReturnValue:
 def upload_evidence(complaint_id: int) -> ResponseReturnValue:
     get_complaint(get_session(), me_(), complaint_id)
     store = get_store()
-    with receive_upload(store) as upload:
+    with receive_upload(store, me_()) as upload:
         meta = evidence_meta(upload.values, upload.filename)
         item = evidence.add_evidence(get_session(), store, get_notary(), me_(), complaint_id, upload.finish, meta)
     return evidence_json(item)
@@ -444,4 +444,5 @@ from portal.api import (  # noqa: E402, F401 - register their routes on bp
     related,
     rights,
     supervision,
+    uploads,
 )

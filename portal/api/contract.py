@@ -23,9 +23,9 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 
 from portal.db import get_session
-from portal.errors import PROBLEM, json_error
+from portal.errors import EXTRA_STATUS, PROBLEM, json_error
 from portal.models import TokenScope
-from portal.routing import RowId
+from portal.routing import RowId, UploadId
 from portal.schemas.base import Id, Input, PageQuery, Problem, Query
 from portal.schemas.parse import InvalidRequest, invalid, parse
 from portal.services import idempotency
@@ -54,12 +54,16 @@ organisation, a date in the future).
 
 **Lists** come a page at a time: `limit`, and a `next` link to follow until it is null.
 
-**Retries.** Every creating request (201) takes an `Idempotency-Key`: a retry with the same key gets the first
-answer again and creates nothing. **Changes** to drafts, rights, hearings and your account take `If-Match`
-with the `ETag` you read, and are refused (412) if someone changed it since.
+**Retries.** Every creating request (201) but the start of a resumable upload takes an `Idempotency-Key`: a
+retry with the same key gets the first answer again and creates nothing. **Changes** to drafts, rights,
+hearings and your account take `If-Match` with the `ETag` you read, and are refused (412) if someone changed
+it since.
 
 **Files** are uploaded as the raw body or as the multipart field `file`, and are streamed, hashed (SHA-256,
-SHA-512, SM3) and checked against their SHA-256 again on every download.
+SHA-512, SM3) and checked against their SHA-256 again on every download. A large file over a link that drops
+goes by **tus 1.0** to `/uploads` (creation, creation-with-upload, termination, checksum, expiration): it
+resumes from the offset the portal kept, and once finished it is named, as `{"upload": "<id>", ...}` in a JSON
+body, by the call that makes it evidence, a case document or a power of attorney.
 """
 View = Callable[..., Any]
 
@@ -70,11 +74,14 @@ ERRORS: dict[int, str] = {
     403: "This user may not do this.",
     404: "No such object, or not visible to this user.",
     409: "Not possible in the object's current state.",
+    410: "It was there, and is no more: an upload kept past its time.",
     412: "It changed since the version If-Match names; read it again (its ETag) and redo the change.",
     413: "The body is larger than the limit (MAX_UPLOAD_BYTES for files, 1 MiB for JSON).",
     415: "Not a content type this operation takes; for uploads, a file type that is not accepted.",
     422: "Invalid values: `fields` names each field in error.",
+    423: "Another request is writing to this upload; ask where it is (HEAD) once that one ends.",
     429: "Too many attempts from this address or for this account; try again after Retry-After seconds.",
+    460: "Checksum Mismatch (tus): the bytes sent do not have the SHA-256 in Upload-Checksum; none is kept.",
     503: "The database or the evidence store is unavailable; try again after Retry-After seconds.",
 }
 
@@ -141,18 +148,27 @@ class Operation:
     """Path parameters that the answer fills, e.g. {"complaint_id": "id"}: the first one names the object."""
     etag: str | None = None
     """The answer's field that holds its version: sent as the ETag, and checked against If-Match on a change."""
-    scope: TokenScope | None = None
-    """What the token must allow, where the tag's default (WRITE_SCOPE, or read for a GET) does not fit."""
+    consumes: Mapping[str, str] = field(default_factory=dict)
+    """Media types of a raw request body, with what each holds."""
+    answers: tuple[Header, ...] = ()
+    """Headers of the success answer."""
+    replayable: bool = True
+    """A creating operation takes an Idempotency-Key, unless creating twice does no harm."""
+    scope: TokenScope | tuple[TokenScope, ...] | None = None
+    """What the token must allow (any one of a tuple), where the tag's default (WRITE_SCOPE, or read for a
+    GET) does not fit."""
 
-    def needs(self, method: str) -> TokenScope:
-        if self.scope is not None:
+    def needs(self, method: str) -> tuple[TokenScope, ...]:
+        if isinstance(self.scope, tuple):
             return self.scope
-        return TokenScope.READ if method in ("GET", "HEAD") else WRITE_SCOPE[self.tag]
+        if self.scope is not None:
+            return (self.scope,)
+        return (TokenScope.READ,) if method in ("GET", "HEAD") else (WRITE_SCOPE[self.tag],)
 
     @property
     def creates(self) -> bool:
         """Creating operations (201) take an Idempotency-Key."""
-        return self.status == 201
+        return self.status == 201 and self.replayable
 
 
 def operation(summary: str, *, tag: str, **declared: Any) -> Callable[[View], View]:
@@ -176,7 +192,7 @@ def operation(summary: str, *, tag: str, **declared: Any) -> Callable[[View], Vi
 
         @wraps(view)
         def run(**path: Any) -> Response:
-            if not op.public and (needed := op.needs(request.method)) not in g.api_scopes:
+            if not op.public and g.api_scopes.isdisjoint(needed := op.needs(request.method)):
                 return _lacking(needed)
             key = request.headers.get("Idempotency-Key") if op.creates else None
             return answer(**path) if key is None else _once(key, op, lambda: answer(**path))
@@ -187,14 +203,15 @@ def operation(summary: str, *, tag: str, **declared: Any) -> Callable[[View], Vi
     return wrap
 
 
-def _lacking(scope: TokenScope) -> Response:
+def _lacking(scopes: tuple[TokenScope, ...]) -> Response:
     """403 naming the scope, with RFC 6750's WWW-Authenticate for clients that read it."""
+    named = " or ".join(f"'{scope}'" for scope in scopes)
     return json_error(
         403,
         "insufficient_scope",
-        f"This token does not have the scope '{scope}' that this operation needs; create a token with it.",
-        {"scope": f"'{scope}' is needed."},
-        headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'},
+        f"This token does not have the scope {named} that this operation needs; create a token with it.",
+        {"scope": f"{named} is needed."},
+        headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{" ".join(scopes)}"'},
     )
 
 
@@ -322,9 +339,13 @@ def _path_parameters(app: Flask, rule: Any) -> list[dict[str, Any]]:
     params = []
     for name in rule.arguments:
         converter = rule._converters[name]
-        if not isinstance(converter, RowId):
+        if isinstance(converter, UploadId):
+            schema = {"type": "string", "pattern": f"^{UploadId.regex}$"}
+        elif isinstance(converter, RowId):
+            schema = id_schema
+        else:
             raise TypeError(f"{rule.rule}: describe the converter of {name}")
-        params.append({"name": name, "in": "path", "required": True, "schema": id_schema})
+        params.append({"name": name, "in": "path", "required": True, "schema": schema})
     return params
 
 
@@ -346,7 +367,7 @@ def _query_parameters(model: type[BaseModel], schemas: dict[str, Any]) -> list[d
 def _problem_responses() -> dict[str, Any]:
     return {
         str(status): {
-            "description": f"{HTTPStatus(status).phrase}. {meaning}",
+            "description": f"{_phrase(status)}. {meaning}",
             "content": {PROBLEM: {"schema": {"$ref": SCHEMAS.format(model="Problem")}}},
             **({"headers": {"Retry-After": {"schema": {"type": "integer"}}}} if status in (429, 503) else {}),
         }
@@ -380,11 +401,30 @@ def _upload_body(op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
         "required": ["file", *details.get("required", ())],
         "properties": {"file": binary, **details.get("properties", {})},
     }
+    resumed: dict[str, Any] = {
+        "type": "object",
+        "required": ["upload", *details.get("required", ())],
+        "properties": {
+            "upload": {
+                "type": "string",
+                "pattern": f"^{UploadId.regex}$",
+                "description": "A finished resumable upload (POST /uploads): its id, the last part of its URL. "
+                "It is used up: its file is the one received.",
+            },
+            **details.get("properties", {}),
+        },
+    }
     return {
         "required": True,
         "description": "The file as the raw body (its details as query parameters), or as the multipart field "
-        "`file` (its details as the other fields). It is streamed to the evidence store and hashed as it arrives.",
-        "content": {"application/octet-stream": {"schema": binary}, "multipart/form-data": {"schema": form}},
+        "`file` (its details as the other fields). It is streamed to the evidence store and hashed as it arrives. "
+        "Or, for a large file sent over a broken link, a finished resumable upload named in a JSON body beside "
+        "the details.",
+        "content": {
+            "application/octet-stream": {"schema": binary},
+            "multipart/form-data": {"schema": form},
+            "application/json": {"schema": resumed},
+        },
     }
 
 
@@ -417,9 +457,10 @@ def _describe(
         described["security"] = []
     else:
         # OpenAPI 3.1 lets a non-OAuth scheme list the roles (here: scopes) an operation needs.
-        scope = op.needs(method.upper())
-        described["security"] = [{"bearer": [scope.value]}]
-        described["description"] = (described.get("description", "") + f"\n\nToken scope: `{scope.value}`.").strip()
+        scopes = op.needs(method.upper())
+        described["security"] = [{"bearer": [scope.value]} for scope in scopes]
+        named = " or ".join(f"`{scope.value}`" for scope in scopes)
+        described["description"] = (described.get("description", "") + f"\n\nToken scope: {named}.").strip()
     params = list(path_params)
     if op.query is not None:
         params += _query_parameters(op.query, schemas)
@@ -444,7 +485,16 @@ def _describe(
         }
     elif op.upload:
         described["requestBody"] = _upload_body(op, schemas)
-    success: dict[str, Any] = {"description": HTTPStatus(op.status).phrase}
+    elif op.consumes:
+        described["requestBody"] = {
+            "required": False,
+            "description": "; ".join(op.consumes.values()),
+            "content": {
+                media: {"schema": {"type": "string", "format": "binary", "contentMediaType": media}}
+                for media in op.consumes
+            },
+        }
+    success: dict[str, Any] = {"description": _phrase(op.status)}
     if op.response is not None:
         schema = refs.get((op.response, "serialization")) or TypeAdapter(op.response).json_schema()
         success["content"] = {"application/json": {"schema": schema}}
@@ -458,6 +508,8 @@ def _describe(
     responses = {str(op.status): success}
     if op.etag:
         success["headers"] = {"ETag": {"description": ETAG, "schema": {"type": "string"}}}
+    if op.answers:
+        success["headers"] = {h.name: {"description": h.description, "schema": dict(h.schema)} for h in op.answers}
     for status in _error_statuses(op, bool(path_params), method):
         responses[str(status)] = {"$ref": f"#/components/responses/{status}"}
     responses["default"] = {"$ref": "#/components/responses/default"}
@@ -514,6 +566,17 @@ def _link_targets(found: list[tuple[str, str, list[str]]], wanted: Mapping[str, 
     return links
 
 
+def _automatic(rule: Any) -> set[str]:
+    """The methods Flask answers by itself: HEAD beside GET, OPTIONS unless the view declares it."""
+    return ({"HEAD"} if "GET" in (rule.methods or ()) else set()) | (
+        {"OPTIONS"} if rule.provide_automatic_options else set()
+    )
+
+
+def _phrase(status: int) -> str:
+    return EXTRA_STATUS.get(status) or HTTPStatus(status).phrase
+
+
 def document(app: Flask) -> dict[str, Any]:
     routes = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -521,7 +584,7 @@ def document(app: Flask) -> dict[str, Any]:
         if op is None or not rule.rule.startswith(PREFIX):
             continue
         path = _PATH_PARAM.sub(r"{\2}", rule.rule.removeprefix(PREFIX))
-        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+        for method in sorted((rule.methods or set()) - _automatic(rule)):
             routes.append((path, method.lower(), rule, op))
     operations = [op for *_, op in routes]
     schemas, refs = _models(operations)

@@ -315,7 +315,7 @@ def cancel_hearing(case_id: int, hearing_id: int) -> ResponseReturnValue:
 def add_document(case_id: int) -> ResponseReturnValue:
     staff_case(get_session(), me_(), case_id)
     store = get_store()
-    with receive_upload(store) as upload:
+    with receive_upload(store, me_()) as upload:
         details: schema.DocumentFields = fields(upload.values)
         document = documents.add_document(
             get_session(),

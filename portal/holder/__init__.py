@@ -215,10 +215,11 @@ def reply(complaint_id: int) -> ResponseReturnValue:
 
 @bp.post("/complaints/<int:complaint_id>/evidence")
 def upload(complaint_id: int) -> ResponseReturnValue:
-    """The page's uploader: one file a request, raw body, CSRF token in a header."""
+    """The page's uploader names each finished resumable upload here, in JSON beside its details; a raw body
+    is taken too. The CSRF token comes in a header."""
     get_complaint(get_session(), actor(), complaint_id)  # access before reading anything
     store = get_store()
-    with receive_upload(store) as upload:
+    with receive_upload(store, actor()) as upload:
         meta = evidence_meta(upload.values, upload.filename)
         item = add_evidence(get_session(), store, get_notary(), actor(), complaint_id, upload.finish, meta)
     return jsonify(evidence_json(item)), 201

@@ -47,7 +47,14 @@ from portal.models.enums import (
     SubmissionKind,
     TokenScope,
 )
-from portal.models.evidence import CustodyEvent, DamagedObject, EvidenceFrame, EvidenceItem, EvidenceMatch
+from portal.models.evidence import (
+    CustodyEvent,
+    DamagedObject,
+    EvidenceFrame,
+    EvidenceItem,
+    EvidenceMatch,
+    ResumableUpload,
+)
 from portal.models.notifications import DeliveryAttempt, EmailOptOut, Notification, OutboxMessage, Webhook
 from portal.models.participation import (
     CaseDocument,
@@ -92,6 +99,7 @@ __all__ = [
     "EvidenceFrame",
     "EvidenceItem",
     "EvidenceMatch",
+    "ResumableUpload",
     "EvidenceKind",
     "Hearing",
     "HearingStatus",

@@ -160,3 +160,30 @@ class EvidenceMatch(Base):
     left_frame: Mapped[int]
     right_frame: Mapped[int]
     found_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ResumableUpload(Base):
+    """A file on its way in over several requests (tus), until it is named as evidence or a document.
+
+    ``offset`` bytes have arrived and are in the store where ``partial`` says;
+    ``hasher_state`` holds the check values over them, so that the next request
+    goes on from there in any worker. A request that is writing holds the
+    lease, so that two never write the same upload at once.
+    """
+
+    __tablename__ = "resumable_uploads"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    length: Mapped[int] = mapped_column(BigInteger)
+    offset: Mapped[int] = mapped_column(BigInteger, default=0)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    meta: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    """The client's Upload-Metadata, decoded."""
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    hasher_state: Mapped[bytes] = mapped_column(LargeBinary)
+    partial: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+    lease: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[datetime | None]

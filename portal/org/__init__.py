@@ -128,10 +128,11 @@ def powers() -> ResponseReturnValue:
 
 @bp.post("/powers")
 def grant_power() -> ResponseReturnValue:
-    """The signed document as the raw body (with a progress bar); the details in the query."""
+    """The signed document: a finished resumable upload named in JSON beside the details (the page's
+    uploader), or the raw body with the details in the query."""
     power_service.principal_admin(actor())
     store = get_store()
-    with receive_upload(store) as upload:
+    with receive_upload(store, actor()) as upload:
         power = power_service.grant(
             get_session(), store, get_notary(), actor(), power_grant(upload.values), upload.filename, upload.finish
         )

@@ -197,14 +197,15 @@ def cancel_hearing(case_id: int, hearing_id: int) -> ResponseReturnValue:
 
 @bp.post("/documents")
 def add_document(case_id: int) -> ResponseReturnValue:
-    """A document uploaded as the raw body (with a progress bar), its details in the query."""
+    """A document: a finished resumable upload named in JSON beside its details (the page's uploader), or the
+    raw body with its details in the query."""
     staff_case(get_session(), actor(), case_id)
     store = get_store()
-    with receive_upload(store) as upload:
+    with receive_upload(store, actor()) as upload:
         values = upload.values
         try:
             kind = DocumentKind(values.get("kind", ""))
-            orgs = [int(v) for v in request.args.getlist("org_ids")]
+            orgs = [int(v) for v in upload.all("org_ids")]
         except ValueError:
             raise Invalid("Choose the kind of document and the participants.", {"kind": "Unknown."}) from None
         document = documents.add_document(

@@ -42,6 +42,16 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class Gone(DomainError):
+    status = 410
+    code = "gone"
+
+
+class Locked(DomainError):
+    status = 423
+    code = "locked"
+
+
 class PreconditionFailed(DomainError):
     status = 412
     code = "precondition_failed"

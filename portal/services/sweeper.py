@@ -3,12 +3,12 @@
 Orphans are left by uploads cut off between the store and the database (a
 worker killed, an outage): an object at its content address whose row never
 committed, a staged upload, an unfinished S3 multipart upload, a preview of
-an item that never was. An object younger than the grace period may belong
-to an upload still on its way and is never touched; an object is removed
-only under its lock (:func:`portal.services.integrity.hold`), after its rows
-were looked up under the same lock, so an upload that is making a row use
-it either commits first (and the object stays) or finds it gone and fails
-cleanly.
+an item that never was, the bytes of a resumable upload whose row is gone.
+An object younger than the grace period may belong to an upload still on its
+way and is never touched; an object is removed only under its lock
+(:func:`portal.services.integrity.hold`), after its rows were looked up under
+the same lock, so an upload that is making a row use it either commits first
+(and the object stays) or finds it gone and fails cleanly.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import islice
+from itertools import chain, islice
 
 from sqlalchemy.orm import Session
 
 from evidence.errors import ObjectLocked, StoreUnavailable
-from evidence.stores import Listed, Store
-from portal.services import integrity
+from evidence.stores import Listed, Store, partial_name
+from portal.services import integrity, resumable_uploads
 
 # The SHA-256 of the original an object belongs to; anything else under objects/ or derived/ is a leftover.
 _ADDRESSED = re.compile(
@@ -67,11 +67,16 @@ def sweep(
         leftovers = old(store.listing(area))
         while batch := list(islice(leftovers, BATCH)):
             _sweep_addressed(session, store, batch, report, on_removed)
-    # Nothing ever uses a staged upload once it has finished: only age protects one still arriving.
-    for entry in old(store.listing("staging")):
-        _remove(store, entry, report, on_removed)
-    for entry in old(store.unfinished_uploads()):
-        _remove(store, entry, report, on_removed)
+    # Nothing ever uses a staged upload once it has finished: only age protects one still arriving, and a
+    # resumable upload's row protects its bytes until it expires, however long it waits for its next request.
+    staged = chain(old(store.listing("staging")), old(store.unfinished_uploads()))
+    while batch := list(islice(staged, BATCH)):
+        live = resumable_uploads.live(session, {name for e in batch if (name := partial_name(e.key))})
+        for entry in batch:
+            if partial_name(entry.key) in live:
+                report.used += 1
+            else:
+                _remove(store, entry, report, on_removed)
     return report
 
 

@@ -109,25 +109,27 @@ def test_main_journey(portal: tuple[str, Portal], page: Page, tmp_path: Path, ma
     assert re.search(r"/complaints/\d+$", complaint_url)
 
     photo = png_bytes((640, 480))
-    expect(page.locator("#uploader[data-ready]")).to_be_attached()
+    expect(page.locator("html[data-uploads=ready]")).to_have_count(1)
     page.set_input_files(
-        "#file-input",
+        "#uploader .uppy-Dashboard-input >> nth=0",
         files=[
             {"name": "商品照片.png", "mimeType": "image/png", "buffer": photo},
             {"name": "notarial-certificate.pdf", "mimeType": "application/pdf", "buffer": PDF_BYTES},
             {"name": "invoice.jpg", "mimeType": "image/jpeg", "buffer": b"<html><script>x</script></html>"},
         ],
     )
-    rows = page.locator(".upload-row")
+    files = page.locator("#uploader .uppy-Dashboard-Item")
+    expect(files).to_have_count(3)
+    # The certificate's kind, in its file card.
+    files.nth(1).locator(".uppy-Dashboard-Item-action--edit").click()
+    page.select_option("#uppy-Dashboard-FileCard-input-kind", "notarial_certificate")
+    page.click("#uploader .uppy-Dashboard-FileCard-actionsBtn.uppy-c-btn-primary")
+    page.click("#uploader .uppy-StatusBar-actionBtn--upload")
+    rows = page.locator("#uploader .upload-row")
     expect(rows).to_have_count(3)
-    rows.nth(1).locator("select[name=kind]").select_option("notarial_certificate")
-    page.click("#upload-start")
-    expect(page.locator("#upload-msgs")).to_be_visible()
-    expect(rows.nth(0)).to_have_class(re.compile("done"))
-    expect(rows.nth(1)).to_have_class(re.compile("done"))
-    expect(rows.nth(2)).to_have_class(re.compile("failed"))
-    expect(rows.nth(2)).to_contain_text("text/html")
-    expect(rows.nth(0).locator("progress")).to_have_attribute("value", "100")
+    expect(page.locator("#uploader .upload-row.done")).to_have_count(2)
+    expect(page.locator("#uploader .upload-row.failed")).to_contain_text("text/html")
+    expect(page.locator("#uploader .upload-complete")).to_be_visible()
     page.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
 
     page.reload()

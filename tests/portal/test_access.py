@@ -146,6 +146,14 @@ ROUTES = {
     ("POST", "/api/v1/complaints/<int:complaint_id>/submit"): "owner",
     ("POST", "/api/v1/complaints/<int:complaint_id>/reply"): "owner",
     ("POST", "/api/v1/complaints/<int:complaint_id>/evidence"): "owner",
+    ("POST", "/api/v1/uploads"): "uploaders",
+    ("HEAD", "/api/v1/uploads/<upload:upload_id>"): "self",
+    ("PATCH", "/api/v1/uploads/<upload:upload_id>"): "self",
+    ("DELETE", "/api/v1/uploads/<upload:upload_id>"): "self",
+    ("POST", "/uploads/"): "uploaders",
+    ("HEAD", "/uploads/<upload:upload_id>"): "self",
+    ("PATCH", "/uploads/<upload:upload_id>"): "self",
+    ("DELETE", "/uploads/<upload:upload_id>"): "self",
     ("POST", "/api/v1/complaints/<int:complaint_id>/decision"): "staff",
     ("GET", "/api/v1/evidence/<int:evidence_id>"): "owner+staff",
     ("GET", "/api/v1/evidence/<int:evidence_id>/content"): "owner+staff",
@@ -256,6 +264,8 @@ REMOVING = {
     ("DELETE", "/api/v1/organisation/members/<int:user_id>"): "user_id",
     ("POST", "/account/sessions/<int:session_id>/end"): "session_id",
     ("DELETE", "/api/v1/me/sessions/<int:session_id>"): "session_id",
+    ("DELETE", "/api/v1/uploads/<upload:upload_id>"): "upload_id",
+    ("DELETE", "/uploads/<upload:upload_id>"): "upload_id",
 }
 
 
@@ -271,7 +281,8 @@ def test_every_route_is_in_the_table(app: Flask) -> None:
 
 def fill(rule: str, ids: dict[str, Any]) -> str:
     for name, value in ids.items():
-        rule = rule.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+        for converter in ("int:", "upload:", ""):
+            rule = rule.replace(f"<{converter}{name}>", str(value))
     return rule
 
 
@@ -330,6 +341,8 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         data=PDF_BYTES,
         headers={"Content-Disposition": 'attachment; filename="poa.pdf"'},
     ).json
+    tus = {"Tus-Resumable": "1.0.0", "Upload-Length": str(len(PDF_BYTES)), "Upload-Metadata": "filename YS5wZGY="}
+    uploads = [holder("POST", "/uploads", headers=tus).headers["Location"].rsplit("/", 1)[1] for _ in range(4)]
     with app.app_context():  # the worker makes the evidence's previews
         matching.process_pending(get_session(), get_store(), matching.FrameIndex())
     return world, {
@@ -343,6 +356,7 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         "token_id": spare_tokens[0],
         "user_id": colleagues[0],
         "session_id": browsers[0],
+        "upload_id": uploads[0],
         "passkey_id": passkey.id,
         "invitation_id": invitation["id"],
         "staff_invitation_id": staff_invitation["id"],
@@ -351,6 +365,7 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
             "token_id": spare_tokens[1:],
             "user_id": colleagues[1:],
             "session_id": browsers[1:],
+            "upload_id": uploads[1:],
         },
         "notice_id": notice["id"],
         "document_id": document["id"],
@@ -375,6 +390,7 @@ ALLOWED = {
     "owner": {"holder_a"},
     "self": {"holder_a"},
     "owner+staff": {"holder_a", "prosecutor", "supervisor"},
+    "uploaders": {"holder_a", "holder_b", "prosecutor", "supervisor"},
     "staff": {"prosecutor", "supervisor"},
     "supervisor": {"supervisor"},
     "deciders": {"prosecutor", "supervisor", "admin"},

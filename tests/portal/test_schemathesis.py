@@ -33,8 +33,14 @@ from tests.factories import Api, make_user, make_world
 # schemathesis's WSGI transport never closes; the warning is the harness's, not the portal's.
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
+# tus sends a file's bytes as application/offset+octet-stream: bytes, as for application/octet-stream.
+schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
+
 RULES = {
     (422, "invalid"),
+    (413, "too_large"),  # Upload-Length over MAX_UPLOAD_BYTES: a header's number
+    (413, "past_upload_length"),  # more bytes than Upload-Length said
+    (460, "checksum_mismatch"),
     (415, "unsupported_type"),
     (422, "empty_file"),
     (422, "image_refused"),
