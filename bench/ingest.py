@@ -108,7 +108,7 @@ class Portal:
             "--email",
             "bench@brand.example",
             "--password",
-            "bench password long",
+            "large files over long links",
             "--role",
             "holder",
             "--org-id",

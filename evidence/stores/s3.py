@@ -29,6 +29,8 @@ from evidence.stores import (
 PART_SIZE = 5 * 1024 * 1024
 # A resumable upload's parts: at least this, and enough for the largest file in S3's 10,000 parts.
 RESUMABLE_PART_SIZE = 8 * 1024 * 1024
+# Fewer of its larger parts in flight: the same memory as a streamed upload's.
+RESUMABLE_PARALLEL_PARTS = 4
 MAX_PARTS = 10_000
 # Parts in flight at once: bounds the memory a streamed upload holds
 # (PART_SIZE * (PARALLEL_PARTS + 1)) while keeping the link to S3 busy.
@@ -195,9 +197,11 @@ class S3Appending:
             raise StoreUnavailable(f"the upload has {len(partial.parts)} parts recorded, not {full}")
         # Parts past the offset were sent by a request whose end was never recorded: they are sent again.
         self._parts = list(partial.parts[:full])
-        self._buffer = bytearray(store.read_tail(partial, tail)) if tail else bytearray()
+        # Received chunks not yet sent, joined into a part (one copy) once there are enough.
+        self._pending: list[bytes] = [store.read_tail(partial, tail)] if tail else []
+        self._pending_size = tail
         self._sending: list[Future[tuple[int, str]]] = []
-        self._slots = threading.BoundedSemaphore(PARALLEL_PARTS)
+        self._slots = threading.BoundedSemaphore(RESUMABLE_PARALLEL_PARTS)
 
     def _send(self, number: int, data: bytes) -> tuple[int, str]:
         try:
@@ -219,12 +223,18 @@ class S3Appending:
         number = len(self._parts) + len(self._sending) + 1
         self._sending.append(self._store.pool.submit(self._send, number, data))
 
+    def _take(self, size: int) -> bytes:
+        joined = b"".join(self._pending)
+        data, rest = joined[:size], joined[size:]
+        self._pending, self._pending_size = ([rest] if rest else []), len(rest)
+        return data
+
     def write(self, chunk: bytes) -> None:
-        self._buffer += chunk
+        self._pending.append(chunk)
+        self._pending_size += len(chunk)
         try:
-            while len(self._buffer) >= self._size:
-                self._flush(bytes(self._buffer[: self._size]))
-                del self._buffer[: self._size]
+            while self._pending_size >= self._size:
+                self._flush(self._take(self._size))
         except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
 
@@ -234,17 +244,17 @@ class S3Appending:
             self._parts += [future.result() for future in self._sending]
             self._sending = []
             tail = store.full_key(self._partial.key) + ".tail"
-            if final and self._buffer:
+            if final and self._pending_size:
                 self._parts.append(self._send_last())
-            elif self._buffer:
-                store.client.put_object(Bucket=store.bucket, Key=tail, Body=bytes(self._buffer))
+            elif self._pending_size:
+                store.client.put_object(Bucket=store.bucket, Key=tail, Body=self._take(self._pending_size))
         except (BotoCoreError, ClientError) as exc:
             raise _unavailable(exc) from exc
         return Partial(self._partial.key, self._size, self._partial.multipart, self._parts)
 
     def _send_last(self) -> tuple[int, str]:
         self._slots.acquire()
-        return self._send(len(self._parts) + 1, bytes(self._buffer))
+        return self._send(len(self._parts) + 1, self._take(self._pending_size))
 
     def discard(self) -> None:
         for future in self._sending:
