@@ -26,11 +26,11 @@ VERSION = "1.0.0"
 EXTENSIONS = "creation,creation-with-upload,termination,checksum,expiration"
 CHECKSUMS = "sha256"
 OFFSET_STREAM = "application/offset+octet-stream"
-_DECIMAL = re.compile(r"[0-9]{1,19}")
 _METADATA_KEY = re.compile(r"[!-+\-.0-~]+")  # printable ASCII without spaces or commas
 _BASE64 = "(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?"
 METADATA_PATTERN = rf"^[!-+\-.0-~]+(?: {_BASE64})?(?:,[!-+\-.0-~]+(?: {_BASE64})?)*$"
 DECIMAL_PATTERN = "^[0-9]{1,19}$"
+_DECIMAL = re.compile(DECIMAL_PATTERN)
 CHECKSUM_PATTERN = "^sha256 [A-Za-z0-9+/]{43}=$"
 
 

@@ -98,7 +98,8 @@ def _filename_from_disposition() -> str | None:
 
 @contextmanager
 def receive_upload(store: Store, actor: User) -> Iterator[Upload]:
-    """The evidence file of the current request, raw body or multipart field ``file``.
+    """The evidence file of the current request: raw body, multipart field ``file``, or a finished
+    resumable upload of the actor's named in a JSON body.
 
     Nothing is parsed into memory or spooled; whatever the caller does not
     ``finish`` (a refusal, an error) is aborted and leaves nothing stored.
