@@ -21,7 +21,7 @@ translations: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d portal/translations
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k both -k Invalid -k Conflict -k NotFound -k Forbidden -k Unavailable -k PreconditionFailed -k Malformed -k Gone -k Locked -k ChecksumMismatch -k require_role:3 -k translatable \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k both -k Invalid -k Conflict -k NotFound -k Forbidden -k Unavailable -k PreconditionFailed -k Malformed -k Gone -k Locked -k ChecksumMismatch -k _error -k require_role:3 -k translatable \
 		-o portal/translations/messages.pot .
 	$(BIN)/pybabel update -N --ignore-obsolete -i portal/translations/messages.pot -d portal/translations
 

@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.admin import bp as admin_bp
     from portal.api import bp as api_bp
     from portal.auth import bp as auth_bp
+    from portal.batches import bp as batches_bp
     from portal.cases import bp as cases_bp
     from portal.dashboard import bp as dashboard_bp
     from portal.evidence_pages import bp as evidence_bp
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         participation_bp,
         dashboard_bp,
         resumable_bp,
+        batches_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -22,6 +22,7 @@ from portal.models import OrgKind, Role, TokenScope, User
 from portal.senders import PortalSender
 from portal.services import (
     accounts,
+    batches,
     deadlines,
     deliveries,
     receipts,
@@ -283,10 +284,13 @@ def _span(span: timedelta) -> str:
 
 
 def _sweep(grace: timedelta) -> bool:
-    """One sweep, printed, after removing expired resumable uploads; False if something could not be handled."""
+    """One sweep, printed, after removing expired resumable uploads and batches; False if something could not be
+    handled."""
     expired = resumable_uploads.expire(get_session(), get_store())
     for upload_id in expired:
         click.echo(f"expired   upload {upload_id}")
+    for batch_id in batches.expire(get_session(), get_store()):
+        click.echo(f"expired   batch {batch_id}")
     try:
         report = sweeper.sweep(get_session(), get_store(), grace, on_removed=lambda f: click.echo(f"removed   {f.key}"))
     except StoreUnavailable as exc:

@@ -24,6 +24,15 @@ def attachment(download: Download) -> Response:
     return response
 
 
+def file_response(filename: str, data: bytes, mimetype: str) -> Response:
+    """A small file the portal made (a template, a receipt list), as an attachment."""
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 def thumbnail_response(chunks: Iterator[bytes]) -> Response:
     response = Response(chunks, mimetype="image/jpeg")
     response.headers["Cache-Control"] = "private, max-age=3600"

@@ -20,8 +20,8 @@ class RowId(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
-class UploadId(BaseConverter):
-    """A resumable upload's id: 32 URL-safe characters."""
+class TokenId(BaseConverter):
+    """A resumable upload's or a filing batch's id: 32 URL-safe characters."""
 
     regex = "[A-Za-z0-9_-]{32}"
 
@@ -34,4 +34,4 @@ def page_window() -> Window:
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = RowId
-    app.url_map.converters["upload"] = UploadId
+    app.url_map.converters["token"] = TokenId

@@ -8,6 +8,7 @@ from typing import Any
 from portal.models import (
     AccountEvent,
     ApiToken,
+    BatchRow,
     Case,
     CaseDocument,
     CaseRequest,
@@ -15,6 +16,7 @@ from portal.models import (
     CustodyEvent,
     DamagedObject,
     EvidenceItem,
+    FilingBatch,
     Hearing,
     Invitation,
     IPRight,
@@ -22,10 +24,12 @@ from portal.models import (
     Notice,
     Organisation,
     PowerOfAttorney,
+    RowState,
     Submission,
     User,
     utcnow,
 )
+from portal.services.batches import message_of
 from portal.services.cases import TimelineEntry
 from portal.services.deadlines import Deadline
 from portal.services.receipts import ReceiptView
@@ -409,4 +413,33 @@ def power_json(power: PowerOfAttorney) -> dict[str, Any]:
         "legalisation": power.legalisation,
         "granted_at": _iso(power.granted_at),
         "revoked_at": _iso(power.revoked_at),
+    }
+
+
+def batch_row_json(row: BatchRow) -> dict[str, Any]:
+    return {
+        "row": row.number,
+        "state": row.state.value,
+        "title": row.title,
+        "principal": row.organisation.legal_name if row.organisation else None,
+        "evidence": [wanted["name"] for wanted in row.values["evidence"]],
+        "errors": [{"column": column, "message": message_of(error)} for column, error in row.errors.items()],
+        "complaint_id": row.complaint_id,
+        "complaint": row.complaint.reference if row.complaint else None,
+    }
+
+
+def batch_json(batch: FilingBatch) -> dict[str, Any]:
+    counts = {state: 0 for state in RowState}
+    for row in batch.rows:
+        counts[row.state] += 1
+    return {
+        "id": batch.id,
+        "sheet": batch.sheet_name,
+        "archive": batch.archive_name if batch.archive is not None else None,
+        "submit": batch.submit,
+        "created_at": batch.created_at,
+        "filed_at": batch.filed_at,
+        "counts": {"rows": len(batch.rows), **{state.value: count for state, count in counts.items()}},
+        "rows": [batch_row_json(row) for row in batch.rows],
     }

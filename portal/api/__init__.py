@@ -437,6 +437,7 @@ def case_bundle(case_id: int) -> ResponseReturnValue:
 
 from portal.api import (  # noqa: E402, F401 - register their routes on bp
     account,
+    batches,
     log,
     notifications,
     participation,

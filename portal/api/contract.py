@@ -10,6 +10,7 @@ fields, so a field the document does not declare fails loudly in the tests.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
 from portal.db import get_session
 from portal.errors import EXTRA_STATUS, PROBLEM, json_error
 from portal.models import TokenScope
-from portal.routing import RowId, UploadId
+from portal.routing import RowId, TokenId
 from portal.schemas.base import Id, Input, PageQuery, Problem, Query
 from portal.schemas.parse import InvalidRequest, invalid, parse
 from portal.services import idempotency
@@ -150,6 +151,8 @@ class Operation:
     """The answer's field that holds its version: sent as the ETag, and checked against If-Match on a change."""
     consumes: Mapping[str, str] = field(default_factory=dict)
     """Media types of a raw request body, with what each holds."""
+    form: type[Input] | None = None
+    """A multipart/form-data body: its files (``bytes`` fields) and fields."""
     answers: tuple[Header, ...] = ()
     """Headers of the success answer."""
     replayable: bool = True
@@ -233,11 +236,28 @@ def _fingerprint(op: Operation) -> str:
     if op.body is not None:
         request.max_content_length = JSON_BODY_MAX
         content = request.get_data(cache=True)
+    elif op.form is not None:
+        content = _form_content()
     else:
         content = b"".join(
             request.headers.get(name, "").encode() for name in ("Content-Length", "Repr-Digest", "Content-Disposition")
         )
     return idempotency.fingerprint(request.method, request.path, request.query_string, request.mimetype, content)
+
+
+def _form_content() -> bytes:
+    """A multipart form's fields and files, whatever boundary the client chose: the files are read (they
+    are spooled already) and left at their start for the view."""
+    digest = hashlib.sha256()
+    for name, value in sorted(request.form.items(multi=True)):
+        digest.update(idempotency.fingerprint(name, value).encode())
+    for name, storage in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        part = hashlib.sha256()
+        while chunk := storage.stream.read(1024 * 1024):
+            part.update(chunk)
+        storage.stream.seek(0)
+        digest.update(idempotency.fingerprint(name, storage.filename or "", part.hexdigest()).encode())
+    return digest.digest()
 
 
 def _once(key: str, op: Operation, answer: Callable[[], Response]) -> Response:
@@ -339,8 +359,8 @@ def _path_parameters(app: Flask, rule: Any) -> list[dict[str, Any]]:
     params = []
     for name in rule.arguments:
         converter = rule._converters[name]
-        if isinstance(converter, UploadId):
-            schema = {"type": "string", "pattern": f"^{UploadId.regex}$"}
+        if isinstance(converter, TokenId):
+            schema = {"type": "string", "pattern": f"^{TokenId.regex}$"}
         elif isinstance(converter, RowId):
             schema = id_schema
         else:
@@ -385,8 +405,8 @@ def _error_statuses(op: Operation, has_path: bool, method: str) -> list[int]:
         statuses.add(404)
     if op.body or op.query or op.fields:
         statuses.add(422)
-    if op.body:
-        statuses.update({400, 413, 415})
+    if op.body or op.form:
+        statuses.update({400, 413, 415, 422})
     if op.upload:
         statuses.update({400, 413, 415, 422})
     return sorted(statuses)
@@ -407,7 +427,7 @@ def _upload_body(op: Operation, schemas: dict[str, Any]) -> dict[str, Any]:
         "properties": {
             "upload": {
                 "type": "string",
-                "pattern": f"^{UploadId.regex}$",
+                "pattern": f"^{TokenId.regex}$",
                 "description": "A finished resumable upload (POST /uploads): its id, the last part of its URL. "
                 "It is used up: its file is the one received.",
             },
@@ -483,6 +503,11 @@ def _describe(
             "required": True,
             "content": {"application/json": {"schema": {"$ref": SCHEMAS.format(model=op.body.__name__)}}},
         }
+    elif op.form is not None:
+        described["requestBody"] = {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": {"$ref": SCHEMAS.format(model=op.form.__name__)}}},
+        }
     elif op.upload:
         described["requestBody"] = _upload_body(op, schemas)
     elif op.consumes:
@@ -530,7 +555,7 @@ Refs = dict[tuple[Any, str], dict[str, Any]]
 def _models(operations: list[Operation]) -> tuple[dict[str, Any], Refs]:
     wanted: list[tuple[Any, Any]] = [(Problem, "serialization")]
     for op in operations:
-        wanted += [(model, "validation") for model in (op.body, op.query, op.fields) if model is not None]
+        wanted += [(model, "validation") for model in (op.body, op.query, op.fields, op.form) if model is not None]
         if isinstance(op.response, type) and issubclass(op.response, BaseModel):
             wanted.append((op.response, "serialization"))
     refs, defs = models_json_schema(list(dict.fromkeys(wanted)), ref_template=SCHEMAS, schema_generator=_Names)

@@ -80,7 +80,7 @@ def tus_create() -> ResponseReturnValue:
     return tus.create(me_(), "api.tus_head")
 
 
-@bp.route("/uploads/<upload:upload_id>", methods=["HEAD"])
+@bp.route("/uploads/<token:upload_id>", methods=["HEAD"])
 @operation(
     "How far a resumable upload has come (tus)",
     tag="evidence",
@@ -98,7 +98,7 @@ def tus_head(upload_id: str) -> ResponseReturnValue:
     return tus.head(me_(), upload_id)
 
 
-@bp.patch("/uploads/<upload:upload_id>")
+@bp.patch("/uploads/<token:upload_id>")
 @operation(
     "Send more bytes of a resumable upload, from its offset (tus)",
     tag="evidence",
@@ -120,7 +120,7 @@ def tus_patch(upload_id: str) -> ResponseReturnValue:
     return tus.patch(me_(), upload_id)
 
 
-@bp.delete("/uploads/<upload:upload_id>")
+@bp.delete("/uploads/<token:upload_id>")
 @operation(
     "Abandon a resumable upload: its bytes are removed (tus termination)",
     tag="evidence",

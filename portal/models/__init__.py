@@ -15,6 +15,7 @@ from portal.models.accounts import (
     User,
 )
 from portal.models.base import Base, utcnow
+from portal.models.batches import BatchRow, FilingBatch
 from portal.models.cases import Case, StageChange
 from portal.models.complaints import (
     Complaint,
@@ -43,6 +44,7 @@ from portal.models.enums import (
     RequestKind,
     RightType,
     Role,
+    RowState,
     Stage,
     SubmissionKind,
     TokenScope,
@@ -70,6 +72,8 @@ from portal.models.settings import Setting
 from portal.models.transparency import LogCheckpoint, LogEntry, LogHead, LogNode, Receipt
 
 __all__ = [
+    "BatchRow",
+    "FilingBatch",
     "AccountEvent",
     "AccountEventKind",
     "AccountLink",
@@ -125,6 +129,7 @@ __all__ = [
     "RecoveryCode",
     "RequestKind",
     "RightType",
+    "RowState",
     "Role",
     "SearchDocument",
     "ServedDecision",

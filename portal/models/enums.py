@@ -220,3 +220,14 @@ class AgencyScope(StrEnum):
     """Record IP rights, file complaints, add evidence, answer requests for more information."""
     PROCEEDINGS = "proceedings"
     """Take part in cases: notices, submissions, answers, hearings, documents."""
+
+
+class RowState(StrEnum):
+    """Where a row of a bulk-filing batch stands."""
+
+    INVALID = "invalid"
+    """Checking found errors: it is never filed."""
+    READY = "ready"
+    FILED = "filed"
+    FAILED = "failed"
+    """Refused while being filed (a right retired since the check, say); its errors say why."""

@@ -23,16 +23,16 @@ def create() -> ResponseReturnValue:
     return tus.create(actor(), "resumable.head")
 
 
-@bp.route("/<upload:upload_id>", methods=["HEAD"])
+@bp.route("/<token:upload_id>", methods=["HEAD"])
 def head(upload_id: str) -> ResponseReturnValue:
     return tus.head(actor(), upload_id)
 
 
-@bp.patch("/<upload:upload_id>")
+@bp.patch("/<token:upload_id>")
 def patch(upload_id: str) -> ResponseReturnValue:
     return tus.patch(actor(), upload_id)
 
 
-@bp.delete("/<upload:upload_id>")
+@bp.delete("/<token:upload_id>")
 def delete(upload_id: str) -> ResponseReturnValue:
     return tus.delete(actor(), upload_id)

@@ -27,7 +27,7 @@ from portal.models import (
 from portal.services import infringer_keys, paging, search, versions
 from portal.services.access import get_complaint, require_filing_holder
 from portal.services.agency import acting_orgs
-from portal.services.errors import Conflict, Invalid, NotFound
+from portal.services.errors import Conflict, Invalid, NotFound, translatable
 from portal.services.paging import Page, Window
 
 EDITABLE = frozenset({ComplaintStatus.DRAFT})
@@ -153,31 +153,37 @@ class ComplaintInput:
 _FIELDS = frozenset(f.name for f in fields(ComplaintInput)) - {"fields_given"}
 
 
-def _validate(session: Session, org_id: int, data: ComplaintInput, kept: frozenset[int] = frozenset()) -> list[IPRight]:
-    """``kept``: rights the complaint already relies on, which it may keep after they are retired."""
+def field_errors(data: ComplaintInput) -> dict[str, str]:
+    """What is wrong with a complaint's own fields (its rights are checked against the organisation's)."""
     errors: dict[str, str] = {}
     if not data.title.strip():
-        errors["title"] = "A short title is required."
+        errors["title"] = translatable("A short title is required.")
     if data.discovered_on and data.discovered_on > date.today():
-        errors["discovered_on"] = "The discovery date is in the future."
+        errors["discovered_on"] = translatable("The discovery date is in the future.")
     if data.illegal_volume is not None and data.illegal_volume < 0:
-        errors["illegal_volume"] = "Must not be negative."
+        errors["illegal_volume"] = translatable("Must not be negative.")
     if data.units is not None and data.units < 0:
-        errors["units"] = "Must not be negative."
+        errors["units"] = translatable("Must not be negative.")
     if len(data.currency) != 3 or not data.currency.isalpha():
-        errors["currency"] = "Use a three-letter ISO 4217 code, such as CNY or EUR."
+        errors["currency"] = translatable("Use a three-letter ISO 4217 code, such as CNY or EUR.")
     for number, infringer in enumerate(data.infringers, start=1):
         if not infringer.name.strip():
-            errors[f"infringers-{number}-name"] = "Each infringer needs a name."
+            errors[f"infringers-{number}-name"] = translatable("Each infringer needs a name.")
         for url in infringer.shop_urls:
             parts = urlsplit(url)
             if parts.scheme not in {"http", "https"} or not parts.netloc:
                 errors[f"infringers-{number}-shop_urls"] = f"Not a web address: {url}"
+    return errors
+
+
+def _validate(session: Session, org_id: int, data: ComplaintInput, kept: frozenset[int] = frozenset()) -> list[IPRight]:
+    """``kept``: rights the complaint already relies on, which it may keep after they are retired."""
+    errors = field_errors(data)
     rights = list(session.scalars(select(IPRight).where(IPRight.id.in_(data.right_ids)))) if data.right_ids else []
     if len(rights) != len(set(data.right_ids)) or any(r.org_id != org_id for r in rights):
-        errors["right_ids"] = "Choose among your organisation's recorded rights."
+        errors["right_ids"] = translatable("Choose among your organisation's recorded rights.")
     elif any(r.retired_at is not None and r.id not in kept for r in rights):
-        errors["right_ids"] = "A retired right cannot be added to a complaint."
+        errors["right_ids"] = translatable("A retired right cannot be added to a complaint.")
     if errors:
         raise Invalid("Please correct the marked fields.", errors)
     return rights
@@ -221,6 +227,13 @@ def _apply(complaint: Complaint, data: ComplaintInput, rights: list[IPRight]) ->
 
 def create_complaint(session: Session, actor: User, data: ComplaintInput, org_id: int | None = None) -> Complaint:
     """A draft for the actor's organisation, or for ``org_id`` when an agent files for a principal."""
+    complaint = draft_complaint(session, actor, data, org_id)
+    session.commit()
+    return complaint
+
+
+def draft_complaint(session: Session, actor: User, data: ComplaintInput, org_id: int | None = None) -> Complaint:
+    """:func:`create_complaint` in the caller's transaction, which commits it with whatever goes with it."""
     org_id = require_filing_holder(session, actor, org_id)
     rights = _validate(session, org_id, data)
     complaint = Complaint(org_id=org_id, created_by_id=actor.id, title="")
@@ -228,7 +241,6 @@ def create_complaint(session: Session, actor: User, data: ComplaintInput, org_id
     session.add(complaint)
     session.flush()
     search.reindex(session, complaint)
-    session.commit()
     return complaint
 
 
@@ -258,17 +270,24 @@ def update_complaint(
     return complaint
 
 
+def missing_for_submission(facts: str, has_rights: bool, has_infringers: bool, has_evidence: bool) -> dict[str, str]:
+    """What a complaint needs before it can be submitted."""
+    errors: dict[str, str] = {}
+    if not facts.strip():
+        errors["facts"] = translatable("Describe the facts before submitting.")
+    if not has_rights:
+        errors["right_ids"] = translatable("Choose at least one of your rights.")
+    if not has_infringers:
+        errors["infringers"] = translatable("Name at least one alleged infringer.")
+    if not has_evidence:
+        errors["evidence"] = translatable("Upload at least one evidence item.")
+    return errors
+
+
 def submit_complaint(session: Session, actor: User, complaint_id: int) -> Complaint:
     complaint = editable_complaint(session, actor, complaint_id)
-    errors: dict[str, str] = {}
-    if not complaint.facts.strip():
-        errors["facts"] = "Describe the facts before submitting."
-    if not complaint.rights:
-        errors["right_ids"] = "Choose at least one of your rights."
-    if not complaint.infringers:
-        errors["infringers"] = "Name at least one alleged infringer."
-    if not session.scalar(select(func.count()).where(EvidenceItem.complaint_id == complaint.id)):
-        errors["evidence"] = "Upload at least one evidence item."
+    has_evidence = bool(session.scalar(select(func.count()).where(EvidenceItem.complaint_id == complaint.id)))
+    errors = missing_for_submission(complaint.facts, bool(complaint.rights), bool(complaint.infringers), has_evidence)
     if errors:
         raise Invalid("The complaint is not complete yet.", errors)
     complaint.status = ComplaintStatus.SUBMITTED

@@ -79,18 +79,21 @@ def add_evidence(
     complaint_id: int,
     receive: Callable[[], Ingested],
     meta: EvidenceMeta,
+    then: Callable[[EvidenceItem], None] | None = None,
 ) -> EvidenceItem:
     """Record an upload as evidence of the complaint.
 
     ``receive`` streams the bytes into the store and commits them to their
     content address; it runs only once the actor, the complaint's state and
-    the details have been checked.
+    the details have been checked. ``then`` is as for :func:`receive_item`.
     """
     complaint = _uploadable(session, actor, complaint_id, meta)
 
     def searchable(item: EvidenceItem) -> None:
         session.flush()
         search.reindex(session, complaint)
+        if then is not None:
+            then(item)
 
     return receive_item(session, store, notary, actor, receive, meta, complaint.org_id, complaint_id, searchable)
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from evidence.errors import ObjectLocked, StoreUnavailable
 from evidence.stores import Listed, Store, partial_name
-from portal.services import integrity, resumable_uploads
+from portal.services import batches, integrity, resumable_uploads
 
 # The SHA-256 of the original an object belongs to; anything else under objects/ or derived/ is a leftover.
 _ADDRESSED = re.compile(
@@ -68,10 +68,11 @@ def sweep(
         while batch := list(islice(leftovers, BATCH)):
             _sweep_addressed(session, store, batch, report, on_removed)
     # Nothing ever uses a staged upload once it has finished: only age protects one still arriving, and a
-    # resumable upload's row protects its bytes until it expires, however long it waits for its next request.
+    # resumable upload's row (or a batch's, for its ZIP) protects its bytes until it expires, however long it waits.
     staged = chain(old(store.listing("staging")), old(store.unfinished_uploads()))
     while batch := list(islice(staged, BATCH)):
-        live = resumable_uploads.live(session, {name for e in batch if (name := partial_name(e.key))})
+        names = {name for e in batch if (name := partial_name(e.key))}
+        live = resumable_uploads.live(session, names) | batches.live(session, names)
         for entry in batch:
             if partial_name(entry.key) in live:
                 report.used += 1

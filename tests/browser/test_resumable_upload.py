@@ -1,6 +1,6 @@
 """Uppy on a slow link in Chromium: the network goes away in the middle of an upload and comes back, and the
 page is reloaded in the middle of another; both finish with no action of the user's, as evidence whose
-SHA-256 is the file's."""
+SHA-256 is the file's. A form with one file beside its fields uses the same uploader."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def choose(page: Page, name: str, data: bytes) -> None:
     page.click("#uploader .uppy-StatusBar-actionBtn--upload")
 
 
-def test_uppy_finishes_after_the_network_drops_and_after_a_reload(
+def test_uppy_finishes_after_the_network_drops_after_a_reload_and_for_a_form(
     portal: tuple[str, Portal], page: Page, tmp_path: Path
 ) -> None:
     _language, server = portal
@@ -110,14 +110,8 @@ def test_uppy_finishes_after_the_network_drops_and_after_a_reload(
     page.goto(f"{server.url}/complaints/{complaint}")
     expect(page.locator("table.evidence tbody tr")).to_have_count(2)
 
-
-def test_a_power_of_attorney_goes_through_the_same_uploader(
-    portal: tuple[str, Portal], page: Page, tmp_path: Path
-) -> None:
-    _language, server = portal
-    holder_with_draft(server)
+    # A form with one file beside its fields (a power of attorney) goes through the same uploader.
     server.cli("orgs", "create", "--name", "King & Partners", "--country", "CN", "--agent")
-    sign_in(page, server.url, "h@brand.example", PASSWORD)
     page.goto(f"{server.url}/org/powers")
     expect(page.locator("html[data-uploads=ready]")).to_have_count(1)
     form = page.locator("form[data-finish]")

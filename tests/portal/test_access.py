@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from typing import Any
 
@@ -147,13 +148,13 @@ ROUTES = {
     ("POST", "/api/v1/complaints/<int:complaint_id>/reply"): "owner",
     ("POST", "/api/v1/complaints/<int:complaint_id>/evidence"): "owner",
     ("POST", "/api/v1/uploads"): "uploaders",
-    ("HEAD", "/api/v1/uploads/<upload:upload_id>"): "self",
-    ("PATCH", "/api/v1/uploads/<upload:upload_id>"): "self",
-    ("DELETE", "/api/v1/uploads/<upload:upload_id>"): "self",
+    ("HEAD", "/api/v1/uploads/<token:upload_id>"): "self",
+    ("PATCH", "/api/v1/uploads/<token:upload_id>"): "self",
+    ("DELETE", "/api/v1/uploads/<token:upload_id>"): "self",
     ("POST", "/uploads/"): "uploaders",
-    ("HEAD", "/uploads/<upload:upload_id>"): "self",
-    ("PATCH", "/uploads/<upload:upload_id>"): "self",
-    ("DELETE", "/uploads/<upload:upload_id>"): "self",
+    ("HEAD", "/uploads/<token:upload_id>"): "self",
+    ("PATCH", "/uploads/<token:upload_id>"): "self",
+    ("DELETE", "/uploads/<token:upload_id>"): "self",
     ("POST", "/api/v1/complaints/<int:complaint_id>/decision"): "staff",
     ("GET", "/api/v1/evidence/<int:evidence_id>"): "owner+staff",
     ("GET", "/api/v1/evidence/<int:evidence_id>/content"): "owner+staff",
@@ -248,6 +249,18 @@ ROUTES = {
     ("GET", "/api/v1/cases/<int:case_id>/related-evidence"): "staff",
     ("GET", "/api/v1/review/clusters"): "staff",
     ("POST", "/api/v1/review/clusters/link"): "staff",
+    ("GET", "/api/v1/batches/template"): "holder",
+    ("POST", "/api/v1/batches"): "holder",
+    ("GET", "/api/v1/batches/<token:batch_id>"): "self",
+    ("POST", "/api/v1/batches/<token:batch_id>/file"): "self",
+    ("GET", "/api/v1/batches/<token:batch_id>/receipts"): "self",
+    ("GET", "/batches/"): "holder",
+    ("POST", "/batches/"): "holder",
+    ("GET", "/batches/template.xlsx"): "holder",
+    ("GET", "/batches/template.csv"): "holder",
+    ("GET", "/batches/<token:batch_id>"): "self",
+    ("POST", "/batches/<token:batch_id>/file"): "self",
+    ("GET", "/batches/<token:batch_id>/receipts.csv"): "self",
     ("GET", "/admin/matching"): "admin",
     ("POST", "/admin/matching"): "admin",
     ("GET", "/api/v1/admin/match-threshold"): "admin",
@@ -264,8 +277,8 @@ REMOVING = {
     ("DELETE", "/api/v1/organisation/members/<int:user_id>"): "user_id",
     ("POST", "/account/sessions/<int:session_id>/end"): "session_id",
     ("DELETE", "/api/v1/me/sessions/<int:session_id>"): "session_id",
-    ("DELETE", "/api/v1/uploads/<upload:upload_id>"): "upload_id",
-    ("DELETE", "/uploads/<upload:upload_id>"): "upload_id",
+    ("DELETE", "/api/v1/uploads/<token:upload_id>"): "upload_id",
+    ("DELETE", "/uploads/<token:upload_id>"): "upload_id",
 }
 
 
@@ -281,7 +294,7 @@ def test_every_route_is_in_the_table(app: Flask) -> None:
 
 def fill(rule: str, ids: dict[str, Any]) -> str:
     for name, value in ids.items():
-        for converter in ("int:", "upload:", ""):
+        for converter in ("int:", "token:", ""):
             rule = rule.replace(f"<{converter}{name}>", str(value))
     return rule
 
@@ -343,6 +356,12 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
     ).json
     tus = {"Tus-Resumable": "1.0.0", "Upload-Length": str(len(PDF_BYTES)), "Upload-Metadata": "filename YS5wZGY="}
     uploads = [holder("POST", "/uploads", headers=tus).headers["Location"].rsplit("/", 1)[1] for _ in range(4)]
+    batch = holder(
+        "POST",
+        "/batches",
+        data={"sheet": (io.BytesIO(b"title,facts\r\nBags,Sold online\r\n"), "sweep.csv")},
+        content_type="multipart/form-data",
+    ).json
     with app.app_context():  # the worker makes the evidence's previews
         matching.process_pending(get_session(), get_store(), matching.FrameIndex())
     return world, {
@@ -357,6 +376,7 @@ def setup(app: Flask, client: FlaskClient) -> tuple[World, dict[str, Any]]:
         "user_id": colleagues[0],
         "session_id": browsers[0],
         "upload_id": uploads[0],
+        "batch_id": batch["id"],
         "passkey_id": passkey.id,
         "invitation_id": invitation["id"],
         "staff_invitation_id": staff_invitation["id"],

@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, text
 
 from evidence import merkle
 from tests.conftest import reset_postgres
-from tests.factories import png_bytes
+from tests.factories import PDF_BYTES
 from tests.gunicorn import Portal, serve
 from tests.servers import SeaweedS3
 
@@ -52,10 +52,11 @@ def test_parallel_uploads_never_share_or_skip_an_index(busy_portal: tuple[Portal
     )  # fmt: skip
 
     def upload(number: int) -> int:
-        body = png_bytes(color=(number, 255 - number, 7))
+        # PDFs, not pictures: a picture is decoded in a process of its own at upload, which is not under test.
+        body = PDF_BYTES + b"%% upload %d" % number
         headers = {
             "Content-Type": "application/octet-stream",
-            "Content-Disposition": f'attachment; filename="{number}.png"',
+            "Content-Disposition": f'attachment; filename="{number}.pdf"',
         }
         return call(portal, token, "POST", f"/complaints/{complaint['id']}/evidence", body, headers)["id"]
 

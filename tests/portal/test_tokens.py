@@ -111,7 +111,8 @@ def test_every_operation_needs_its_scope(app: Flask, client: FlaskClient) -> Non
             if method == "parameters" or described.get("security") == []:
                 continue
             needed = tuple(scope for requirement in described["security"] for scope in requirement["bearer"])
-            url = "/api/v1" + re.sub(r"\{[^}]+\}", "1", path.replace("{upload_id}", "A" * 32))
+            tokens_in_path = re.sub(r"\{(upload_id|batch_id)\}", "A" * 32, path)
+            url = "/api/v1" + re.sub(r"\{[^}]+\}", "1", tokens_in_path)
             answer = client.open(url, method=method.upper(), headers={"Authorization": f"Bearer {without[needed]}"})
             assert answer.status_code == 403, (method, path)
             assert all(scope in answer.headers["WWW-Authenticate"] for scope in needed), (method, path)
