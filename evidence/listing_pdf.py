@@ -68,7 +68,7 @@ def render(document: Listing | Letter) -> bytes:
     return done.stdout
 
 
-def _font_number(path: str) -> int:
+def font_number(path: str) -> int:
     """The face's index in a font collection (.ttc), 0 for a single font."""
     if not path.endswith(".ttc"):
         return 0
@@ -87,7 +87,7 @@ def _document(orientation: str, title: str, font: str, margin: float) -> FPDF:
     pdf = FPDF(orientation=orientation, format="A4")
     pdf.set_title(title)
     pdf.set_creator("IP evidence portal")
-    pdf.add_font("cjk", fname=font, collection_font_number=_font_number(font))
+    pdf.add_font("cjk", fname=font, collection_font_number=font_number(font))
     pdf.set_auto_page_break(auto=True, margin=margin)
     return pdf
 

@@ -144,15 +144,16 @@ def tokens_create(email: str, name: str, scopes: tuple[str, ...], days: int) -> 
 
 @demo_group.command("seed")
 @click.option("--if-empty", is_flag=True, help="Do nothing when users exist already.")
-def demo_seed(if_empty: bool) -> None:
-    """Create demo accounts and print their logins."""
+@click.option("--accounts-only", is_flag=True, help="Only the organisations and accounts, nothing filed.")
+def demo_seed(if_empty: bool, accounts_only: bool) -> None:
+    """Create demo accounts and a few months of filing and cases through the API; print the logins."""
     from portal.demo import seed
 
     db = get_session()
     if if_empty and db.scalar(select(func.count()).select_from(User)):
         click.echo("Demo data not added: the database already has users.")
         return
-    for line in seed(db):
+    for line in seed(current_app, db, accounts_only):
         click.echo(line)
 
 
@@ -333,8 +334,9 @@ def log_checkpoint() -> None:
 
 @cli.command("worker")
 @click.option("--once", is_flag=True, help="Do one round and exit.")
+@click.option("--until-idle", is_flag=True, help="Do rounds until one finds nothing to do, then exit.")
 @click.option("--poll", default=2.0, show_default=True, help="Seconds between looks at the outbox.")
-def worker(once: bool, poll: float) -> None:
+def worker(once: bool, until_idle: bool, poll: float) -> None:
     """Background duties: previews, fingerprints and matches of new evidence; deadline reminders, e-mails
     and webhook calls from the outbox; a checkpoint every CHECKPOINT_INTERVAL seconds and missing
     timestamps; every hour, expired resumable uploads removed and a sweep of orphaned objects. Several may
@@ -369,9 +371,10 @@ def worker(once: bool, poll: float) -> None:
         if done.total:
             click.echo(f"deliveries: {done.sent} sent, {done.retrying} to retry later, {done.failed} failed")
         db.close()
-        if once:
+        if once or (until_idle and not (reminded or round_.analysed or round_.matched or done.total)):
             return
-        if done.total < DELIVERY_BATCH:  # a full batch means more may be waiting
+        # A full batch of either means more may be waiting.
+        if done.total < DELIVERY_BATCH and round_.analysed < matching.ROUND:
             time.sleep(poll)
 
 

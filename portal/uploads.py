@@ -18,7 +18,7 @@ from evidence.stores import Store
 from portal.db import get_session
 from portal.models import User
 from portal.schemas.evidence import EvidenceFields
-from portal.schemas.parse import parse
+from portal.schemas.parse import InvalidRequest, M, parse
 from portal.schemas.powers import PowerFields
 from portal.services import resumable_uploads
 from portal.services.errors import Invalid, Malformed
@@ -57,6 +57,18 @@ class Upload:
     finish: Callable[[], Ingested]
     """Receive the rest (if any) and commit the file to its content address."""
     abort: Callable[[], None]
+
+    def details(self, model: type[M]) -> M:
+        """The details, checked by ``model``. In a JSON body, as in any, a key the model does not have is
+        refused by name; query arguments and form fields beside the file are checked by the operation."""
+        if isinstance(self.values, dict):
+            declared = {info.alias or name for name, info in model.model_fields.items()}
+            stray = sorted(set(self.values) - declared)[:20]
+            if stray:
+                raise InvalidRequest(
+                    f"Unknown fields: {', '.join(stray)}.", dict.fromkeys(stray, "Not a detail of this upload.")
+                )
+        return parse(model, self.values)
 
     def all(self, key: str) -> list[str]:
         """Every value of a repeated detail: a query's or a form's repeats, or a JSON list."""
@@ -180,14 +192,14 @@ def _multipart(store: Store, max_bytes: int, digest: str | None) -> Upload:
     return Upload(filename, request.form, sink.finish, sink.abort)
 
 
-def evidence_meta(values: Mapping[str, str], filename: str) -> EvidenceMeta:
-    """An evidence item's details from query arguments or form fields; raises Invalid naming each field."""
-    details = parse(EvidenceFields, values)
+def evidence_meta(upload: Upload) -> EvidenceMeta:
+    """An evidence item's details; raises Invalid naming each field."""
+    details = upload.details(EvidenceFields)
     collected_at = details.collected_at
     if collected_at is not None:
         collected_at = collected_at.replace(tzinfo=UTC) if collected_at.tzinfo is None else collected_at.astimezone(UTC)
     return EvidenceMeta(
-        filename=filename,
+        filename=upload.filename,
         kind=details.kind,
         description=details.description,
         collected_at=collected_at,
@@ -196,9 +208,9 @@ def evidence_meta(values: Mapping[str, str], filename: str) -> EvidenceMeta:
     )
 
 
-def power_grant(values: Mapping[str, str]) -> Grant:
-    """A power of attorney's details from the query arguments or form fields of its document's upload."""
-    details = parse(PowerFields, values)
+def power_grant(upload: Upload) -> Grant:
+    """A power of attorney's details, from its document's upload."""
+    details = upload.details(PowerFields)
     return Grant(
         agent_org_id=details.agent_org_id,
         scopes=[s.value for s in details.scopes],

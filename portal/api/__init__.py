@@ -199,7 +199,7 @@ def upload_evidence(complaint_id: int) -> ResponseReturnValue:
     get_complaint(get_session(), me_(), complaint_id)
     store = get_store()
     with receive_upload(store, me_()) as upload:
-        meta = evidence_meta(upload.values, upload.filename)
+        meta = evidence_meta(upload)
         item = evidence.add_evidence(get_session(), store, get_notary(), me_(), complaint_id, upload.finish, meta)
     return evidence_json(item)
 

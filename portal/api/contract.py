@@ -338,13 +338,6 @@ def query() -> Any:
     return parse(model, request.args)
 
 
-def fields(values: Mapping[str, Any]) -> Any:
-    """An upload's details, from its query parameters or its form fields."""
-    model = _current().fields
-    assert model is not None
-    return parse(model, values)
-
-
 # The document ------------------------------------------------------------------------------------
 
 _PATH_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 
 from portal import invitations, notice_documents, notification_texts
 from portal.api import bp, me_
-from portal.api.contract import body, fields, if_match, operation
+from portal.api.contract import body, if_match, operation
 from portal.db import get_session
 from portal.downloads import attachment
 from portal.links import external_url
@@ -316,7 +316,7 @@ def add_document(case_id: int) -> ResponseReturnValue:
     staff_case(get_session(), me_(), case_id)
     store = get_store()
     with receive_upload(store, me_()) as upload:
-        details: schema.DocumentFields = fields(upload.values)
+        details = upload.details(schema.DocumentFields)
         document = documents.add_document(
             get_session(),
             store,

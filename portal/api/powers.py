@@ -50,7 +50,7 @@ def grant_power() -> ResponseReturnValue:
     powers.principal_admin(me_())
     store = get_store()
     with receive_upload(store, me_()) as upload:
-        grant = power_grant(upload.values)
+        grant = power_grant(upload)
         power = powers.grant(get_session(), store, get_notary(), me_(), grant, upload.filename, upload.finish)
     return power_json(power)
 

@@ -220,6 +220,6 @@ def upload(complaint_id: int) -> ResponseReturnValue:
     get_complaint(get_session(), actor(), complaint_id)  # access before reading anything
     store = get_store()
     with receive_upload(store, actor()) as upload:
-        meta = evidence_meta(upload.values, upload.filename)
+        meta = evidence_meta(upload)
         item = add_evidence(get_session(), store, get_notary(), actor(), complaint_id, upload.finish, meta)
     return jsonify(evidence_json(item)), 201

@@ -134,7 +134,7 @@ def grant_power() -> ResponseReturnValue:
     store = get_store()
     with receive_upload(store, actor()) as upload:
         power = power_service.grant(
-            get_session(), store, get_notary(), actor(), power_grant(upload.values), upload.filename, upload.finish
+            get_session(), store, get_notary(), actor(), power_grant(upload), upload.filename, upload.finish
         )
     return jsonify(power_json(power)), 201
 

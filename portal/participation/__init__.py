@@ -16,7 +16,7 @@ from portal.downloads import attachment
 from portal.forms import apply_errors
 from portal.links import external_url
 from portal.login import actor
-from portal.models import DecisionKind, DocumentKind, EventKind, RequestKind, SubmissionKind
+from portal.models import DecisionKind, EventKind, RequestKind, SubmissionKind
 from portal.participation.forms import (
     FORMS,
     CancelForm,
@@ -26,6 +26,7 @@ from portal.participation.forms import (
     NoticeForm,
     RequestForm,
 )
+from portal.schemas.proceedings import DocumentFields
 from portal.serialise import document_json
 from portal.services import case_requests, deadlines, documents, hearings, notices, proceedings, submissions
 from portal.services.access import get_case
@@ -202,14 +203,17 @@ def add_document(case_id: int) -> ResponseReturnValue:
     staff_case(get_session(), actor(), case_id)
     store = get_store()
     with receive_upload(store, actor()) as upload:
-        values = upload.values
-        try:
-            kind = DocumentKind(values.get("kind", ""))
-            orgs = [int(v) for v in upload.all("org_ids")]
-        except ValueError:
-            raise Invalid("Choose the kind of document and the participants.", {"kind": "Unknown."}) from None
+        details = upload.details(DocumentFields)
         document = documents.add_document(
-            get_session(), store, actor(), case_id, kind, values.get("title", ""), orgs, upload.filename, upload.finish
+            get_session(),
+            store,
+            actor(),
+            case_id,
+            details.kind,
+            details.title,
+            details.org_ids,
+            upload.filename,
+            upload.finish,
         )
     return jsonify(document_json(document)), 201
 

@@ -16,11 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from portal.models import EvidenceKind
 from portal.services.errors import Invalid, translatable
 
@@ -148,6 +143,9 @@ def read(data: bytes) -> list[SheetRow]:
 
 
 def _xlsx_lines(data: bytes) -> Iterator[list[object]]:
+    # openpyxl brings NumPy and Pillow when they are installed: the web worker loads it only to read a sheet.
+    from openpyxl import load_workbook
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -249,7 +247,12 @@ def _rows(lines: Iterable[list[object]]) -> list[SheetRow]:
 
 
 def template_xlsx(translate: Callable[[str], str]) -> bytes:
-    """The workbook to fill in: the columns with their help as comments, a sheet of help and an example."""
+    """The workbook to fill in: the columns, lists of the values some take, and a sheet of help."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

@@ -29,6 +29,8 @@ from evidence.stores import Store, derived_key
 from portal.models import EvidenceFrame, EvidenceItem, EvidenceMatch, utcnow
 
 LEASE = timedelta(minutes=10)
+ROUND = 4
+"""Items one round of the worker analyses: a few, so that deliveries and reminders never wait long."""
 
 
 def _analysable() -> ColumnElement[bool]:
@@ -242,7 +244,7 @@ class Round:
     pairs: int = 0
 
 
-def process_pending(session: Session, store: Store, index: FrameIndex, limit: int = 4) -> Round:
+def process_pending(session: Session, store: Store, index: FrameIndex, limit: int = ROUND) -> Round:
     """One round of the worker: analyse waiting items and match each at once, then any analysed elsewhere.
 
     ``index`` is the worker's own, kept for its lifetime: built from the

@@ -167,8 +167,8 @@
     function details() {
       var values = {};
       new FormData(form).forEach(function (value, key) {
-        if (!value) { return; }
-        var field = form.querySelector('[name="' + key + '"]');
+        var field = form.querySelector('[name="' + CSS.escape(key) + '"]');
+        if (!value || field.type === "file") { return; }  // the file goes by tus; Uppy's own input is not a detail
         var many = field.type === "checkbox" || field.multiple;
         if (many) { (values[key] = values[key] || []).push(value); } else { values[key] = value; }
       });

@@ -52,6 +52,12 @@ def api(server: Portal, token: str, method: str, path: str, body: Any = None, **
         return json.loads(response.read())
 
 
+def trademark(server: Portal, token: str) -> int:
+    """A right of the holder's to complain on (the demo's accounts have none recorded)."""
+    body = {"type": "trademark", "registration_number": "G1234567", "registry": "WIPO", "owner": "Maison Lumière"}
+    return int(api(server, token, "POST", "/rights", body)["id"])
+
+
 def sign_in(page: Page, base: str, email: str, language: str) -> None:
     signing.sign_in(page, base, email, DEMO_PASSWORD)
     page.goto(base + "/account")
@@ -68,7 +74,7 @@ def test_notice_acknowledgement_loss_statement_and_hearing(
 ) -> None:
     language, server = portal
     text = TEXT[language]
-    server.cli("demo", "seed")
+    server.cli("demo", "seed", "--accounts-only")
     holder = server.cli("tokens", "create", "--email", HOLDER)
     prosecutor = server.cli("tokens", "create", "--email", PROSECUTOR)
     complaint = api(
@@ -79,7 +85,7 @@ def test_notice_acknowledgement_loss_statement_and_hearing(
         {
             "title": "Counterfeit handbags",
             "facts": "A marketplace shop sells bags bearing our mark.",
-            "right_ids": [1],
+            "right_ids": [trademark(server, holder)],
             "infringers": [{"name": "Fake Store", "shop_urls": ["https://shop.example/fake"]}],
         },
     )

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_proceedings import HOLDER, PROSECUTOR, api, sign_in
+from tests.browser.test_proceedings import HOLDER, PROSECUTOR, api, sign_in, trademark
 from tests.gunicorn import BIN, ROOT, Portal
 from tests.photos import TRANSFORMATIONS, photographs
 
@@ -59,9 +59,10 @@ def test_related_evidence_clusters_and_workspace(
 ) -> None:
     language, server = portal
     text = TEXT[language]
-    server.cli("demo", "seed")
+    server.cli("demo", "seed", "--accounts-only")
     holder = server.cli("tokens", "create", "--email", HOLDER)
     prosecutor = server.cli("tokens", "create", "--email", PROSECUTOR)
+    right = trademark(server, holder)
     photo = photographs(opencv_doc=None)["coffee.png"]
     exif = Image.Exif()
     exif[0x010F], exif[0x0110], exif[0x0132] = "Canon", "EOS R5", "2026:09:30 10:12:00"
@@ -70,7 +71,7 @@ def test_related_evidence_clusters_and_workspace(
         body = {
             "title": title,
             "facts": "A shop sells cups bearing our mark.",
-            "right_ids": [1],
+            "right_ids": [right],
             "infringers": [{"name": "Fake Cups", "shop_urls": ["https://cups.example/"]}],
         }
         made = api(server, holder, "POST", "/complaints", body)

@@ -65,7 +65,8 @@ def test_errors_go_to_stderr_with_non_zero_exit(app: Flask) -> None:
 
 
 def test_demo_seed_only_when_empty(app: Flask) -> None:
-    code, out, _ = run(app, "demo", "seed", "--if-empty")
+    # The accounts alone: the demo's filing is seeded, and its pages toured, in tests/browser/test_demo.py.
+    code, out, _ = run(app, "demo", "seed", "--if-empty", "--accounts-only")
     assert code == 0 and "prosecutor@portal.example" in out and "agent       counsel@jinshi-law.example" in out
     code, out, _ = run(app, "demo", "seed", "--if-empty")
     assert code == 0 and "not added" in out

@@ -96,6 +96,11 @@ def test_an_upload_in_pieces_becomes_evidence(app: Flask, client: FlaskClient) -
     assert early.status_code == 409 and "not complete" in early.json["detail"]
     last = patch(holder, path, MiB, data[MiB:])
     assert last.status_code == 204 and last.headers["Upload-Offset"] == str(len(data))
+    # A detail the evidence does not have is refused by name, as in any JSON body; the upload stays.
+    stray = holder(
+        "POST", f"/complaints/{complaint['id']}/evidence", json={"upload": upload_id, "kind": "other", "colour": "red"}
+    )
+    assert stray.status_code == 422 and stray.json["fields"] == {"colour": "Not a detail of this upload."}
     named = holder(
         "POST",
         f"/complaints/{complaint['id']}/evidence",
