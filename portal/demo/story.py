@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -63,13 +63,10 @@ class Client:
         return answer.json
 
     def upload(self, path: str, data: bytes, filename: str, **details: Any) -> Any:
-        query = "&".join(f"{key}={value}" for key, value in details.items() if not isinstance(value, list))
-        query += "".join(
-            f"&{key}={item}" for key, value in details.items() if isinstance(value, list) for item in value
-        )
+        """A file as the raw body, its details as query arguments (a list repeats its argument)."""
         return self(
             "POST",
-            f"{path}?{query.lstrip('&')}",
+            f"{path}?{urlencode(details, doseq=True)}",
             data=data,
             headers={
                 "Content-Type": "application/octet-stream",
