@@ -232,7 +232,8 @@ def _refuse_undeclared_query(op: Operation) -> None:
 
 
 def _fingerprint(op: Operation) -> str:
-    """What makes a retry the same request: for a JSON body its bytes; for a file, what the client declared."""
+    """What makes a retry the same request: for a JSON body its bytes; for a form, its fields and files; for
+    a streamed file, what the client declared."""
     if op.body is not None:
         request.max_content_length = JSON_BODY_MAX
         content = request.get_data(cache=True)
