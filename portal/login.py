@@ -87,7 +87,10 @@ def init_app(app: Flask) -> None:
     def _require_login() -> Any:
         endpoint = request.endpoint or ""
         # The API authenticates by token; its unknown paths and methods answer JSON 404 and 405, never a redirect.
-        if request.path.startswith("/api/") or endpoint in PUBLIC_ENDPOINTS:
+        # A path that matches nothing answers 404 to everyone. Sending it to sign-in would flash a message into the
+        # session cookie: a browser asks for /favicon.ico by itself, and that answer, landing after the sign-in's,
+        # put back the cookie from before it and signed the user out again.
+        if request.url_rule is None or request.path.startswith("/api/") or endpoint in PUBLIC_ENDPOINTS:
             return None
         if not current_user.is_authenticated:
             return login_manager.unauthorized()

@@ -162,6 +162,21 @@ def test_security_headers_and_cookies(app: Flask, client: FlaskClient) -> None:
     assert "<script>" not in response.get_data(as_text=True).replace("<script src=", "")
 
 
+def test_a_path_that_matches_nothing_leaves_the_session_alone(app: Flask, client: FlaskClient) -> None:
+    """A browser asks for /favicon.ico by itself, beside a sign-in; its answer must not carry a session cookie
+    that, landing after the sign-in's, would sign the user out again."""
+    page = client.get("/login").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page)
+    assert icon is not None
+    with client.get(icon.group(1)) as served:
+        assert served.status_code == 200 and served.mimetype == "image/svg+xml"
+    for path in ("/favicon.ico", "/no/such/page"):
+        response = client.get(path)
+        assert response.status_code == 404 and "Set-Cookie" not in response.headers
+    # A page that does exist still sends an anonymous browser to sign in first.
+    assert client.get("/complaints").headers["Location"] == "/login?next=%2Fcomplaints"
+
+
 def test_secure_cookie_behind_https(make_app: object) -> None:
     app = make_app(SECURE_COOKIES="true")  # type: ignore[operator]
     cookie = app.test_client().get("/login").headers.get("Set-Cookie", "")
