@@ -24,11 +24,11 @@ from portal.models import (
     Notice,
     Organisation,
     PowerOfAttorney,
-    RowState,
     Submission,
     User,
     utcnow,
 )
+from portal.services import batches
 from portal.services.batches import message_of
 from portal.services.cases import TimelineEntry
 from portal.services.deadlines import Deadline
@@ -430,9 +430,7 @@ def batch_row_json(row: BatchRow) -> dict[str, Any]:
 
 
 def batch_json(batch: FilingBatch) -> dict[str, Any]:
-    counts = {state: 0 for state in RowState}
-    for row in batch.rows:
-        counts[row.state] += 1
+    counts = batches.counts(batch)
     return {
         "id": batch.id,
         "sheet": batch.sheet_name,

@@ -16,11 +16,12 @@ from werkzeug.http import parse_options_header
 from evidence.ingest import Ingest, Ingested, chunks_of
 from evidence.stores import Store
 from portal.db import get_session
-from portal.models import User
+from portal.models import CaseDocument, User
 from portal.schemas.evidence import EvidenceFields
 from portal.schemas.parse import InvalidRequest, M, parse
 from portal.schemas.powers import PowerFields
-from portal.services import resumable_uploads
+from portal.schemas.proceedings import DocumentFields
+from portal.services import documents, resumable_uploads
 from portal.services.errors import Invalid, Malformed
 from portal.services.evidence import EvidenceMeta
 from portal.services.powers import Grant
@@ -219,4 +220,12 @@ def power_grant(upload: Upload) -> Grant:
         notarised_by=details.notarised_by,
         notarised_on=details.notarised_on,
         legalisation=details.legalisation,
+    )
+
+
+def case_document(store: Store, actor: User, case_id: int, upload: Upload) -> CaseDocument:
+    """A case document from its upload, shared at once with the participants its details name."""
+    fields = upload.details(DocumentFields)
+    return documents.add_document(
+        get_session(), store, actor, case_id, fields.kind, fields.title, fields.org_ids, upload.filename, upload.finish
     )

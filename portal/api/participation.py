@@ -31,7 +31,7 @@ from portal.services.errors import NotFound
 from portal.services.participation import check_participant, staff_case
 from portal.services.shanghai import today_in_china
 from portal.storage import get_store
-from portal.uploads import receive_upload
+from portal.uploads import case_document, receive_upload
 
 STAFF = "Prosecutors only."
 
@@ -316,18 +316,7 @@ def add_document(case_id: int) -> ResponseReturnValue:
     staff_case(get_session(), me_(), case_id)
     store = get_store()
     with receive_upload(store, me_()) as upload:
-        details = upload.details(schema.DocumentFields)
-        document = documents.add_document(
-            get_session(),
-            store,
-            me_(),
-            case_id,
-            details.kind,
-            details.title,
-            details.org_ids,
-            upload.filename,
-            upload.finish,
-        )
+        document = case_document(store, me_(), case_id, upload)
     return document_json(document, [s.org_id for s in document.shares if s.withdrawn_at is None])
 
 

@@ -74,8 +74,7 @@ def template_csv() -> ResponseReturnValue:
 @bp.get("/<token:batch_id>")
 def show(batch_id: str) -> ResponseReturnValue:
     batch = batches.get(get_session(), actor(), batch_id)
-    counts = {state: sum(1 for row in batch.rows if row.state is state) for state in RowState}
-    return render_template("batches/show.html", batch=batch, counts=counts, row_states=RowState)
+    return render_template("batches/show.html", batch=batch, counts=batches.counts(batch), row_states=RowState)
 
 
 @bp.post("/<token:batch_id>/file")
@@ -84,8 +83,7 @@ def file(batch_id: str) -> ResponseReturnValue:
         batch = batches.file(
             get_session(), get_store(), get_notary(), actor(), batch_id, current_app.config["SETTINGS"].max_upload_bytes
         )
-        filed = sum(1 for row in batch.rows if row.state is RowState.FILED)
-        flash(_("%(count)d complaints filed.", count=filed), "success")
+        flash(_("%(count)d complaints filed.", count=batches.counts(batch)[RowState.FILED]), "success")
     return redirect(url_for("batches.show", batch_id=batch_id))
 
 

@@ -26,7 +26,6 @@ from portal.participation.forms import (
     NoticeForm,
     RequestForm,
 )
-from portal.schemas.proceedings import DocumentFields
 from portal.serialise import document_json
 from portal.services import case_requests, deadlines, documents, hearings, notices, proceedings, submissions
 from portal.services.access import get_case
@@ -34,7 +33,7 @@ from portal.services.errors import DomainError, Invalid
 from portal.services.participation import check_participant, participant_case, participants, staff_case
 from portal.services.shanghai import CHINA, today_in_china
 from portal.storage import get_store
-from portal.uploads import receive_upload
+from portal.uploads import case_document, receive_upload
 
 bp = Blueprint("participation", __name__, url_prefix="/cases/<int:case_id>")
 
@@ -203,18 +202,7 @@ def add_document(case_id: int) -> ResponseReturnValue:
     staff_case(get_session(), actor(), case_id)
     store = get_store()
     with receive_upload(store, actor()) as upload:
-        details = upload.details(DocumentFields)
-        document = documents.add_document(
-            get_session(),
-            store,
-            actor(),
-            case_id,
-            details.kind,
-            details.title,
-            details.org_ids,
-            upload.filename,
-            upload.finish,
-        )
+        document = case_document(store, actor(), case_id, upload)
     return jsonify(document_json(document)), 201
 
 

@@ -21,6 +21,7 @@ import re
 import secrets
 import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -70,6 +71,12 @@ _UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{32}")
 
 def _error(message: str, **params: object) -> list[Any]:
     return [message, params]
+
+
+def counts(batch: FilingBatch) -> dict[RowState, int]:
+    """How many of the batch's rows are in each state (every state named, at zero too)."""
+    tally = Counter(row.state for row in batch.rows)
+    return {state: tally[state] for state in RowState}
 
 
 def message_of(error: list[Any]) -> str:

@@ -442,6 +442,10 @@ def test_the_pages_check_and_file_a_batch(app: Flask, client: FlaskClient) -> No
         content_type="multipart/form-data",
     )
     assert refused.status_code == 422 and "colour" in refused.text
+    no_sheet = client.post(
+        "/batches/", data={"csrf_token": token, "intent": "draft"}, content_type="multipart/form-data"
+    )
+    assert no_sheet.status_code == 422 and "Choose the sheet." in no_sheet.text
     rows = [good_row(1), good_row(2, units="many")]
     sent = client.post(
         "/batches/",
