@@ -74,10 +74,12 @@ def statistics_view() -> ResponseReturnValue:
             }
             for o in board.overdue
         ],
+        overdue_count=board.overdue_count,
         running_deadlines=[
             {"decision_id": d.id, "case_id": d.case_id, "kind": d.kind.value, "due_on": d.due_on.isoformat()}
             for d in board.deadlines
         ],
+        running_deadline_count=board.deadlines_count,
         unassigned_complaints=board.unassigned,
         workload=[
             {"prosecutor": w.prosecutor.email, "open_complaints": w.open_complaints, "cases": w.cases}

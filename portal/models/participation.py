@@ -128,6 +128,7 @@ class CaseRequest(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     answered_at: Mapped[datetime | None]
 
+    case: Mapped[Case] = relationship()
     organisation: Mapped[Organisation] = relationship()
 
 

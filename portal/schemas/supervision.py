@@ -45,7 +45,13 @@ class Statistics(Output):
     by_right_type: dict[str, int]
     time_in_stage: dict[str, Durations]
     review: Durations = Field(description="From submission to the decision on a complaint.")
-    overdue_requests: list[OverdueRequest]
-    running_deadlines: list[RunningDeadline]
+    overdue_requests: list[OverdueRequest] = Field(
+        description="The 20 unanswered requests overdue longest, oldest due date first; `overdue_count` counts all."
+    )
+    overdue_count: int = Field(description="Requests to rights holders past their due date and unanswered.")
+    running_deadlines: list[RunningDeadline] = Field(
+        description="The 20 statutory deadlines still running that end soonest; `running_deadline_count` counts all."
+    )
+    running_deadline_count: int
     unassigned_complaints: int
     workload: list[Workload]

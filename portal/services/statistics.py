@@ -1,15 +1,22 @@
 """The supervisor's figures: volume by status, stage, origin, country and right type; time spent in
-each stage; overdue requests and running deadlines; each prosecutor's workload."""
+each stage; overdue requests and running deadlines; each prosecutor's workload.
+
+Every figure is an aggregate the database works out, in a fixed number of
+queries whatever the volume: counts grouped in SQL, and the medians and
+90th percentiles of stage times picked by rank in SQL (window functions,
+on PostgreSQL and SQLite alike). Only the overdue requests and running
+deadlines that come first are loaded as rows; the others are counted.
+"""
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, DateTime, Integer, Subquery, cast, func, literal, select
+from sqlalchemy.orm import Session, joinedload
 
 from portal.models import (
     Case,
@@ -32,6 +39,8 @@ from portal.services.review import OPEN
 from portal.services.shanghai import today_in_china
 
 TOP_COUNTRIES = 12
+LISTED = 20
+"""Overdue requests and running deadlines listed, the most pressing first; the counts cover them all."""
 
 
 @dataclass(frozen=True)
@@ -41,14 +50,6 @@ class Durations:
     count: int
     median: float | None
     p90: float | None
-
-    @classmethod
-    def of(cls, days: list[int]) -> Durations:
-        if not days:
-            return cls(0, None, None)
-        if len(days) == 1:
-            return cls(1, float(days[0]), float(days[0]))
-        return cls(len(days), statistics.median(days), statistics.quantiles(days, n=10, method="inclusive")[8])
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,11 @@ class Dashboard:
     review_days: Durations
     """From submission to the decision on a complaint."""
     overdue: list[Overdue]
+    """The :data:`LISTED` requests overdue longest."""
+    overdue_count: int
     deadlines: list[ServedDecision]
-    """Statutory deadlines still running, soonest first."""
+    """The :data:`LISTED` statutory deadlines still running that end soonest."""
+    deadlines_count: int
     workload: list[Workload]
     unassigned: int
 
@@ -93,27 +97,76 @@ def _filed() -> list[ComplaintStatus]:
     return [s for s in ComplaintStatus if s is not ComplaintStatus.DRAFT]
 
 
+def _whole_days(session: Session, start: Any, end: Any) -> ColumnElement[int]:
+    """Whole days from ``start`` to ``end`` (both dates, or both times), never below zero."""
+    if session.get_bind().dialect.name == "postgresql":
+        seconds = func.extract("epoch", cast(end, DateTime) - cast(start, DateTime))
+        return cast(func.greatest(func.floor(seconds / 86400), 0), Integer)
+    return cast(func.max(func.julianday(end) - func.julianday(start), 0), Integer)
+
+
+def _durations(session: Session, spells: Subquery) -> dict[Any, Durations]:
+    """Count, median and 90th percentile of ``spells.days`` for each ``spells.key``, interpolated between the
+    two nearest ranks as :func:`statistics.quantiles` does; only the rows at those ranks leave the database."""
+    n = func.count().over(partition_by=spells.c.key)
+    rank = func.row_number().over(partition_by=spells.c.key, order_by=spells.c.days) - 1
+    ranked = select(spells.c.key, spells.c.days, rank.label("rank"), n.label("n")).subquery()
+    wanted = [(ranked.c.n - 1) * tenths // 10 for tenths in (5, 9)]
+    wanted += [((ranked.c.n - 1) * tenths + 9) // 10 for tenths in (5, 9)]
+    days: dict[Any, dict[int, int]] = defaultdict(dict)
+    counts: dict[Any, int] = {}
+    for key, value, at, count in session.execute(select(ranked).where(ranked.c.rank.in_(wanted))):
+        days[key][at] = value
+        counts[key] = count
+    return {key: Durations(counts[key], _at(ranks, counts[key], 5), _at(ranks, counts[key], 9))
+            for key, ranks in days.items()}  # fmt: skip
+
+
+def _at(ranks: dict[int, int], count: int, tenths: int) -> float:
+    position = (count - 1) * tenths / 10
+    low = int(position)
+    if position == low:
+        return float(ranks[low])
+    return ranks[low] + (position - low) * (ranks[low + 1] - ranks[low])
+
+
+NO_DURATIONS = Durations(0, None, None)
+
+
 def _time_in_stage(session: Session, today: date) -> dict[Stage, Durations]:
-    spells: dict[Stage, list[int]] = defaultdict(list)
-    order = (StageChange.case_id, StageChange.occurred_on, StageChange.id)
-    changes = session.scalars(select(StageChange).order_by(*order))
-    by_case: dict[int, list[StageChange]] = defaultdict(list)
-    for change in changes:
-        by_case[change.case_id].append(change)
-    for history in by_case.values():
-        for current, following in zip(history, [*history[1:], None], strict=True):
-            end = following.occurred_on if following else today
-            spells[current.stage].append(max((end - current.occurred_on).days, 0))
-    return {stage: Durations.of(spells.get(stage, [])) for stage in Stage}
+    """Each stay in a stage lasts until the case's next stage change, or until today."""
+    following = func.lead(StageChange.occurred_on).over(
+        partition_by=StageChange.case_id, order_by=(StageChange.occurred_on, StageChange.id)
+    )
+    changes = select(StageChange.stage, StageChange.occurred_on, following.label("until")).subquery()
+    until = func.coalesce(changes.c.until, literal(today))
+    spells = select(changes.c.stage.label("key"), _whole_days(session, changes.c.occurred_on, until).label("days"))
+    found = _durations(session, spells.subquery())
+    return {stage: found.get(stage, NO_DURATIONS) for stage in Stage}
 
 
-def _overdue(session: Session, today: date) -> list[Overdue]:
+def _review_days(session: Session) -> Durations:
+    decided = select(
+        literal(1).label("key"), _whole_days(session, Complaint.submitted_at, Complaint.decided_at).label("days")
+    ).where(Complaint.submitted_at.is_not(None), Complaint.decided_at.is_not(None))
+    return _durations(session, decided.subquery()).get(1, NO_DURATIONS)
+
+
+def _overdue(session: Session, today: date) -> tuple[list[Overdue], int]:
+    in_cases = (CaseRequest.answered_at.is_(None), CaseRequest.due_on < today)
+    on_complaints = (
+        InformationRequest.replied_at.is_(None),
+        InformationRequest.due_on < today,
+        Complaint.status == ComplaintStatus.INFO_REQUESTED,
+    )
     found = [
-        Overdue(r.due_on, r.organisation.legal_name, r.message, session.get(Case, r.case_id), None)
+        Overdue(r.due_on, r.organisation.legal_name, r.message, r.case, None)
         for r in session.scalars(
             select(CaseRequest)
-            .where(CaseRequest.answered_at.is_(None), CaseRequest.due_on < today)
-            .options(selectinload(CaseRequest.organisation))
+            .where(*in_cases)
+            .options(joinedload(CaseRequest.organisation), joinedload(CaseRequest.case))
+            .order_by(CaseRequest.due_on, CaseRequest.id)
+            .limit(LISTED)
         )
     ]
     found += [
@@ -121,14 +174,16 @@ def _overdue(session: Session, today: date) -> list[Overdue]:
         for r in session.scalars(
             select(InformationRequest)
             .join(Complaint)
-            .where(
-                InformationRequest.replied_at.is_(None),
-                InformationRequest.due_on < today,
-                Complaint.status == ComplaintStatus.INFO_REQUESTED,
-            )
+            .where(*on_complaints)
+            .options(joinedload(InformationRequest.complaint).joinedload(Complaint.organisation))
+            .order_by(InformationRequest.due_on, InformationRequest.id)
+            .limit(LISTED)
         )
     ]
-    return sorted(found, key=lambda o: o.due_on)
+    asked_in_cases = select(func.count()).select_from(CaseRequest).where(*in_cases)
+    asked_on_complaints = select(func.count()).select_from(InformationRequest).join(Complaint).where(*on_complaints)
+    count = (session.scalar(asked_in_cases) or 0) + (session.scalar(asked_on_complaints) or 0)
+    return sorted(found, key=lambda o: o.due_on)[:LISTED], count
 
 
 def _workload(session: Session) -> list[Workload]:
@@ -168,18 +223,18 @@ def dashboard(session: Session, actor: User) -> Dashboard:
             .group_by(IPRight.right_type)
         ).all()
     )
-    decided = session.execute(
-        select(Complaint.submitted_at, Complaint.decided_at).where(
-            Complaint.submitted_at.is_not(None), Complaint.decided_at.is_not(None)
-        )
-    ).all()
-    review = [max((d - s).days, 0) for s, d in decided if s is not None and d is not None]
-    running = session.scalars(
-        select(ServedDecision).where(ServedDecision.due_on >= today).order_by(ServedDecision.due_on)
+    running = ServedDecision.due_on >= today
+    deadlines = session.scalars(
+        select(ServedDecision)
+        .where(running)
+        .options(joinedload(ServedDecision.case))
+        .order_by(ServedDecision.due_on, ServedDecision.id)
+        .limit(LISTED)
     ).all()
     unassigned = session.scalar(
         select(func.count()).where(Complaint.status.in_(list(OPEN)), Complaint.assigned_to_id.is_(None))
     )
+    overdue, overdue_count = _overdue(session, today)
     return Dashboard(
         filed=sum(count for status, count in by_status.items() if status is not ComplaintStatus.DRAFT),
         complaints_by_status={s: by_status.get(s, 0) for s in ComplaintStatus},
@@ -188,9 +243,11 @@ def dashboard(session: Session, actor: User) -> Dashboard:
         by_country=countries.most_common(TOP_COUNTRIES),
         by_right_type={t: by_right.get(t, 0) for t in RightType},
         time_in_stage=_time_in_stage(session, today),
-        review_days=Durations.of(review),
-        overdue=_overdue(session, today),
-        deadlines=list(running),
+        review_days=_review_days(session),
+        overdue=overdue,
+        overdue_count=overdue_count,
+        deadlines=list(deadlines),
+        deadlines_count=session.scalar(select(func.count()).select_from(ServedDecision).where(running)) or 0,
         workload=_workload(session),
         unassigned=unassigned or 0,
     )
