@@ -30,7 +30,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -298,7 +298,8 @@ def hello_world() -> Iterator[str]:
 def measure_size(pg_url: str, work: Path, complaints: int, repeat: int) -> tuple[dict[str, Any], dict[str, Figures]]:
     reset_postgres(pg_url)
     results: dict[str, Figures] = {}
-    for portal in serve(work, {"DATABASE_URL": pg_url}, workers=WORKERS):
+    with closing(serve(work, {"DATABASE_URL": pg_url}, workers=WORKERS)) as served:
+        portal = next(served)
         instance = Path(portal.env["INSTANCE_PATH"])
         made = generate(pg_url, instance, complaints, 10, seed=complaints, env=portal.env)
         accounts = made["accounts"]
@@ -322,7 +323,6 @@ def measure_size(pg_url: str, work: Path, complaints: int, repeat: int) -> tuple
             results[operation.name] = figures
             print(f"  {operation.name:48} {figures.median_ms:8.1f} {figures.p95_ms:8.1f} ms "
                   f"{figures.queries:5} q {figures.size_kib:8.0f} KiB  {figures.status}", flush=True)  # fmt: skip
-        break
     return ids, results
 
 

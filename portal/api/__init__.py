@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 
 from portal import evidence_list
-from portal.api.contract import body, document, if_match, link_with, operation, paged, query, window
+from portal.api.contract import body, document, if_match, operation, paged, query, time_paged, window
 from portal.db import get_session
 from portal.downloads import attachment, bundle_response, receipt_archive, thumbnail_response
 from portal.errors import json_error
@@ -27,6 +27,7 @@ from portal.serialise import case_json, complaint_json, custody_json, evidence_j
 from portal.services import bundles, complaints, evidence, integrity, receipts, review, tokens
 from portal.services import cases as case_service
 from portal.services.access import REVIEWERS, get_case, get_complaint, require_filer, require_role
+from portal.services.paging import Position
 from portal.signing import get_notary
 from portal.storage import get_store
 from portal.uploads import evidence_meta, receive_upload
@@ -312,18 +313,11 @@ def review_queue() -> ResponseReturnValue:
             newest_first=wanted.order == "newest",
             assigned_to=me_().id if wanted.assigned == "me" else None,
             unassigned=wanted.assigned == "none",
-            page=wanted.page,
-            per_page=wanted.per_page,
+            position=Position.of(wanted.cursor),
+            per_page=wanted.limit,
         ),
     )
-    return {
-        "items": [complaint_json(c) for c in result.items],
-        "total": result.total,
-        "page": result.page,
-        "per_page": result.per_page,
-        "pages": result.pages,
-        "next": link_with(page=result.page + 1) if result.page < result.pages else None,
-    }
+    return time_paged(result.page, result.total, complaint_json)
 
 
 def _case_input(data: case_schema.CaseFields) -> case_service.CaseInput:

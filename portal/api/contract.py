@@ -31,7 +31,7 @@ from portal.schemas.base import Id, Input, PageQuery, Problem, Query
 from portal.schemas.parse import InvalidRequest, invalid, parse
 from portal.services import idempotency
 from portal.services.errors import Malformed
-from portal.services.paging import Page, Window
+from portal.services.paging import Count, Page, TimePage, Window
 
 PREFIX = "/api/v1"
 
@@ -325,6 +325,17 @@ def paged(page: Page[T], render: Callable[[T], Any]) -> dict[str, Any]:
     if page.next_after is not None:
         following = link_with(cursor=page.next_after)
     return {"items": [render(item) for item in page.items], "next": following}
+
+
+def time_paged(page: TimePage[T], total: Count, render: Callable[[T], Any]) -> dict[str, Any]:
+    """A page of a list in time order, with links both ways and the bounded count of what matches."""
+    return {
+        "items": [render(item) for item in page.items],
+        "total": total.value,
+        "total_exact": total.exact,
+        "next": link_with(cursor=page.next.token()) if page.next else None,
+        "previous": link_with(cursor=page.previous.token()) if page.previous else None,
+    }
 
 
 def link_with(**changed: Any) -> str:

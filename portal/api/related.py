@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from evidence.fingerprints import MAX_THRESHOLD
 from portal.api import bp, me_
-from portal.api.contract import body, operation, paged, query, window
+from portal.api.contract import body, operation, paged, query, time_paged, window
 from portal.db import get_session
 from portal.models import TokenScope
 from portal.schemas import complaints as complaint_schema
@@ -17,7 +17,7 @@ from portal.schemas.base import Page, PageQuery
 from portal.serialise import cluster_json, complaint_json, related_json
 from portal.services import infringers, related, search
 from portal.services.access import ADMINS, REVIEWERS, require_role
-from portal.services.paging import listed
+from portal.services.paging import Position, listed
 
 
 def _shared_json(shared: infringers.Shared) -> dict[str, Any]:
@@ -60,12 +60,13 @@ def complaint_shared_infringers(complaint_id: int) -> ResponseReturnValue:
     "Search complaints (prosecutors)",
     tag="review",
     query=complaint_schema.SearchQuery,
-    response=Page[complaint_schema.Complaint],
+    response=complaint_schema.ReviewPage,
     errors=(403,),
 )
 def search_complaints() -> ResponseReturnValue:
     wanted: complaint_schema.SearchQuery = query()
-    return paged(listed(search.search(get_session(), me_(), wanted.q), window()), complaint_json)
+    found = search.search(get_session(), me_(), wanted.q, Position.of(wanted.cursor), wanted.limit)
+    return time_paged(found.page, found.total, complaint_json)
 
 
 @bp.get("/complaints/<int:complaint_id>/related-evidence")

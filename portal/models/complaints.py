@@ -24,6 +24,8 @@ complaint_rights = Table(
 
 class Complaint(Base):
     __tablename__ = "complaints"
+    # The review queue's order, and the holder's lists by id within an organisation.
+    __table_args__ = (Index("ix_complaints_submitted", "submitted_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -44,7 +46,7 @@ class Complaint(Base):
     assigned_to_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    submitted_at: Mapped[datetime | None]
     decided_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1, server_default="1")
     """Raised by every edit of the draft: the ETag that If-Match is checked against."""
@@ -118,26 +120,33 @@ class SearchDocument(Base):
     """A complaint's searchable text, as terms (portal.services.search); indexed by the database."""
 
     __tablename__ = "search_documents"
+    __table_args__ = (Index("ix_search_documents_submitted", "submitted_at", "complaint_id"),)
 
     complaint_id: Mapped[int] = mapped_column(
         ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     body: Mapped[str] = mapped_column(Text)
+    submitted_at: Mapped[datetime | None]
+    """The complaint's, kept here so that matches come newest first from one index; none for a draft, which
+    search never shows."""
 
 
-# The full-text index is the database's own: an FTS5 table kept in step by triggers on SQLite,
-# a GIN index on PostgreSQL (migration 0009 creates the same).
+# The full-text index is the database's own: an FTS5 table kept in step with the text by triggers on SQLite;
+# on PostgreSQL the terms as a stored tsvector with a GIN index (migrations 0009 and 0021 create the same).
 SQLITE_SEARCH = (
     "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='search_documents', content_rowid='complaint_id')",
     "CREATE TRIGGER search_documents_ai AFTER INSERT ON search_documents BEGIN "
     "INSERT INTO search_fts(rowid, body) VALUES (new.complaint_id, new.body); END",
     "CREATE TRIGGER search_documents_ad AFTER DELETE ON search_documents BEGIN "
     "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.complaint_id, old.body); END",
-    "CREATE TRIGGER search_documents_au AFTER UPDATE ON search_documents BEGIN "
+    "CREATE TRIGGER search_documents_au AFTER UPDATE OF body ON search_documents BEGIN "
     "INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', old.complaint_id, old.body); "
     "INSERT INTO search_fts(rowid, body) VALUES (new.complaint_id, new.body); END",
 )
-POSTGRES_SEARCH = ("CREATE INDEX ix_search_documents_body ON search_documents USING gin (to_tsvector('simple', body))",)
+POSTGRES_SEARCH = (
+    "ALTER TABLE search_documents ADD COLUMN terms tsvector GENERATED ALWAYS AS (to_tsvector('simple', body)) STORED",
+    "CREATE INDEX ix_search_documents_terms ON search_documents USING gin (terms)",
+)
 for statement in SQLITE_SEARCH:
     event.listen(SearchDocument.__table__, "after_create", DDL(statement).execute_if(dialect="sqlite"))
 for statement in POSTGRES_SEARCH:

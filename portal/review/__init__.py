@@ -20,6 +20,7 @@ from portal.services import cases as case_service
 from portal.services.access import ORG_DECIDERS, REVIEWERS, SUPERVISORS
 from portal.services.errors import DomainError, Invalid
 from portal.services.evidence import view_item
+from portal.services.paging import Position
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -58,7 +59,7 @@ def queue() -> str:
     form.right_type.choices = [("", _l("All"))] + labels.choices(labels.RIGHT_TYPE)
     if not form.validate():
         abort(400)
-    page = review.queue(
+    found = review.queue(
         get_session(),
         actor(),
         review.QueueFilter(
@@ -66,13 +67,13 @@ def queue() -> str:
             foreign={"foreign": True, "domestic": False}.get(form.origin.data or ""),
             right_type=RightType(form.right_type.data) if form.right_type.data else None,
             newest_first=form.order.data != "oldest",
-            page=form.page.data or 1,
+            position=Position.of(form.cursor.data),
             assigned_to=actor().id if form.assigned.data == "me" else None,
             unassigned=form.assigned.data == "none",
         ),
     )
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    return render_template("review/queue.html", form=form, page=page, args=args)
+    args = {k: v for k, v in request.args.items() if k != "cursor"}
+    return render_template("review/queue.html", form=form, queue=found, args=args)
 
 
 def _decision_form() -> DecisionForm:
@@ -114,14 +115,14 @@ def _render_complaint(complaint_id: int, form: DecisionForm) -> ResponseReturnVa
 @bp.get("/search")
 def search_complaints() -> ResponseReturnValue:
     query = request.args.get("q", "").strip()
-    results, error = [], None
+    found, error = None, None
     if query:
         try:
-            results = search.search(get_session(), actor(), query)
+            found = search.search(get_session(), actor(), query, Position.of(request.args.get("cursor")))
         except Invalid as exc:
             error = exc.translated(_)
     status = 422 if error else 200
-    return render_template("review/search.html", query=query, results=results, error=error), status
+    return render_template("review/search.html", query=query, found=found, error=error), status
 
 
 @bp.get("/infringers")

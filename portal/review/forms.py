@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import Optional
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
 
 from portal import labels
 from portal.forms import limits
@@ -56,7 +56,7 @@ class QueueForm(FlaskForm):
         choices=[("", _l("All")), ("me", _l("To me")), ("none", _l("To nobody"))],
         validators=[Optional()],
     )
-    page = IntegerField(default=1, validators=[Optional()])
+    cursor = StringField(validators=[Optional(), Length(max=64)])
 
 
 class AssignForm(FlaskForm):

@@ -103,6 +103,14 @@ Money = Annotated[
 Currency = Annotated[
     str, Field(min_length=3, max_length=3, pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code.", examples=["CNY"])
 ]
+TimeCursor = Annotated[
+    str,
+    Field(
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="Where to go on from: take it from the `next` or `previous` link, whose value it is.",
+    ),
+]
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256, lower-case hex.")]
 
 T = TypeVar("T")

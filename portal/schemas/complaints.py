@@ -10,17 +10,16 @@ from pydantic import Field
 from portal.models import ComplaintStatus, RightType
 from portal.schemas.accounts import Organisation
 from portal.schemas.base import (
-    ROW_ID_MAX,
     Count,
     Currency,
     Id,
     Input,
     Money,
     Output,
-    PageQuery,
     Query,
     QueryBool,
     Text,
+    TimeCursor,
     changes_to,
 )
 from portal.schemas.cases import CaseFields
@@ -141,17 +140,19 @@ class ReviewQuery(Query):
     right_type: RightType | None = None
     order: Literal["newest", "oldest"] = "newest"
     assigned: Literal["me", "none"] | None = Field(None, description="Only those assigned to you, or to nobody.")
-    page: int = Field(1, ge=1, le=ROW_ID_MAX)
-    per_page: int = Field(20, ge=1, le=100)
+    limit: int = Field(20, ge=1, le=100, description="Items per page.")
+    cursor: TimeCursor | None = None
 
 
 class ReviewPage(Output):
+    """Complaints in order of submission, a page at a time: follow `next` and `previous`, which cost the same
+    however deep they lead."""
+
     items: list[Complaint]
-    total: int
-    page: int
-    per_page: int
-    pages: int
+    total: int = Field(description="How many complaints match, counted up to 10,000.")
+    total_exact: bool = Field(description="False when more than `total` match.")
     next: str | None = Field(description="The URL of the next page; null on the last.")
+    previous: str | None = Field(description="The URL of the page before; null on the first.")
 
 
 class Decision(Input):
@@ -163,5 +164,7 @@ class Decision(Input):
     case: CaseFields | None = Field(None, description="accept: a new case to open for the complaint.")
 
 
-class SearchQuery(PageQuery):
+class SearchQuery(Query):
     q: Text = Field("", max_length=200, description="Words to find in titles, facts, infringers and references.")
+    limit: int = Field(50, ge=1, le=200, description="Items per page.")
+    cursor: TimeCursor | None = None

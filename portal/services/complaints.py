@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import (
@@ -28,6 +28,7 @@ from portal.services import infringer_keys, paging, search, versions
 from portal.services.access import get_complaint, require_filing_holder
 from portal.services.agency import acting_orgs
 from portal.services.errors import Conflict, Invalid, NotFound, translatable
+from portal.services.loading import with_details
 from portal.services.paging import Page, Window
 
 EDITABLE = frozenset({ComplaintStatus.DRAFT})
@@ -292,6 +293,7 @@ def submit_complaint(session: Session, actor: User, complaint_id: int) -> Compla
         raise Invalid("The complaint is not complete yet.", errors)
     complaint.status = ComplaintStatus.SUBMITTED
     complaint.submitted_at = utcnow()
+    search.reindex(session, complaint)  # found by search from now on, in order of submission
     session.commit()
     return complaint
 
@@ -304,17 +306,6 @@ def withdraw_complaint(session: Session, actor: User, complaint_id: int) -> Comp
     complaint.status = ComplaintStatus.WITHDRAWN
     session.commit()
     return complaint
-
-
-def with_details(query: Select[Complaint]) -> Select[Complaint]:
-    """Load what lists of complaints show in a few queries, not one per complaint."""
-    return query.options(
-        selectinload(Complaint.organisation),
-        selectinload(Complaint.rights),
-        selectinload(Complaint.infringers),
-        selectinload(Complaint.info_requests),
-        selectinload(Complaint.assigned_to),
-    )
 
 
 def org_complaints(session: Session, actor: User, window: Window | None = None) -> Page[Complaint]:

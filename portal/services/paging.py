@@ -3,12 +3,18 @@ same however deep it is, and rows added meanwhile neither repeat nor go missing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import base64
+import binascii
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from portal.services.errors import Invalid
 
 T = TypeVar("T")
 
@@ -47,3 +53,93 @@ def listed(items: Sequence[T], window: Window | None) -> Page[T]:
     start = window.after or 0
     end = start + window.limit
     return Page(list(items[start:end]), end if end < len(items) else None)
+
+
+# --- lists ordered by a time, then the id --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Position:
+    """A row's place in a list ordered by (time, id), and which way to page from it."""
+
+    at: datetime
+    id: int
+    before: bool = False
+    """The page that comes before this row, rather than the one after it."""
+
+    def token(self) -> str:
+        """The opaque cursor a link carries."""
+        micros = round(self.at.timestamp() * 1_000_000)
+        raw = f"{'b' if self.before else 'a'}{micros}.{self.id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def of(cls, token: str | None, field: str = "cursor") -> Position | None:
+        """The position a cursor names; a cursor the portal did not make is refused by name."""
+        if not token:
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raw = ""
+        found = re.fullmatch(r"([ab])(\d{1,17})\.(\d{1,18})", raw)
+        if found is None:
+            raise Invalid("Take the cursor from a next or previous link.", {field: "Not a cursor."})
+        at = datetime.fromtimestamp(int(found.group(2)) / 1_000_000, UTC)
+        return cls(at, int(found.group(3)), found.group(1) == "b")
+
+
+@dataclass(frozen=True)
+class TimePage(Generic[T]):
+    items: list[T]
+    next: Position | None
+    previous: Position | None
+
+
+def by_time(
+    session: Session,
+    query: Select[Any],
+    at: InstrumentedAttribute[datetime | None],
+    key: InstrumentedAttribute[int],
+    position: Position | None,
+    limit: int,
+    newest_first: bool = True,
+    read: Callable[[Any], tuple[datetime, int]] | None = None,
+) -> TimePage[Any]:
+    """The page of ``query`` at ``position`` in the order of (``at``, ``key``), newest first unless told
+    otherwise. A composite index on the two columns makes any page cost what the first does. ``read`` gives
+    a row's (time, key) where the row is not of the columns' own model."""
+    backwards = position is not None and position.before
+    descending = newest_first != backwards
+    if position is not None:
+        mark = tuple_(at, key)
+        point = tuple_(literal(position.at, at.type), literal(position.id, key.type))
+        query = query.where(mark < point if descending else mark > point)
+    order = (at.desc(), key.desc()) if descending else (at.asc(), key.asc())
+    found = list(session.scalars(query.order_by(*order).limit(limit + 1)))
+    more = len(found) > limit
+    items = found[:limit]
+    if backwards:
+        items.reverse()
+    if not items:
+        return TimePage(items, None, None)
+    read = read or (lambda row: (getattr(row, at.key), getattr(row, key.key)))
+    last_at, last_key = read(items[-1])
+    first_at, first_key = read(items[0])
+    after, before = Position(last_at, last_key), Position(first_at, first_key, before=True)
+    has_next = more if not backwards else True
+    has_previous = more if backwards else position is not None
+    return TimePage(items, after if has_next else None, before if has_previous else None)
+
+
+@dataclass(frozen=True)
+class Count:
+    """How many rows match, counted up to a ceiling so that counting costs the same however many there are."""
+
+    value: int
+    exact: bool
+
+
+def count_up_to(session: Session, query: Select[Any], ceiling: int = 10_000) -> Count:
+    found = session.scalar(select(func.count()).select_from(query.limit(ceiling + 1).subquery())) or 0
+    return Count(min(found, ceiling), found <= ceiling)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import (
@@ -23,12 +23,13 @@ from portal.models import (
     utcnow,
 )
 from portal.services import cases as case_service
-from portal.services import search
+from portal.services import paging, search
 from portal.services.access import REVIEWERS, get_case, get_complaint, require_role
-from portal.services.complaints import with_details
 from portal.services.errors import Conflict, Invalid
 from portal.services.evidence import record_linked
+from portal.services.loading import with_details
 from portal.services.notifications import Event, publish
+from portal.services.paging import Count, Position, TimePage
 
 QUEUE_STATUSES = (
     ComplaintStatus.SUBMITTED,
@@ -48,30 +49,26 @@ class QueueFilter:
     foreign: bool | None = None
     right_type: RightType | None = None
     newest_first: bool = True
-    page: int = 1
+    position: Position | None = None
     per_page: int = 20
     assigned_to: int | None = None
     unassigned: bool = False
 
 
 @dataclass(frozen=True)
-class Page:
-    items: list[Complaint]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+class Queue:
+    page: TimePage[Complaint]
+    total: Count
+    """Complaints the filter matches, counted up to a ceiling."""
 
 
-def queue(session: Session, actor: User, f: QueueFilter) -> Page:
+def queue(session: Session, actor: User, f: QueueFilter) -> Queue:
+    """A page of the queue, in order of submission, reached by key from the page before or after it."""
     require_role(actor, REVIEWERS)
     if f.status is not None and f.status not in QUEUE_STATUSES:
         raise Invalid("Drafts are not in the review queue.", {"status": "Not a queue status."})
-    if f.page < 1 or not 1 <= f.per_page <= MAX_PER_PAGE:
-        raise Invalid(f"page must be 1 or more and per_page between 1 and {MAX_PER_PAGE}.")
+    if not 1 <= f.per_page <= MAX_PER_PAGE:
+        raise Invalid(f"per_page must be between 1 and {MAX_PER_PAGE}.")
     query = select(Complaint).join(Organisation, Complaint.organisation)
     query = query.where(Complaint.status.in_([f.status] if f.status else QUEUE_STATUSES))
     if f.foreign is not None:
@@ -88,11 +85,11 @@ def queue(session: Session, actor: User, f: QueueFilter) -> Page:
         query = query.where(Complaint.assigned_to_id == f.assigned_to)
     elif f.unassigned:
         query = query.where(Complaint.assigned_to_id.is_(None))
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    order = Complaint.submitted_at.desc() if f.newest_first else Complaint.submitted_at.asc()
-    page_query = query.order_by(order, Complaint.id).limit(f.per_page).offset((f.page - 1) * f.per_page)
-    items = list(session.scalars(with_details(page_query)))
-    return Page(items, total, f.page, f.per_page)
+    total = paging.count_up_to(session, query.with_only_columns(Complaint.id))
+    page = paging.by_time(
+        session, with_details(query), Complaint.submitted_at, Complaint.id, f.position, f.per_page, f.newest_first
+    )
+    return Queue(page, total)
 
 
 def open_for_review(session: Session, actor: User, complaint_id: int) -> Complaint:

@@ -13,19 +13,25 @@ all of its terms, words also as prefixes.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, Integer, column, func, literal_column, select, text
+from sqlalchemy.orm import Session
 
-from portal.models import Complaint, ComplaintStatus, EvidenceItem, SearchDocument, User
+from portal.models import Complaint, EvidenceItem, SearchDocument, User
+from portal.services import paging
 from portal.services.access import REVIEWERS, require_role
 from portal.services.errors import Invalid
 from portal.services.infringer_keys import fold
+from portal.services.loading import with_details
+from portal.services.paging import Count, Position, TimePage
 
 CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\W_]+")
 MAX_QUERY = 200
 RESULTS = 50
+COUNTED = 1000
 
 
 def _pairs(run: str) -> list[str]:
@@ -72,36 +78,56 @@ def reindex(session: Session, complaint: Complaint) -> None:
     body = document(complaint, evidence)
     row = session.get(SearchDocument, complaint.id)
     if row is None:
-        session.add(SearchDocument(complaint_id=complaint.id, body=body))
-    else:
-        row.body = body
+        row = SearchDocument(complaint_id=complaint.id, body=body)
+        session.add(row)
+    row.body = body
+    row.submitted_at = complaint.submitted_at
 
 
-def search(session: Session, actor: User, query: str, limit: int = RESULTS) -> list[Complaint]:
-    """Filed complaints whose document holds every term of ``query``, newest first."""
+@dataclass(frozen=True)
+class Found:
+    page: TimePage[Complaint]
+    total: Count
+    """Matches, counted up to :data:`COUNTED`."""
+
+
+def search(session: Session, actor: User, query: str, position: Position | None = None, limit: int = RESULTS) -> Found:
+    """Filed complaints whose document holds every term of ``query``, newest first, a page at a time.
+
+    Matching, ordering and paging all happen in the database, in a fixed
+    number of queries, whether a term matches one complaint or every one.
+    """
     require_role(actor, REVIEWERS)
     if len(query) > MAX_QUERY:
         raise Invalid("Search for at most %(max)d characters.", {"q": "Too long."}, max=MAX_QUERY)
     terms = query_terms(query)
     if not terms:
         raise Invalid("Search for a word, a name, a URL or a case number.", {"q": "Nothing to search for."})
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    matching: ColumnElement[bool]
+    if session.get_bind().dialect.name == "postgresql":
         expression = " & ".join(f"{term}:*" if prefix else term for term, prefix in terms)
-        matching = text(
-            "SELECT complaint_id FROM search_documents WHERE to_tsvector('simple', body) @@ to_tsquery('simple', :q)"
-        ).bindparams(q=expression)
+        terms_column: ColumnElement[Any] = literal_column("search_documents.terms")  # a tsvector: PostgreSQL only
+        matching = terms_column.bool_op("@@")(func.to_tsquery(literal_column("'simple'"), expression))
     else:
         expression = " AND ".join(f'"{term}"*' if prefix else f'"{term}"' for term, prefix in terms)
-        matching = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q").bindparams(q=expression)
-    ids = [row[0] for row in session.execute(matching)]
-    query_ = (
+        fts = text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q").bindparams(q=expression)
+        matching = SearchDocument.complaint_id.in_(fts.columns(column("rowid", Integer)))
+    found = (
         select(Complaint)
-        .where(Complaint.id.in_(ids), Complaint.status != ComplaintStatus.DRAFT)
-        .options(selectinload(Complaint.organisation))
-        .order_by(Complaint.submitted_at.desc(), Complaint.id.desc())
-        .limit(limit)
+        .join(SearchDocument, SearchDocument.complaint_id == Complaint.id)
+        .where(SearchDocument.submitted_at.is_not(None), matching)
     )
-    return list(session.scalars(query_))
+    page = paging.by_time(
+        session,
+        with_details(found),
+        SearchDocument.submitted_at,
+        SearchDocument.complaint_id,
+        position,
+        limit,
+        read=lambda complaint: (complaint.submitted_at, complaint.id),
+    )
+    total = paging.count_up_to(session, found.with_only_columns(SearchDocument.complaint_id), COUNTED)
+    return Found(page, total)
 
 
 def reindex_all(session: Session, missing_only: bool = False) -> int:

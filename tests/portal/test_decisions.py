@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.factories import Api, make_world, names_field
+from tests.portal.test_pages import sign_in
 
 NEW_CASE = {"case_number": "K-1", "procuratorate": "Shanghai", "charges": "Counterfeiting"}
 
@@ -86,8 +88,43 @@ def test_review_queue_filters_and_pages(app: Flask, client: FlaskClient) -> None
     assert [c["id"] for c in foreign["items"]] == ids_a
     domestic = prosecutor("GET", "/review/complaints", query_string={"foreign": "false"}).json
     assert [c["id"] for c in domestic["items"]] == [id_b]
-    paged = prosecutor("GET", "/review/complaints", query_string={"per_page": 2, "page": 2, "order": "oldest"}).json
-    assert paged["total"] == 4 and paged["pages"] == 2 and [c["id"] for c in paged["items"]] == [ids_a[2], id_b]
+    bearer = {"Authorization": f"Bearer {world.prosecutor.token}"}
+
+    def walk(url: str, link: str) -> list[list[int]]:
+        pages = []
+        while url:
+            page = client.get(url, headers=bearer).json
+            assert page["total"] == 4 and page["total_exact"] is True
+            pages.append([c["id"] for c in page["items"]])
+            url = page[link]
+        return pages
+
+    oldest = [*ids_a, id_b]
+    assert client.get("/api/v1/review/complaints", headers=bearer).json["previous"] is None
+    assert walk("/api/v1/review/complaints?limit=3&order=oldest", "next") == [oldest[:3], oldest[3:]]
+    assert walk("/api/v1/review/complaints?limit=3", "next") == [oldest[:0:-1], oldest[:1]]
+    last = client.get("/api/v1/review/complaints?limit=1&order=oldest", headers=bearer).json
+    while last["next"]:
+        last = client.get(last["next"], headers=bearer).json
+    assert [c["id"] for c in last["items"]] == [id_b]
+    assert walk(last["previous"], "previous") == [[ids_a[2]], [ids_a[1]], [ids_a[0]]]
     assert prosecutor("GET", "/review/complaints", query_string={"right_type": "patent"}).json["total"] == 0
-    for bad in ({"status": "draft"}, {"status": "nope"}, {"foreign": "yes"}, {"per_page": 1000}, {"page": "x"}):
+    bad_queries = ({"status": "draft"}, {"status": "nope"}, {"foreign": "yes"}, {"limit": 1000}, {"cursor": "x!"},
+                   {"cursor": "bm90LWEtY3Vyc29y"}, {"page": "2"})  # fmt: skip
+    for bad in bad_queries:
         assert prosecutor("GET", "/review/complaints", query_string=bad).status_code == 422, bad
+
+    browser = app.test_client()
+    sign_in(browser, world.prosecutor.email)
+    page = browser.get("/review/?order=oldest").text
+    assert "4 complaints" in page and 'rel="prev"' not in page and 'rel="next"' not in page
+    seen, url = [], "/review/?order=oldest&origin=foreign"
+    for _ in range(19):  # twenty a page: 22 foreign complaints make two
+        a.submitted(world.right_a)
+    while url:
+        page = browser.get(url).text
+        seen += [int(ref) for ref in re.findall(r">C-(\d{6})</a>", page)]
+        found = re.search(r'rel="next" href="([^"]+)"', page)
+        url = found.group(1).replace("&amp;", "&") if found else ""
+    assert len(seen) == 22 and seen == sorted(seen) and seen[:3] == ids_a
+    assert 'rel="prev"' in page and browser.get("/review/?cursor=nonsense").status_code == 422

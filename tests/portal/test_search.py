@@ -64,13 +64,24 @@ def test_search_finds_complaints_by_what_they_say_in_either_language(app: Flask)
     assert accepted.status_code == 200
     assert found("2026 77") == [second["id"]]  # the case number, once linked
 
+    # Pages by key, newest submission first, both ways; the total is exact below the ceiling.
+    more = [holder.submitted(world.right_a)[0] for _ in range(2)]
+    bearer = {"Authorization": f"Bearer {world.prosecutor.token}"}
+    page = client.get("/api/v1/review/search?q=counterfeit&limit=2", headers=bearer).json
+    assert [c["id"] for c in page["items"]] == more[::-1] and page["previous"] is None
+    assert page["total"] == 3 and page["total_exact"] is True
+    last = client.get(page["next"], headers=bearer).json
+    assert [c["id"] for c in last["items"]] == [first] and last["next"] is None
+    assert [c["id"] for c in client.get(last["previous"], headers=bearer).json["items"]] == more[::-1]
+    assert prosecutor("GET", "/review/search?q=counterfeit&cursor=bogus").status_code == 422
+
     for bad in ("", "!!!", "x" * 201):
         assert prosecutor("GET", f"/review/search?q={bad}").status_code == 422
     assert holder("GET", "/review/search?q=handbags").status_code == 403
     browser = app.test_client()
     sign_in(browser, world.prosecutor.email)
-    page = browser.get("/review/search?q=手提包").get_data(as_text=True)
-    assert f"C-{second['id']:06d}" in page
+    shown = browser.get("/review/search?q=手提包").get_data(as_text=True)
+    assert f"C-{second['id']:06d}" in shown and "1 complaint" in shown
     assert browser.get("/review/search?q=!!!").status_code == 422
 
 
