@@ -405,7 +405,8 @@ class Generator:
                       requested_at=decided, reply="", replied_by_id=None, replied_at=None)  # fmt: skip
             complaint = SimpleNamespace(id=complaint_id, reference=f"C-{complaint_id:06d}", org=org, status=status,
                                         title=title, facts=facts, created=created, case=in_case, infringers=named,
-                                        rights=rights, decided=decided, assigned=assigned)  # fmt: skip
+                                        rights=rights, submitted=submitted, decided=decided,
+                                        assigned=assigned)  # fmt: skip
             self.items_of(complaint)
             self.notify(complaint)
         for at, item_id, leaf, custody_id in sorted(self.later):
@@ -587,7 +588,7 @@ class Generator:
                                 discovery_method="Online monitoring", infringers=complaint.infringers,
                                 rights=complaint.rights, organisation=complaint.org, case=case)  # fmt: skip
         body = search.document(shown, files)  # type: ignore[arg-type]
-        self.tables.add("search_documents", complaint_id=complaint.id, body=body)
+        self.tables.add("search_documents", complaint_id=complaint.id, body=body, submitted_at=complaint.submitted)
 
 
 KIND_OF = Picker.of({kind: weight for kind, (weight, _type, _ext) in KINDS.items()})

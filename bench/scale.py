@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.dataset import generate  # noqa: E402
+from portal.services.paging import Position  # noqa: E402
 from tests.conftest import reset_postgres  # noqa: E402
 from tests.gunicorn import BIN, serve  # noqa: E402
 from tests.servers import free_port, start_postgres  # noqa: E402
@@ -76,8 +77,11 @@ def operations(ids: dict[str, Any]) -> list[Operation]:
         Operation("holder: notifications page", h, "/notifications/", False),
         Operation("holder: notifications API", h, "/api/v1/notifications", True),
         Operation("prosecutor: review queue, first page", p, "/review/", False),
-        Operation("prosecutor: review queue, last page", p, f"/review/?page={ids['queue_last_page']}", False),
+        Operation("prosecutor: review queue, deep page", p, f"/review/?cursor={ids['queue_deep']}", False),
         Operation("prosecutor: review queue API", p, "/api/v1/review/complaints", True),
+        Operation(
+            "prosecutor: review queue API, deep page", p, f"/api/v1/review/complaints?cursor={ids['queue_deep']}", True
+        ),  # fmt: skip
         Operation("prosecutor: search 'counterfeit'", p, "/review/search?q=counterfeit", False),
         Operation("prosecutor: search '假冒'", p, "/review/search?q=%E5%81%87%E5%86%92", False),
         Operation("prosecutor: search 'c' (every complaint)", p, "/review/search?q=c", False),
@@ -112,7 +116,10 @@ def find_ids(database_url: str, accounts: dict[str, Any]) -> dict[str, Any]:
             return conn.execute(text(sql), params).scalar_one()
 
         org = one("SELECT org_id FROM complaints GROUP BY org_id ORDER BY count(*) DESC LIMIT 1")
-        open_count = one("SELECT count(*) FROM complaints WHERE status IN ('submitted', 'under_review')")
+        # The queue 50 rows short of its end, newest first: as deep as a page goes.
+        deep_at, deep_id = conn.execute(text(
+            "SELECT submitted_at, id FROM complaints WHERE submitted_at IS NOT NULL "
+            "ORDER BY submitted_at, id LIMIT 1 OFFSET 50")).one()  # fmt: skip
         ids = {
             "org": org,
             "holder_email": one("SELECT email FROM users WHERE org_id = :org ORDER BY id LIMIT 1", org=org),
@@ -134,7 +141,7 @@ def find_ids(database_url: str, accounts: dict[str, Any]) -> dict[str, Any]:
                 "ORDER BY count(*) DESC, case_id DESC LIMIT 1"
             ),  # fmt: skip
             "leaf": one("SELECT size / 3 FROM log_head"),
-            "queue_last_page": max(1, -(-open_count // 20)),
+            "queue_deep": Position(deep_at, deep_id).token(),
             "complaints": one("SELECT count(*) FROM complaints"),
             "items": one("SELECT count(*) FROM evidence_items"),
             "leaves": one("SELECT size FROM log_head"),

@@ -365,9 +365,14 @@ def _case_body(case_id: int) -> dict[str, object]:
 
 
 @bp.get("/cases")
-@operation("The cases you may see, newest first", tag="cases", query=PageQuery, response=Page[case_schema.Case])
+@operation(
+    "The cases you may see, newest first", tag="cases", query=case_schema.CaseQuery, response=Page[case_schema.Case]
+)
 def list_cases() -> ResponseReturnValue:
-    return paged(case_service.list_cases(get_session(), me_(), window()), lambda case: _case_body(case.id))
+    wanted: case_schema.CaseQuery = query()
+    page = case_service.list_cases(get_session(), me_(), window(), wanted.number)
+    seen = case_service.complaints_seen(get_session(), me_(), page.items)
+    return paged(page, lambda case: case_json(case, case_service.timeline(me_(), case), seen[case.id]))
 
 
 @bp.post("/cases")

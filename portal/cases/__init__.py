@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -18,11 +18,13 @@ from portal.models import Stage, utcnow
 from portal.participation.forms import DecisionForm, HearingForm, RequestForm
 from portal.review import assign_form
 from portal.review.forms import AssignForm
+from portal.routing import page_window
 from portal.services import assignment, bundles, case_requests, complaints, integrity, proceedings, related
 from portal.services import cases as service
 from portal.services.access import REVIEWERS, SUPERVISORS, require_role
 from portal.services.documents import SHAREABLE
 from portal.services.errors import Conflict, DomainError, Invalid
+from portal.services.paging import Window
 from portal.services.shanghai import today_in_china
 from portal.signing import get_notary
 from portal.storage import get_store
@@ -32,7 +34,23 @@ bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 @bp.get("/")
 def index() -> str:
-    return render_template("cases/index.html", cases=service.list_cases(get_session(), actor()).items)
+    return render_template("cases/index.html", page=service.list_cases(get_session(), actor(), page_window()))
+
+
+@bp.get("/suggest")
+def suggest() -> ResponseReturnValue:
+    """The case picker's suggestions as a prosecutor types part of a case number."""
+    require_role(actor(), REVIEWERS)
+    typed = request.args.get("q", "").strip()[:100]
+    if not typed:
+        return jsonify([])
+    found = service.list_cases(get_session(), actor(), Window(None, service.SUGGESTED), typed)
+    return jsonify(
+        [
+            {"id": c.id, "case_number": c.case_number, "procuratorate": c.procuratorate, "stage": labels.STAGE[c.stage]}
+            for c in found.items
+        ]
+    )
 
 
 def _render(case_id: int, form: StageForm) -> ResponseReturnValue:

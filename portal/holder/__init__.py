@@ -11,6 +11,7 @@ from portal.forms import apply_errors
 from portal.holder.forms import ComplaintForm, ConfirmForm, ReplyForm, RightForm
 from portal.login import actor
 from portal.models import AgencyScope, EvidenceKind, IPRight, RightType, Role
+from portal.routing import page_window
 from portal.serialise import evidence_json
 from portal.services import agency
 from portal.services import cases as case_service
@@ -78,7 +79,7 @@ def retire_right(right_id: int) -> ResponseReturnValue:
 
 @bp.get("/complaints")
 def complaints() -> str:
-    return render_template("holder/complaints.html", complaints=service.org_complaints(get_session(), actor()).items)
+    return render_template("holder/complaints.html", page=service.org_complaints(get_session(), actor(), page_window()))
 
 
 def _complaint_input(form: ComplaintForm) -> service.ComplaintInput:

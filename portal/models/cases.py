@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import DDL, ForeignKey, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.accounts import User, enum_column
@@ -28,6 +28,16 @@ class Case(Base):
     stage_changes: Mapped[list[StageChange]] = relationship(
         back_populates="case", order_by="(StageChange.occurred_on, StageChange.id)"
     )
+
+
+# The case picker finds a case by any part of its number: trigrams on PostgreSQL (migration 0022 creates the
+# same); the embedded SQLite scans its few cases.
+POSTGRES_CASE_NUMBERS = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX ix_cases_number_trigrams ON cases USING gin (case_number gin_trgm_ops)",
+)
+for statement in POSTGRES_CASE_NUMBERS:
+    event.listen(Case.__table__, "after_create", DDL(statement).execute_if(dialect="postgresql"))
 
 
 class StageChange(Base):

@@ -79,9 +79,6 @@ def queue() -> str:
 def _decision_form() -> DecisionForm:
     db = get_session()
     form = DecisionForm()
-    form.case_id.choices = [(0, _l("— open a new case —"))] + [
-        (c.id, f"{c.case_number} · {c.procuratorate}") for c in case_service.list_cases(db, actor()).items
-    ]
     form.prosecutor_id.choices = [(u.id, u.email) for u in accounts.staff_users(db).items if u.role in REVIEWERS]
     if request.method == "GET":
         form.prosecutor_id.data = actor().id
@@ -153,7 +150,8 @@ def decide(complaint_id: int) -> ResponseReturnValue:
     form = _decision_form()
     if form.validate_on_submit():
         new_case = None
-        if form.action.data == "accept" and not form.case_id.data:
+        existing = (form.case.data or "").strip() if form.action.data == "accept" else ""
+        if form.action.data == "accept" and not existing:
             new_case = case_service.CaseInput(
                 case_number=form.case_number.data or "",
                 procuratorate=form.procuratorate.data or "",
@@ -171,7 +169,7 @@ def decide(complaint_id: int) -> ResponseReturnValue:
                     message=form.message.data or "",
                     due=form.due.data,
                     reason=form.reason.data or "",
-                    case_id=form.case_id.data or None,
+                    case_id=case_service.by_number(get_session(), actor(), existing).id if existing else None,
                     new_case=new_case,
                 ),
             )
@@ -189,7 +187,6 @@ def clusters() -> str:
     return render_template(
         "review/clusters.html",
         clusters=related.clusters(db, actor()),
-        cases=case_service.list_cases(db, actor()).items,
         threshold=related.threshold(db),
     )
 
@@ -197,11 +194,12 @@ def clusters() -> str:
 @bp.post("/clusters/link")
 def link_cluster() -> ResponseReturnValue:
     ids = [int(v) for v in request.form.getlist("complaint_ids") if v.isdigit()]
-    case_id = request.form.get("case_id", "")
+    number = request.form.get("case", "").strip()
     try:
-        if not case_id.isdigit():
-            raise Invalid("Choose the case to link them to.", {"case_id": "Required."})
-        case = related.link_into_case(get_session(), actor(), ids, int(case_id))
+        if not number:
+            raise Invalid("Choose the case to link them to.", {"case": "Required."})
+        case_id = case_service.by_number(get_session(), actor(), number).id
+        case = related.link_into_case(get_session(), actor(), ids, case_id)
     except DomainError as exc:
         flash(exc.translated(_), "error")
     else:

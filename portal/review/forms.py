@@ -28,7 +28,11 @@ class DecisionForm(FlaskForm):
     message = TextAreaField(_l("What is needed"), validators=limits(Decision, "message"))
     due = DateField(_l("Deadline"), validators=[Optional()])
     reason = TextAreaField(_l("Reason for declining"), validators=limits(Decision, "reason"))
-    case_id = SelectField(_l("Link to existing case"), coerce=int, validators=[Optional()])
+    case = StringField(
+        _l("Link to existing case"),
+        description=_l("Type part of its number and choose it; leave empty to open a new case."),
+        validators=limits(CaseFields, "case_number", required=False),
+    )
     # Required only when a new case is opened: the service checks that, these the lengths.
     case_number = StringField(_l("New case number"), validators=limits(CaseFields, "case_number", required=False))
     procuratorate = StringField(_l("Procuratorate"), validators=limits(CaseFields, "procuratorate", required=False))

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import Field
 
 from portal.models import Stage
-from portal.schemas.base import Id, Input, Output, Query, Text
+from portal.schemas.base import Id, Input, Output, PageQuery, Query, Text
 
 
 class CaseFields(Input):
@@ -49,6 +49,12 @@ class Case(Output):
     prosecutor: str = Field(description="The prosecutor's e-mail address.")
     timeline: list[TimelineEntry]
     complaints: list[ComplaintRef] = Field(description="The complaints of the case this user may see.")
+
+
+class CaseQuery(PageQuery):
+    number: Text = Field(
+        "", max_length=100, description="Only cases whose number holds this text, in any case: a picker's search."
+    )
 
 
 class BundleQuery(Query):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.models import AgencyScope, Case, Complaint, EventKind, Role, Stage, StageChange, User
 from portal.services import paging
@@ -110,15 +110,23 @@ def add_stage(session: Session, actor: User, case_id: int, data: StageInput) -> 
     return change
 
 
-def list_cases(session: Session, actor: User, window: Window | None = None) -> Page[Case]:
-    """The cases the actor may see, newest first: all for prosecutors, those they take part in for rights holders."""
+SUGGESTED = 10
+"""Cases the picker offers at a time."""
+
+
+def list_cases(session: Session, actor: User, window: Window | None = None, number: str = "") -> Page[Case]:
+    """The cases the actor may see, newest first: all for prosecutors, those they take part in for rights
+    holders; only those whose case number holds ``number`` when it is given (the case picker)."""
     query = select(Case)
+    if number.strip():
+        query = query.where(Case.case_number.icontains(number.strip(), autoescape=True))
     if actor.role is Role.HOLDER:
         orgs = acting_orgs(session, actor, AgencyScope.PROCEEDINGS)
         query = query.where(Case.id.in_(select(Complaint.case_id).where(Complaint.org_id.in_(orgs))))
     elif actor.role not in REVIEWERS:
         return Page([], None)
-    return paging.rows(session, query, Case.id, window)
+    shown = (selectinload(Case.complaints), selectinload(Case.stage_changes), joinedload(Case.prosecutor))
+    return paging.rows(session, query.options(*shown), Case.id, window)
 
 
 @dataclass(frozen=True)
@@ -138,8 +146,27 @@ def timeline(actor: User, case: Case) -> list[TimelineEntry]:
     ]
 
 
+def by_number(session: Session, actor: User, number: str) -> Case:
+    """The case a prosecutor names by its number (on the pages, instead of choosing from every case)."""
+    require_role(actor, REVIEWERS)
+    number = number.strip()
+    case = session.scalar(select(Case).where(Case.case_number == number)) if number else None
+    if case is None:
+        raise Invalid(
+            "No case has the number %(number)s: choose one of those suggested as you type.",
+            {"case": "No such case."},
+            number=number,
+        )
+    return case
+
+
 def visible_complaints(session: Session, actor: User, case: Case) -> list[Complaint]:
+    return complaints_seen(session, actor, [case])[case.id]
+
+
+def complaints_seen(session: Session, actor: User, cases: list[Case]) -> dict[int, list[Complaint]]:
+    """Each case's complaints the actor may see: all for staff, their organisations' for rights holders."""
     if actor.role in REVIEWERS:
-        return list(case.complaints)
+        return {case.id: list(case.complaints) for case in cases}
     orgs = set(acting_orgs(session, actor, AgencyScope.PROCEEDINGS))
-    return [c for c in case.complaints if c.org_id in orgs]
+    return {case.id: [c for c in case.complaints if c.org_id in orgs] for case in cases}

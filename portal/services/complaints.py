@@ -334,13 +334,12 @@ def reply_to_request(session: Session, actor: User, complaint_id: int, reply: st
 def evidence_of_each(session: Session, complaints: list[Complaint]) -> dict[int, list[EvidenceItem]]:
     grouped: dict[int, list[EvidenceItem]] = {c.id: [] for c in complaints}
     query = select(EvidenceItem).where(EvidenceItem.complaint_id.in_(grouped)).order_by(EvidenceItem.id)
-    for item in session.scalars(query):
+    for item in session.scalars(query.options(selectinload(EvidenceItem.frames))):
         assert item.complaint_id is not None
         grouped[item.complaint_id].append(item)
     return grouped
 
 
 def evidence_of(session: Session, complaint: Complaint) -> list[EvidenceItem]:
-    return list(
-        session.scalars(select(EvidenceItem).where(EvidenceItem.complaint_id == complaint.id).order_by(EvidenceItem.id))
-    )
+    """The complaint's evidence with its pictures, which the pages and the API count."""
+    return evidence_of_each(session, [complaint])[complaint.id]

@@ -141,6 +141,14 @@ def test_related_evidence_clusters_and_workspace(
     cluster = page.locator(".cluster").first
     expect(cluster.locator(".strip .side")).to_have_count(3)
     page.screenshot(path=str(tmp_path / f"clusters-{language}.png"), full_page=True)
+    # The case picker offers the cases whose number holds what is typed.
+    expect(page.locator("html[data-case-picker=ready]")).to_have_count(1)
+    picker = cluster.locator("input[name=case]")
+    expect(picker).to_have_value("沪检知刑诉〔2026〕101号")
+    picker.fill("〔2026〕10")
+    offered = cluster.locator("datalist option[value='沪检知刑诉〔2026〕101号']")
+    expect(offered).to_have_count(1)
+    picker.fill("沪检知刑诉〔2026〕101号")
     cluster.locator("button", has_text=text["link"]).click()
     expect(page.locator(".flash")).to_contain_text(text["linked"])
     linked = api(server, prosecutor, "GET", f"/complaints/{second}")

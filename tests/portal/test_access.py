@@ -75,6 +75,7 @@ ROUTES = {
     ("GET", "/review/organisations"): "deciders",
     ("POST", "/review/organisations/<int:org_id>"): "deciders",
     ("GET", "/cases/"): "any",
+    ("GET", "/cases/suggest"): "staff",
     ("GET", "/cases/<int:case_id>"): "owner+staff",
     ("POST", "/cases/<int:case_id>/stages"): "staff",
     ("POST", "/cases/<int:case_id>/bundle"): "staff",

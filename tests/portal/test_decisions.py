@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.factories import Api, make_world, names_field
-from tests.portal.test_pages import sign_in
+from tests.portal.test_pages import csrf, sign_in
 
 NEW_CASE = {"case_number": "K-1", "procuratorate": "Shanghai", "charges": "Counterfeiting"}
 
@@ -128,3 +128,37 @@ def test_review_queue_filters_and_pages(app: Flask, client: FlaskClient) -> None
         url = found.group(1).replace("&amp;", "&") if found else ""
     assert len(seen) == 22 and seen == sorted(seen) and seen[:3] == ids_a
     assert 'rel="prev"' in page and browser.get("/review/?cursor=nonsense").status_code == 422
+
+
+def test_the_decision_form_links_to_a_case_named_by_its_number(app: Flask, client: FlaskClient) -> None:
+    """The page names an existing case by its number (typed, or picked from suggestions), never a list of all."""
+    world = make_world(app)
+    holder, prosecutor = Api(client, world.holder_a.token), Api(client, world.prosecutor.token)
+    first = holder.submitted(world.right_a)[0]
+    case = prosecutor("POST", "/cases", json={**NEW_CASE, "case_number": "沪检知刑诉〔2026〕31号"}).json
+    prosecutor("POST", "/cases", json={**NEW_CASE, "case_number": "沪检知刑诉〔2026〕310号"})
+    browser = app.test_client()
+    sign_in(browser, world.prosecutor.email)
+    page = browser.get(f"/review/complaints/{first}").text
+    assert 'data-suggest="/cases/suggest"' in page and "沪检知刑诉〔2026〕31号" not in page
+    suggested = browser.get("/cases/suggest", query_string={"q": "2026〕31"}).json
+    assert [c["case_number"] for c in suggested] == ["沪检知刑诉〔2026〕310号", "沪检知刑诉〔2026〕31号"]
+    token = csrf(browser, f"/review/complaints/{first}")
+    refused = browser.post(
+        f"/review/complaints/{first}/decision", data={"csrf_token": token, "action": "accept", "case": "〔2026〕31"}
+    )
+    assert refused.status_code == 422 and "No case has the number 〔2026〕31" in refused.text
+    decided = browser.post(
+        f"/review/complaints/{first}/decision",
+        data={"csrf_token": token, "action": "accept", "case": "沪检知刑诉〔2026〕31号"},
+    )
+    assert decided.status_code == 302
+    assert prosecutor("GET", f"/complaints/{first}").json["case_id"] == case["id"]
+    # The API takes the same filter on the list of cases; rights holders see only their own cases in it.
+    found = prosecutor("GET", "/cases", query_string={"number": "〔2026〕31"}).json["items"]
+    assert [c["id"] for c in found][-1] == case["id"] and len(found) == 2
+    assert [c["id"] for c in holder("GET", "/cases", query_string={"number": "2026"}).json["items"]] == [case["id"]]
+    assert browser.get("/cases/suggest", query_string={"q": "%"}).json == []
+    holder_browser = app.test_client()
+    sign_in(holder_browser, world.holder_a.email)
+    assert holder_browser.get("/cases/suggest", query_string={"q": "2026"}).status_code == 403

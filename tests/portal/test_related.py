@@ -253,19 +253,42 @@ def test_pages_show_related_evidence_the_workspace_and_clusters(
     assert f'id="previous-item" href="/review/evidence/{filed["altered"]}"' in second
     assert f'id="next-item" href="/review/evidence/{filed["other"]}"' in second
     clusters = client.get("/review/clusters").get_data(as_text=True)
-    assert "3 complaints" in clusters and "Link into one case" not in clusters  # no case open yet
-    assert "accept one of these complaints into a new case" in clusters
-    # Linking from the page: no case chosen, and a case that does not exist, are each refused with the reason.
+    assert "3 complaints" in clusters and "No case of this cluster is open yet" in clusters
+    # Linking from the page: no case named, a number no case has, and no complaint ticked are each refused.
     token = csrf(client, "/review/clusters")
     ids = {"complaint_ids": [str(filed["first"]), str(filed["second"])], "csrf_token": token}
     no_case = client.post("/review/clusters/link", data=ids, follow_redirects=True).get_data(as_text=True)
     assert "Choose the case to link them to." in no_case
-    unknown = client.post("/review/clusters/link", data={**ids, "case_id": "999"}, follow_redirects=True)
-    assert "There is no such case." in unknown.get_data(as_text=True)
+    unknown = client.post("/review/clusters/link", data={**ids, "case": "K-999"}, follow_redirects=True)
+    assert "No case has the number K-999" in unknown.get_data(as_text=True)
+    prosecutor = api_for(filed, "prosecutor")
+    opened = prosecutor(
+        "POST", "/cases", json={"case_number": "沪检知刑诉〔2026〕55号", "procuratorate": "P", "charges": "C"}
+    )
     none_ticked = client.post(
-        "/review/clusters/link", data={"case_id": "999", "csrf_token": token}, follow_redirects=True
+        "/review/clusters/link", data={"case": opened.json["case_number"], "csrf_token": token}, follow_redirects=True
     )
     assert "Choose the complaints to link." in none_ticked.get_data(as_text=True)
+    # The picker offers the cases whose number holds what was typed; a number typed whole links.
+    assert client.get("/cases/suggest?q=〔2026〕5").json == [
+        {
+            "id": opened.json["id"],
+            "case_number": "沪检知刑诉〔2026〕55号",
+            "procuratorate": "P",
+            "stage": "Review for prosecution",
+        }
+    ]
+    assert client.get("/cases/suggest?q=%25").json == [] and client.get("/cases/suggest?q=").json == []
+    linked = client.post(
+        "/review/clusters/link", data={**ids, "case": " 沪检知刑诉〔2026〕55号 "}, follow_redirects=True
+    )
+    assert "2 complaints linked to case 沪检知刑诉〔2026〕55号." in linked.get_data(as_text=True)
+    assert {c["id"] for c in prosecutor("GET", f"/cases/{opened.json['id']}").json["complaints"]} == {
+        filed["first"],
+        filed["second"],
+    }
+    with_case = client.get("/review/clusters").get_data(as_text=True)
+    assert 'value="沪检知刑诉〔2026〕55号"' in with_case
     sign_in(client, "admin@proc.example")
     matching = client.get("/admin/matching").get_data(as_text=True)
     assert "Trade-off" in matching and "bench/neardup.py" in matching
