@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 from bisect import bisect
+from collections import Counter
 from collections.abc import Callable, Mapping
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -129,7 +130,7 @@ STAGES = [Stage.FILING_SUPERVISION, Stage.INVESTIGATION, Stage.ARREST_REVIEW, St
 # The order the tables are loaded in: every row's references are in by then.
 TABLES = [
     "organisations", "users", "ip_rights", "cases", "complaints", "complaint_rights", "infringers",
-    "infringer_keys", "information_requests", "stage_changes", "served_decisions", "case_requests",
+    "infringer_keys", "shared_keys", "information_requests", "stage_changes", "served_decisions", "case_requests",
     "evidence_items", "evidence_frames", "evidence_matches", "custody_events", "receipts", "log_entries",
     "log_nodes", "notifications", "search_documents",
 ]  # fmt: skip
@@ -261,6 +262,8 @@ class Generator:
     pictures: list[tuple[int, EvidenceKind, str, str, tuple[Any, ...]]] = field(default_factory=list)
     """Recently filed pictures, (complaint, kind, media type, extension, digests), for identical refilings."""
     motifs: list[Motif] = field(default_factory=list)
+    named: Counter[tuple[str, str]] = field(default_factory=Counter)
+    """Filed complaints naming each infringer key."""
     later: list[tuple[datetime, int, bytes, int]] = field(default_factory=list)
     """Custody leaves of acts after filing (a prosecutor viewing an item), logged after every filing."""
 
@@ -392,6 +395,8 @@ class Generator:
             rights = rng.sample(org.rights, rng.choice((1, 1, 2)))
             for right in rights:
                 t.add("complaint_rights", complaint_id=complaint_id, right_id=right.id)
+            if status is not ComplaintStatus.DRAFT:
+                self.named.update({key for shop in named for key in shop.keys})
             for shop in named:
                 infringer_id = self.next_id("infringers")
                 t.add("infringers", id=infringer_id, complaint_id=complaint_id, name=shop.name, address=shop.address,
@@ -411,6 +416,8 @@ class Generator:
             self.notify(complaint)
         for at, item_id, leaf, custody_id in sorted(self.later):
             self.log.append("custody", leaf, at, item_id, custody_id)
+        for (kind, value), count in self.named.items():
+            self.tables.add("shared_keys", id=self.next_id("shared_keys"), kind=kind, value=value, complaints=count)
 
     def case(self, opened: datetime, prosecutor: int, org_id: int) -> SimpleNamespace:
         """A case opened on accepting a complaint, with the stages it has been through since."""

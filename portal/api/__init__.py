@@ -13,7 +13,7 @@ from flask import Blueprint, Response, current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 
 from portal import evidence_list
-from portal.api.contract import body, document, if_match, operation, paged, query, time_paged, window
+from portal.api.contract import body, document, if_match, key_paged, operation, paged, query, window
 from portal.db import get_session
 from portal.downloads import attachment, bundle_response, receipt_archive, thumbnail_response
 from portal.errors import json_error
@@ -317,7 +317,7 @@ def review_queue() -> ResponseReturnValue:
             per_page=wanted.limit,
         ),
     )
-    return time_paged(result.page, result.total, complaint_json)
+    return key_paged(result.page, result.total, complaint_json)
 
 
 def _case_input(data: case_schema.CaseFields) -> case_service.CaseInput:

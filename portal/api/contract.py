@@ -31,7 +31,7 @@ from portal.schemas.base import Id, Input, PageQuery, Problem, Query
 from portal.schemas.parse import InvalidRequest, invalid, parse
 from portal.services import idempotency
 from portal.services.errors import Malformed
-from portal.services.paging import Count, Page, TimePage, Window
+from portal.services.paging import Count, KeyPage, Page, Window
 
 PREFIX = "/api/v1"
 
@@ -327,8 +327,8 @@ def paged(page: Page[T], render: Callable[[T], Any]) -> dict[str, Any]:
     return {"items": [render(item) for item in page.items], "next": following}
 
 
-def time_paged(page: TimePage[T], total: Count, render: Callable[[T], Any]) -> dict[str, Any]:
-    """A page of a list in time order, with links both ways and the bounded count of what matches."""
+def key_paged(page: KeyPage[T], total: Count, render: Callable[[T], Any]) -> dict[str, Any]:
+    """A page of a list paged by key both ways, with its links and the bounded count of what matches."""
     return {
         "items": [render(item) for item in page.items],
         "total": total.value,

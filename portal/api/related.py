@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from evidence.fingerprints import MAX_THRESHOLD
 from portal.api import bp, me_
-from portal.api.contract import body, operation, paged, query, time_paged, window
+from portal.api.contract import body, key_paged, operation, paged, query, window
 from portal.db import get_session
 from portal.models import TokenScope
 from portal.schemas import complaints as complaint_schema
@@ -28,6 +28,7 @@ def _shared_json(shared: infringers.Shared) -> dict[str, Any]:
             {"id": c.id, "reference": c.reference, "organisation": c.organisation.legal_name, "status": c.status.value}
             for c in shared.complaints
         ],
+        "complaint_count": shared.count,
     }
 
 
@@ -35,12 +36,14 @@ def _shared_json(shared: infringers.Shared) -> dict[str, Any]:
 @operation(
     "Infringers named in complaints of more than one rights holder (prosecutors)",
     tag="review",
-    query=PageQuery,
-    response=Page[schema.SharedInfringer],
+    query=schema.SharedInfringerQuery,
+    response=schema.SharedInfringerPage,
     errors=(403,),
 )
 def shared_infringers() -> ResponseReturnValue:
-    return paged(listed(infringers.groups(get_session(), me_()), window()), _shared_json)
+    wanted: schema.SharedInfringerQuery = query()
+    found = infringers.groups(get_session(), me_(), Position.of(wanted.cursor), wanted.limit)
+    return key_paged(found.page, found.total, _shared_json)
 
 
 @bp.get("/complaints/<int:complaint_id>/shared-infringers")
@@ -66,7 +69,7 @@ def complaint_shared_infringers(complaint_id: int) -> ResponseReturnValue:
 def search_complaints() -> ResponseReturnValue:
     wanted: complaint_schema.SearchQuery = query()
     found = search.search(get_session(), me_(), wanted.q, Position.of(wanted.cursor), wanted.limit)
-    return time_paged(found.page, found.total, complaint_json)
+    return key_paged(found.page, found.total, complaint_json)
 
 
 @bp.get("/complaints/<int:complaint_id>/related-evidence")

@@ -23,6 +23,7 @@ from portal.models.complaints import (
     Infringer,
     InfringerKey,
     SearchDocument,
+    SharedKey,
     complaint_rights,
 )
 from portal.models.enums import (
@@ -132,6 +133,7 @@ __all__ = [
     "RowState",
     "Role",
     "SearchDocument",
+    "SharedKey",
     "ServedDecision",
     "Setting",
     "Stage",

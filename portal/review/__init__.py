@@ -124,7 +124,8 @@ def search_complaints() -> ResponseReturnValue:
 
 @bp.get("/infringers")
 def shared_infringers() -> str:
-    return render_template("review/infringers.html", groups=infringers.groups(get_session(), actor()))
+    found = infringers.groups(get_session(), actor(), Position.of(request.args.get("cursor")))
+    return render_template("review/infringers.html", found=found)
 
 
 @bp.post("/complaints/<int:complaint_id>/assign")

@@ -103,7 +103,7 @@ Money = Annotated[
 Currency = Annotated[
     str, Field(min_length=3, max_length=3, pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code.", examples=["CNY"])
 ]
-TimeCursor = Annotated[
+KeyCursor = Annotated[
     str,
     Field(
         max_length=64,

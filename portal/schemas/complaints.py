@@ -14,12 +14,12 @@ from portal.schemas.base import (
     Currency,
     Id,
     Input,
+    KeyCursor,
     Money,
     Output,
     Query,
     QueryBool,
     Text,
-    TimeCursor,
     changes_to,
 )
 from portal.schemas.cases import CaseFields
@@ -141,7 +141,7 @@ class ReviewQuery(Query):
     order: Literal["newest", "oldest"] = "newest"
     assigned: Literal["me", "none"] | None = Field(None, description="Only those assigned to you, or to nobody.")
     limit: int = Field(20, ge=1, le=100, description="Items per page.")
-    cursor: TimeCursor | None = None
+    cursor: KeyCursor | None = None
 
 
 class ReviewPage(Output):
@@ -167,4 +167,4 @@ class Decision(Input):
 class SearchQuery(Query):
     q: Text = Field("", max_length=200, description="Words to find in titles, facts, infringers and references.")
     limit: int = Field(50, ge=1, le=200, description="Items per page.")
-    cursor: TimeCursor | None = None
+    cursor: KeyCursor | None = None

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from evidence.fingerprints import MAX_THRESHOLD
 from portal.models import ComplaintStatus
-from portal.schemas.base import WHOLE, Id, Input, Output, Sha256
+from portal.schemas.base import WHOLE, Id, Input, KeyCursor, Output, Query, Sha256
 
 
 class ItemRef(Output):
@@ -63,7 +63,23 @@ class SharedComplaint(Output):
 class SharedInfringer(Output):
     kind: Literal["name", "shop", "domain"]
     value: str
-    complaints: list[SharedComplaint]
+    complaints: list[SharedComplaint] = Field(description="The 10 filed complaints naming it submitted last.")
+    complaint_count: int = Field(description="Every filed complaint naming it; on a complaint's list, every other one.")
+
+
+class SharedInfringerQuery(Query):
+    limit: int = Field(50, ge=1, le=200, description="Items per page.")
+    cursor: KeyCursor | None = None
+
+
+class SharedInfringerPage(Output):
+    """Infringers named in more than one filed complaint, those in most first: follow `next` and `previous`."""
+
+    items: list[SharedInfringer]
+    total: int = Field(description="How many, counted up to 10,000.")
+    total_exact: bool = Field(description="False when more than `total` are shared.")
+    next: str | None = Field(description="The URL of the next page; null on the last.")
+    previous: str | None = Field(description="The URL of the page before; null on the first.")
 
 
 class TradeOff(Output):

@@ -8,16 +8,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TypeVar
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import Complaint, ComplaintStatus, Infringer, InfringerKey, User
+from portal.models import Complaint, ComplaintStatus, Infringer, InfringerKey, SharedKey, User
+from portal.services import paging
 from portal.services.access import REVIEWERS, get_complaint, require_role
+from portal.services.paging import Count, KeyPage, Position
 
-GROUPS_SHOWN = 100
-FiledQuery = TypeVar("FiledQuery", bound=Select)  # type: ignore[type-arg]
+SHOWN = 10
+"""Complaints listed under each key, the last submitted first; the key's count covers them all."""
+PER_PAGE = 50
 
 
 @dataclass(frozen=True)
@@ -26,56 +30,89 @@ class Shared:
     """name, shop or domain"""
     value: str
     complaints: list[Complaint]
+    """The :data:`SHOWN` submitted last."""
+    count: int
+    """Every filed complaint naming it (on a complaint's page: every other one)."""
 
 
-def _filed(query: FiledQuery) -> FiledQuery:
-    """Keys of infringers in filed complaints (a draft shows nothing to prosecutors)."""
-    return (
-        query.join(Infringer, InfringerKey.infringer_id == Infringer.id)
-        .join(Complaint, Infringer.complaint_id == Complaint.id)
-        .where(Complaint.status != ComplaintStatus.DRAFT)
+def count_filed(session: Session, complaint: Complaint) -> None:
+    """Count the complaint's infringer keys as it is filed (the caller commits with the submission)."""
+    keys = sorted({(key.kind, key.value) for infringer in complaint.infringers for key in infringer.keys})
+    if not keys:
+        return
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    rows = [{"kind": kind, "value": value, "complaints": 1} for kind, value in keys]
+    statement = insert(SharedKey).values(rows)
+    session.execute(
+        statement.on_conflict_do_update(index_elements=["kind", "value"], set_={"complaints": SharedKey.complaints + 1})
     )
 
 
-def _complaints_by_key(session: Session, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], list[Complaint]]:
-    if not wanted:
+def _last_submitted(
+    session: Session, keys: list[tuple[str, str]], besides: int | None = None
+) -> dict[tuple[str, str], list[Complaint]]:
+    """Up to :data:`SHOWN` filed complaints naming each key, the last submitted first, in one query."""
+    if not keys:
         return {}
+    naming = (
+        select(InfringerKey.kind, InfringerKey.value, Complaint.id, Complaint.submitted_at)
+        .join(Infringer, InfringerKey.infringer_id == Infringer.id)
+        .join(Complaint, Infringer.complaint_id == Complaint.id)
+        .where(Complaint.status != ComplaintStatus.DRAFT, tuple_(InfringerKey.kind, InfringerKey.value).in_(keys))
+        .distinct()
+    )
+    if besides is not None:
+        naming = naming.where(Complaint.id != besides)
+    named = naming.subquery()
+    rank = func.row_number().over(
+        partition_by=(named.c.kind, named.c.value), order_by=(named.c.submitted_at.desc(), named.c.id.desc())
+    )
+    ranked = select(named.c.kind, named.c.value, named.c.id, rank.label("rank")).subquery()
     rows = session.execute(
-        _filed(select(InfringerKey.kind, InfringerKey.value, Complaint))
-        .where(tuple_(InfringerKey.kind, InfringerKey.value).in_(wanted))
+        select(ranked.c.kind, ranked.c.value, Complaint)
+        .join(Complaint, Complaint.id == ranked.c.id)
+        .where(ranked.c.rank <= SHOWN)
+        .order_by(ranked.c.kind, ranked.c.value, ranked.c.rank)
         .options(selectinload(Complaint.organisation))
-        .order_by(Complaint.submitted_at)
-    ).all()
+    )
     found: dict[tuple[str, str], list[Complaint]] = defaultdict(list)
     for kind, value, complaint in rows:
-        if complaint not in found[(kind, value)]:
-            found[(kind, value)].append(complaint)
+        found[(kind, value)].append(complaint)
     return found
 
 
 def shared_with(session: Session, actor: User, complaint_id: int) -> list[Shared]:
-    """Other filed complaints naming one of this complaint's infringers."""
+    """Other filed complaints naming one of this complaint's infringers, the keys named most first."""
     require_role(actor, REVIEWERS)
     complaint = get_complaint(session, actor, complaint_id)
     mine = sorted({(key.kind, key.value) for infringer in complaint.infringers for key in infringer.keys})
-    result = []
-    for (kind, value), complaints in _complaints_by_key(session, mine).items():
-        others = [c for c in complaints if c.id != complaint.id]
-        if others:
-            result.append(Shared(kind, value, others))
-    return sorted(result, key=lambda s: (-len(s.complaints), s.kind, s.value))
-
-
-def groups(session: Session, actor: User, limit: int = GROUPS_SHOWN) -> list[Shared]:
-    """Infringers named in more than one filed complaint, those in most complaints first."""
-    require_role(actor, REVIEWERS)
-    counted = (
-        _filed(select(InfringerKey.kind, InfringerKey.value, func.count(func.distinct(Complaint.id)).label("n")))
-        .group_by(InfringerKey.kind, InfringerKey.value)
-        .having(func.count(func.distinct(Complaint.id)) > 1)
-        .order_by(func.count(func.distinct(Complaint.id)).desc(), InfringerKey.kind, InfringerKey.value)
-        .limit(limit)
+    if not mine:
+        return []
+    counted = session.execute(
+        select(SharedKey.kind, SharedKey.value, SharedKey.complaints).where(
+            tuple_(SharedKey.kind, SharedKey.value).in_(mine)
+        )
     )
-    keys = [(kind, value) for kind, value, _n in session.execute(counted)]
-    found = _complaints_by_key(session, keys)
-    return [Shared(kind, value, found[(kind, value)]) for kind, value in keys]
+    itself = 0 if complaint.status is ComplaintStatus.DRAFT else 1
+    others = {(kind, value): count - itself for kind, value, count in counted if count > itself}
+    recent = _last_submitted(session, sorted(others), besides=complaint.id)
+    result = [Shared(kind, value, recent.get((kind, value), []), count) for (kind, value), count in others.items()]
+    return sorted(result, key=lambda s: (-s.count, s.kind, s.value))
+
+
+@dataclass(frozen=True)
+class Groups:
+    page: KeyPage[Shared]
+    total: Count
+    """Keys named in more than one complaint, counted up to a ceiling."""
+
+
+def groups(session: Session, actor: User, position: Position | None = None, limit: int = PER_PAGE) -> Groups:
+    """Infringers named in more than one filed complaint, those in most complaints first, a page at a time."""
+    require_role(actor, REVIEWERS)
+    shared = select(SharedKey).where(SharedKey.complaints > 1)
+    page = paging.by_key(session, shared, SharedKey.complaints, SharedKey.id, position, limit)
+    recent = _last_submitted(session, [(k.kind, k.value) for k in page.items])
+    items = [Shared(k.kind, k.value, recent.get((k.kind, k.value), []), k.complaints) for k in page.items]
+    total = paging.count_up_to(session, shared.with_only_columns(SharedKey.id))
+    return Groups(KeyPage(items, page.next, page.previous), total)

@@ -55,22 +55,22 @@ def listed(items: Sequence[T], window: Window | None) -> Page[T]:
     return Page(list(items[start:end]), end if end < len(items) else None)
 
 
-# --- lists ordered by a time, then the id --------------------------------------------------------
+# --- lists ordered by a time or a number, then the id, both ways -----------------------------------
 
 
 @dataclass(frozen=True)
 class Position:
-    """A row's place in a list ordered by (time, id), and which way to page from it."""
+    """A row's place in a list ordered by (a time or a number, its id), and which way to page from it."""
 
-    at: datetime
+    at: datetime | int
     id: int
     before: bool = False
     """The page that comes before this row, rather than the one after it."""
 
     def token(self) -> str:
         """The opaque cursor a link carries."""
-        micros = round(self.at.timestamp() * 1_000_000)
-        raw = f"{'b' if self.before else 'a'}{micros}.{self.id}".encode()
+        value = f"t{round(self.at.timestamp() * 1_000_000)}" if isinstance(self.at, datetime) else f"n{self.at}"
+        raw = f"{'b' if self.before else 'a'}{value}.{self.id}".encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
     @classmethod
@@ -82,33 +82,34 @@ class Position:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode("ascii")
         except (binascii.Error, UnicodeDecodeError, ValueError):
             raw = ""
-        found = re.fullmatch(r"([ab])(\d{1,17})\.(\d{1,18})", raw)
+        found = re.fullmatch(r"([ab])([tn])(\d{1,17})\.(\d{1,18})", raw)
         if found is None:
             raise Invalid("Take the cursor from a next or previous link.", {field: "Not a cursor."})
-        at = datetime.fromtimestamp(int(found.group(2)) / 1_000_000, UTC)
-        return cls(at, int(found.group(3)), found.group(1) == "b")
+        number = int(found.group(3))
+        at = datetime.fromtimestamp(number / 1_000_000, UTC) if found.group(2) == "t" else number
+        return cls(at, int(found.group(4)), found.group(1) == "b")
 
 
 @dataclass(frozen=True)
-class TimePage(Generic[T]):
+class KeyPage(Generic[T]):
     items: list[T]
     next: Position | None
     previous: Position | None
 
 
-def by_time(
+def by_key(
     session: Session,
     query: Select[Any],
-    at: InstrumentedAttribute[datetime | None],
+    at: InstrumentedAttribute[Any],
     key: InstrumentedAttribute[int],
     position: Position | None,
     limit: int,
     newest_first: bool = True,
-    read: Callable[[Any], tuple[datetime, int]] | None = None,
-) -> TimePage[Any]:
-    """The page of ``query`` at ``position`` in the order of (``at``, ``key``), newest first unless told
+    read: Callable[[Any], tuple[Any, int]] | None = None,
+) -> KeyPage[Any]:
+    """The page of ``query`` at ``position`` in the order of (``at``, ``key``), largest first unless told
     otherwise. A composite index on the two columns makes any page cost what the first does. ``read`` gives
-    a row's (time, key) where the row is not of the columns' own model."""
+    a row's (``at``, ``key``) where the row is not of the columns' own model."""
     backwards = position is not None and position.before
     descending = newest_first != backwards
     if position is not None:
@@ -122,14 +123,14 @@ def by_time(
     if backwards:
         items.reverse()
     if not items:
-        return TimePage(items, None, None)
+        return KeyPage(items, None, None)
     read = read or (lambda row: (getattr(row, at.key), getattr(row, key.key)))
     last_at, last_key = read(items[-1])
     first_at, first_key = read(items[0])
     after, before = Position(last_at, last_key), Position(first_at, first_key, before=True)
     has_next = more if not backwards else True
     has_previous = more if backwards else position is not None
-    return TimePage(items, after if has_next else None, before if has_previous else None)
+    return KeyPage(items, after if has_next else None, before if has_previous else None)
 
 
 @dataclass(frozen=True)

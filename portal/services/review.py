@@ -29,7 +29,7 @@ from portal.services.errors import Conflict, Invalid
 from portal.services.evidence import record_linked
 from portal.services.loading import with_details
 from portal.services.notifications import Event, publish
-from portal.services.paging import Count, Position, TimePage
+from portal.services.paging import Count, KeyPage, Position
 
 QUEUE_STATUSES = (
     ComplaintStatus.SUBMITTED,
@@ -57,7 +57,7 @@ class QueueFilter:
 
 @dataclass(frozen=True)
 class Queue:
-    page: TimePage[Complaint]
+    page: KeyPage[Complaint]
     total: Count
     """Complaints the filter matches, counted up to a ceiling."""
 
@@ -86,7 +86,7 @@ def queue(session: Session, actor: User, f: QueueFilter) -> Queue:
     elif f.unassigned:
         query = query.where(Complaint.assigned_to_id.is_(None))
     total = paging.count_up_to(session, query.with_only_columns(Complaint.id))
-    page = paging.by_time(
+    page = paging.by_key(
         session, with_details(query), Complaint.submitted_at, Complaint.id, f.position, f.per_page, f.newest_first
     )
     return Queue(page, total)

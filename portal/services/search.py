@@ -25,7 +25,7 @@ from portal.services.access import REVIEWERS, require_role
 from portal.services.errors import Invalid
 from portal.services.infringer_keys import fold
 from portal.services.loading import with_details
-from portal.services.paging import Count, Position, TimePage
+from portal.services.paging import Count, KeyPage, Position
 
 CHINESE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\W_]+")
@@ -86,7 +86,7 @@ def reindex(session: Session, complaint: Complaint) -> None:
 
 @dataclass(frozen=True)
 class Found:
-    page: TimePage[Complaint]
+    page: KeyPage[Complaint]
     total: Count
     """Matches, counted up to :data:`COUNTED`."""
 
@@ -117,7 +117,7 @@ def search(session: Session, actor: User, query: str, position: Position | None 
         .join(SearchDocument, SearchDocument.complaint_id == Complaint.id)
         .where(SearchDocument.submitted_at.is_not(None), matching)
     )
-    page = paging.by_time(
+    page = paging.by_key(
         session,
         with_details(found),
         SearchDocument.submitted_at,

@@ -90,13 +90,40 @@ def test_complaints_naming_the_same_infringer_are_listed_together(app: Flask) ->
     assert [(g["kind"], g["value"]) for g in groups] == [("name", "fakestore")]  # the draft's shop is not filed yet
     assert third["id"] not in {c["id"] for g in groups for c in g["complaints"]}
 
+    # Counted as complaints are filed; each key lists the ten submitted last, and the list pages both ways.
+    more = [holder.submitted(world.right_a)[0] for _ in range(11)]
+    counted = prosecutor("GET", "/review/infringers").json
+    assert [(g["kind"], g["value"], g["complaint_count"]) for g in counted["items"]] == [
+        ("domain", "shop.example", 12),
+        ("name", "fakestore", 13),
+    ] or [(g["kind"], g["value"], g["complaint_count"]) for g in counted["items"]] == [
+        ("name", "fakestore", 13),
+        ("domain", "shop.example", 12),
+    ]
+    by_name = next(g for g in counted["items"] if g["kind"] == "name")
+    assert [c["id"] for c in by_name["complaints"]] == more[::-1][:10] and counted["total"] == 2
+    assert [g["complaint_count"] for g in counted["items"]] == sorted((12, 13), reverse=True)
+    bearer = {"Authorization": f"Bearer {world.prosecutor.token}"}
+    first_page = client.get("/api/v1/review/infringers?limit=1", headers=bearer).json
+    second_page = client.get(first_page["next"], headers=bearer).json
+    assert [g["complaint_count"] for g in first_page["items"] + second_page["items"]] == [13, 12]
+    assert second_page["next"] is None and first_page["previous"] is None
+    assert client.get(second_page["previous"], headers=bearer).json["items"] == first_page["items"]
+    mine = prosecutor("GET", f"/complaints/{first}/shared-infringers").json["items"]
+    assert [(s["kind"], s["complaint_count"], len(s["complaints"])) for s in mine] == [
+        ("name", 12, 10),
+        ("domain", 11, 10),
+    ]
+    assert first not in {c["id"] for s in mine for c in s["complaints"]}
+
     assert holder("GET", f"/complaints/{first}/shared-infringers").status_code == 403
     assert holder("GET", "/review/infringers").status_code == 403
     browser = app.test_client()
     sign_in(browser, world.prosecutor.email)
     page = browser.get(f"/review/complaints/{first}").get_data(as_text=True)
-    assert f"C-{second['id']:06d}" in page and "上海样例有限公司" in page
-    assert "fakestore" in browser.get("/review/infringers").get_data(as_text=True)
+    assert f"C-{more[-1]:06d}" in page and f"C-{second['id']:06d}" not in page and "and 2 more" in page
+    listed = browser.get("/review/infringers").get_data(as_text=True)
+    assert "fakestore" in listed and "and 3 more" in listed and "2 infringers" in listed
     holder_page = app.test_client()
     sign_in(holder_page, world.holder_a.email)
     assert f"C-{second['id']:06d}" not in holder_page.get(f"/complaints/{first}").get_data(as_text=True)
