@@ -6,10 +6,11 @@ rights holders), cases with their stage histories, requests, deadlines and
 notifications, and evidence items with what the portal records for each:
 custody chain, signed receipt, transparency-log leaves and the log's stored
 Merkle nodes, fingerprints, matches between near-identical pictures and
-identical files filed twice. Everything is derived with the portal's own
-functions (custody hashes, receipt records signed with the instance's
-receipt key, search documents, infringer keys, log nodes), so the log
-verifies, proofs are valid and a checkpoint is signed at the end.
+identical files filed twice, and the clusters these make. Everything is
+derived with the portal's own functions (custody hashes, receipt records
+signed with the instance's receipt key, search documents, infringer keys,
+log nodes, clusters), so the log verifies, proofs are valid and a
+checkpoint is signed at the end.
 
 What it does not write is the files themselves: 10^6 evidence objects are
 terabytes. An item's storage key is its content address, which is empty;
@@ -611,7 +612,7 @@ def generate(database_url: str, instance: Path, complaints: int, items: int, see
     this process's."""
     from portal import create_app
     from portal.db import get_session
-    from portal.services import receipts
+    from portal.services import clusters, receipts
     from portal.settings import Settings
 
     settings = Settings.from_env({**(env or os.environ), "DATABASE_URL": database_url, "INSTANCE_PATH": str(instance)})
@@ -628,6 +629,7 @@ def generate(database_url: str, instance: Path, complaints: int, items: int, see
     loaded = time.monotonic() - started - generated
     finish(database_url, generator.log.size)
     with app.app_context():
+        clusters.rebuild(get_session())  # as the worker does for a threshold it has not clustered for
         receipts.checkpoint(get_session(), notary)  # logs the keys, then signs the log as it stands
         get_session().commit()
     (instance / "bench-accounts.json").write_text(json.dumps(accounts, indent=1))

@@ -23,6 +23,7 @@ from portal.senders import PortalSender
 from portal.services import (
     accounts,
     batches,
+    clusters,
     deadlines,
     deliveries,
     receipts,
@@ -362,6 +363,9 @@ def worker(once: bool, until_idle: bool, poll: float) -> None:
         reminded = deadlines.send_reminders(db)
         if reminded:
             click.echo(f"reminded participants of {reminded} approaching deadline(s)")
+        rebuilt = clusters.rebuild_if_stale(db)
+        if rebuilt is not None:
+            click.echo(f"evidence clusters rebuilt for the threshold now set: {rebuilt}")
         round_ = matching.process_pending(db, get_store(), frames)
         if round_.analysed or round_.matched:
             click.echo(

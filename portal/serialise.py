@@ -200,6 +200,9 @@ def related_json(found: Related) -> dict[str, Any]:
 
 def cluster_json(cluster: Cluster) -> dict[str, Any]:
     return {
+        "id": cluster.id,
+        "item_count": cluster.item_count,
+        "complaint_count": cluster.complaint_count,
         "items": [_item_ref(item) for item in cluster.items],
         "complaint_ids": [c.id for c in cluster.complaints],
         "organisations": sorted({c.organisation.legal_name for c in cluster.complaints}),

@@ -100,12 +100,14 @@ def case_related_evidence(case_id: int) -> ResponseReturnValue:
 @operation(
     "Groups of complaints whose evidence matches (prosecutors)",
     tag="review",
-    query=PageQuery,
-    response=Page[schema.Cluster],
+    query=schema.ClusterQuery,
+    response=schema.ClusterPage,
     errors=(403,),
 )
 def evidence_clusters() -> ResponseReturnValue:
-    return paged(listed(related.clusters(get_session(), me_()), window()), cluster_json)
+    wanted: schema.ClusterQuery = query()
+    found = related.clusters(get_session(), me_(), Position.of(wanted.cursor), wanted.limit)
+    return key_paged(found.page, found.total, cluster_json)
 
 
 @bp.post("/review/clusters/link")

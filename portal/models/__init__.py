@@ -53,6 +53,7 @@ from portal.models.enums import (
 from portal.models.evidence import (
     CustodyEvent,
     DamagedObject,
+    EvidenceCluster,
     EvidenceFrame,
     EvidenceItem,
     EvidenceMatch,
@@ -101,6 +102,7 @@ __all__ = [
     "DocumentShare",
     "EmailOptOut",
     "EventKind",
+    "EvidenceCluster",
     "EvidenceFrame",
     "EvidenceItem",
     "EvidenceMatch",

@@ -16,6 +16,21 @@ if TYPE_CHECKING:
     from portal.models.transparency import Receipt
 
 
+class EvidenceCluster(Base):
+    """Evidence across filed complaints that shows the same picture (portal.services.clusters keeps it)."""
+
+    __tablename__ = "evidence_clusters"
+    __table_args__ = (Index("ix_evidence_clusters_complaints", "complaints", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    items: Mapped[int]
+    complaints: Mapped[int]
+    """Filed complaints its items belong to: two or more."""
+    closest: Mapped[int | None]
+    """Bits apart of its closest pair that is not identical; none when every pair is identical."""
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class EvidenceItem(Base):
     __tablename__ = "evidence_items"
 
@@ -50,6 +65,7 @@ class EvidenceItem(Base):
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     custody_head: Mapped[str] = mapped_column(String(64))
     custody_length: Mapped[int] = mapped_column(default=0)
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_clusters.id"), index=True)
 
     complaint: Mapped[Complaint | None] = relationship()
     organisation: Mapped[Organisation] = relationship()

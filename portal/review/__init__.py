@@ -187,7 +187,7 @@ def clusters() -> str:
     db = get_session()
     return render_template(
         "review/clusters.html",
-        clusters=related.clusters(db, actor()),
+        found=related.clusters(db, actor(), Position.of(request.args.get("cursor"))),
         threshold=related.threshold(db),
     )
 

@@ -35,11 +35,29 @@ class Related(Output):
 
 
 class Cluster(Output):
-    items: list[ItemRef]
-    complaint_ids: list[int]
-    organisations: list[str]
-    case_ids: list[int]
+    id: Id
+    item_count: int = Field(description="Every item in the cluster.")
+    complaint_count: int = Field(description="Every filed complaint it spans: two or more.")
+    items: list[ItemRef] = Field(description="The 12 items filed first.")
+    complaint_ids: list[int] = Field(description="The 30 complaints filed first.")
+    organisations: list[str] = Field(description="The rights holders of those complaints.")
+    case_ids: list[int] = Field(description="The cases those complaints are in.")
     closest_distance_bits: int | None
+
+
+class ClusterQuery(Query):
+    limit: int = Field(20, ge=1, le=100, description="Clusters per page.")
+    cursor: KeyCursor | None = None
+
+
+class ClusterPage(Output):
+    """Clusters spanning most complaints first: follow `next` and `previous`."""
+
+    items: list[Cluster]
+    total: int = Field(description="How many, counted up to 10,000.")
+    total_exact: bool = Field(description="False when there are more than `total`.")
+    next: str | None = Field(description="The URL of the next page; null on the last.")
+    previous: str | None = Field(description="The URL of the page before; null on the first.")
 
 
 class ClusterLink(Input):

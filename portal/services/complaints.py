@@ -24,7 +24,7 @@ from portal.models import (
     complaint_rights,
     utcnow,
 )
-from portal.services import infringer_keys, infringers, paging, search, versions
+from portal.services import clusters, infringer_keys, infringers, paging, search, versions
 from portal.services.access import get_complaint, require_filing_holder
 from portal.services.agency import acting_orgs
 from portal.services.errors import Conflict, Invalid, NotFound, translatable
@@ -295,6 +295,7 @@ def submit_complaint(session: Session, actor: User, complaint_id: int) -> Compla
     complaint.submitted_at = utcnow()
     search.reindex(session, complaint)  # found by search from now on, in order of submission
     infringers.count_filed(session, complaint)
+    clusters.join_complaint(session, complaint.id)
     session.commit()
     return complaint
 

@@ -27,7 +27,7 @@ from portal.models import (
     User,
     utcnow,
 )
-from portal.services import integrity, receipts, search
+from portal.services import clusters, integrity, receipts, search
 from portal.services.access import get_complaint, get_evidence, require_filing_holder
 from portal.services.custody import lock_items, record_custody
 from portal.services.errors import Conflict, Invalid, NotFound, Unavailable
@@ -161,6 +161,8 @@ def receive_item(
             },
         )
         receipt = receipts.issue(session, notary, item)
+        if complaint_id is not None:
+            clusters.join_item(session, item.id)  # an identical file filed elsewhere; matches come from the worker
         if then is not None:
             then(item)
         session.commit()

@@ -27,6 +27,7 @@ from evidence.fingerprints import MAX_THRESHOLD, Fingerprint
 from evidence.matcher import Matcher
 from evidence.stores import Store, derived_key
 from portal.models import EvidenceFrame, EvidenceItem, EvidenceMatch, utcnow
+from portal.services import clusters
 
 LEASE = timedelta(minutes=10)
 ROUND = 4
@@ -207,6 +208,7 @@ def match(session: Session, index: FrameIndex, item_id: int) -> int:
                 best[other] = (distance, frame.number, number)
     for other, (distance, mine, theirs) in best.items():
         _record_pair(session, item_id, mine, other, theirs, distance)
+    clusters.join_item(session, item_id)
     session.commit()
     return len(best)
 

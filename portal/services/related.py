@@ -3,6 +3,7 @@
 Pages read the pairs :mod:`portal.services.matching` records in
 ``evidence_matches``, so a match is visible to every web worker as soon as
 ``portal worker`` commits it; the administrator's threshold only filters them.
+Clusters are read from those :mod:`portal.services.clusters` keeps.
 """
 
 from __future__ import annotations
@@ -10,27 +11,28 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from evidence.fingerprints import DEFAULT_THRESHOLD, MAX_THRESHOLD
+from evidence.fingerprints import MAX_THRESHOLD
 from portal.models import (
     Case,
     Complaint,
     ComplaintStatus,
+    EvidenceCluster,
     EvidenceItem,
     EvidenceMatch,
     Setting,
     User,
     utcnow,
 )
-from portal.services import review
+from portal.services import clusters as clusters_service
+from portal.services import paging, review
 from portal.services.access import ADMINS, REVIEWERS, get_case, get_complaint, require_role
 from portal.services.errors import Conflict, Invalid, translatable
+from portal.services.paging import Count, KeyPage, Position
 
-THRESHOLD = "match_threshold"
 ADMINS_ONLY = translatable("Only an administrator sets the match threshold.")
 # What the panels and clusters show of each item, loaded with it rather than item by item.
 _SHOWN = (
@@ -43,12 +45,11 @@ _SHOWN = (
 # --- the threshold ------------------------------------------------------------------------------
 
 
-def threshold(session: Session) -> int:
-    setting = session.get(Setting, THRESHOLD)
-    return int(setting.value) if setting is not None else DEFAULT_THRESHOLD
+threshold = clusters_service.threshold
 
 
 def set_threshold(session: Session, actor: User, value: int) -> int:
+    """A new threshold for what counts as the same picture; the clusters are rebuilt for it at once."""
     require_role(actor, ADMINS, ADMINS_ONLY)
     if not 0 <= value <= MAX_THRESHOLD:
         raise Invalid(
@@ -56,9 +57,11 @@ def set_threshold(session: Session, actor: User, value: int) -> int:
             {"threshold": "Out of range."},
             most=MAX_THRESHOLD,
         )
-    setting = session.get(Setting, THRESHOLD) or Setting(name=THRESHOLD)
+    setting = session.get(Setting, clusters_service.THRESHOLD) or Setting(name=clusters_service.THRESHOLD)
     setting.value, setting.updated_at, setting.updated_by_id = value, utcnow(), actor.id
     session.add(setting)
+    session.flush()
+    clusters_service.rebuild(session)
     session.commit()
     return value
 
@@ -205,19 +208,24 @@ def _items(session: Session, ids: Iterable[int], where: ColumnElement[bool] | No
 # --- clusters -------------------------------------------------------------------------------------
 
 
+ITEMS_SHOWN = 12
+COMPLAINTS_SHOWN = 30
+PER_PAGE = 20
+
+
 @dataclass
 class Cluster:
-    items: list[EvidenceItem] = field(default_factory=list)
-    closest: int | None = None
-    """Bits apart of the closest pair that is not identical; None if all are identical."""
+    """A cluster as a page shows it: its counts, and the first of its items and complaints."""
 
-    @cached_property
-    def complaints(self) -> list[Complaint]:
-        seen: dict[int, Complaint] = {}
-        for item in self.items:
-            if item.complaint is not None:
-                seen.setdefault(item.complaint.id, item.complaint)
-        return sorted(seen.values(), key=lambda c: c.id)
+    id: int
+    item_count: int
+    complaint_count: int
+    closest: int | None
+    """Bits apart of the closest pair that is not identical; None if all are identical."""
+    items: list[EvidenceItem] = field(default_factory=list)
+    """The :data:`ITEMS_SHOWN` filed first."""
+    complaints: list[Complaint] = field(default_factory=list)
+    """The :data:`COMPLAINTS_SHOWN` submitted first."""
 
     @property
     def cases(self) -> list[Case]:
@@ -230,59 +238,47 @@ class Cluster:
         return [c for c in self.complaints if c.case_id is None and c.status is not ComplaintStatus.DECLINED]
 
 
-def clusters(session: Session, actor: User, limit: int = 50) -> list[Cluster]:
-    """Groups of evidence across complaints that show the same picture, most complaints first.
+@dataclass(frozen=True)
+class Clusters:
+    page: KeyPage[Cluster]
+    total: Count
 
-    Items are joined when identical or matched within the threshold, and a
-    group is kept only when it spans two complaints or more.
+
+def clusters(session: Session, actor: User, position: Position | None = None, limit: int = PER_PAGE) -> Clusters:
+    """Groups of evidence across complaints that show the same picture, most complaints first, a page at a time.
+
+    Read from the clusters :mod:`portal.services.clusters` keeps; each shows
+    its first items and complaints, loaded for the whole page at once.
     """
     require_role(actor, REVIEWERS)
-    bits = threshold(session)
-    parent: dict[int, int] = {}
-
-    def root(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def join(a: int, b: int) -> None:
-        parent[root(a)] = root(b)
-
-    closest: dict[tuple[int, int], int] = {}
-    for left, right, distance, _, _ in session.execute(
-        _pairs_across_complaints().where(EvidenceMatch.distance <= bits)
-    ):
-        join(left, right)
-        closest[(left, right)] = distance
-    filed = EvidenceItem.complaint.has(Complaint.status != ComplaintStatus.DRAFT)
-    shared = (
-        select(EvidenceItem.sha256)
-        .where(EvidenceItem.complaint_id.is_not(None), filed)
-        .group_by(EvidenceItem.sha256)
-        .having(func.count(func.distinct(EvidenceItem.complaint_id)) > 1)
-    )
-    first: dict[str, int] = {}
-    for item_id, sha256 in session.execute(
-        select(EvidenceItem.id, EvidenceItem.sha256).where(EvidenceItem.sha256.in_(shared), filed)
-    ):
-        join(item_id, first.setdefault(sha256, item_id))
-    members: dict[int, list[int]] = defaultdict(list)
-    for x in list(parent):
-        members[root(x)].append(x)
-    items = _items(session, parent)
-    nearest: dict[int, int] = {}
-    for (a, b), distance in closest.items():
-        if items[a].sha256 != items[b].sha256:
-            nearest[root(a)] = min(distance, nearest.get(root(a), distance))
-    groups = []
-    for top, ids in members.items():
-        cluster = Cluster(sorted((items[i] for i in ids), key=lambda i: i.id), nearest.get(top))
-        if len(cluster.complaints) > 1:
-            groups.append(cluster)
-    groups.sort(key=lambda c: (-len(c.complaints), -len(c.items), c.items[0].id))
-    return groups[:limit]
+    spanning = select(EvidenceCluster).where(EvidenceCluster.complaints > 1)
+    page = paging.by_key(session, spanning, EvidenceCluster.complaints, EvidenceCluster.id, position, limit)
+    shown = {c.id: Cluster(c.id, c.items, c.complaints, c.closest) for c in page.items}
+    if shown:
+        first = func.row_number().over(partition_by=EvidenceItem.cluster_id, order_by=EvidenceItem.id)
+        ranked = select(EvidenceItem.id, first.label("rank")).where(EvidenceItem.cluster_id.in_(shown)).subquery()
+        items = select(EvidenceItem).join(ranked, ranked.c.id == EvidenceItem.id).where(ranked.c.rank <= ITEMS_SHOWN)
+        for item in session.scalars(items.order_by(EvidenceItem.id).options(*_SHOWN)):
+            assert item.cluster_id is not None
+            shown[item.cluster_id].items.append(item)
+        named = (
+            select(EvidenceItem.cluster_id, EvidenceItem.complaint_id)
+            .where(EvidenceItem.cluster_id.in_(shown))
+            .distinct()
+            .subquery()
+        )
+        order = func.row_number().over(partition_by=named.c.cluster_id, order_by=named.c.complaint_id)
+        ranked_complaints = select(named.c.cluster_id, named.c.complaint_id, order.label("rank")).subquery()
+        for cluster_id, complaint in session.execute(
+            select(ranked_complaints.c.cluster_id, Complaint)
+            .join(Complaint, Complaint.id == ranked_complaints.c.complaint_id)
+            .where(ranked_complaints.c.rank <= COMPLAINTS_SHOWN)
+            .order_by(ranked_complaints.c.cluster_id, Complaint.id)
+            .options(joinedload(Complaint.organisation), joinedload(Complaint.case))
+        ):
+            shown[cluster_id].complaints.append(complaint)
+    total = paging.count_up_to(session, spanning.with_only_columns(EvidenceCluster.id))
+    return Clusters(KeyPage(list(shown.values()), page.next, page.previous), total)
 
 
 def link_into_case(session: Session, actor: User, complaint_ids: list[int], case_id: int) -> Case:
