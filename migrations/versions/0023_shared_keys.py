@@ -7,7 +7,8 @@ Create Date: 2026-11-30
 How many filed complaints name each infringer key, kept as complaints are
 submitted, so that the infringers named most are read from an index rather
 than counted over every key on every view. Counted here once for the
-complaints already filed.
+complaints already filed. The keys' lookup index gains the infringer, so
+that the complaints naming a key last are read backwards from it.
 """
 
 import sqlalchemy as sa
@@ -30,6 +31,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('shared_keys', schema=None) as batch_op:
         batch_op.create_index('ix_shared_keys_complaints', ['complaints', 'id'], unique=False)
+    with op.batch_alter_table('infringer_keys', schema=None) as batch_op:
+        batch_op.drop_index('ix_infringer_keys_lookup')
+        batch_op.create_index('ix_infringer_keys_lookup', ['kind', 'value', 'infringer_id'], unique=False)
     op.execute(
         "INSERT INTO shared_keys (kind, value, complaints) "
         "SELECT k.kind, k.value, count(DISTINCT c.id) FROM infringer_keys k "
@@ -39,6 +43,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('infringer_keys', schema=None) as batch_op:
+        batch_op.drop_index('ix_infringer_keys_lookup')
+        batch_op.create_index('ix_infringer_keys_lookup', ['kind', 'value'], unique=False)
     with op.batch_alter_table('shared_keys', schema=None) as batch_op:
         batch_op.drop_index('ix_shared_keys_complaints')
     op.drop_table('shared_keys')

@@ -90,7 +90,8 @@ class InfringerKey(Base):
     """A normalised name, shop or domain of an infringer, for finding complaints that name the same one."""
 
     __tablename__ = "infringer_keys"
-    __table_args__ = (Index("ix_infringer_keys_lookup", "kind", "value"),)
+    # Complaints naming a key, the last first: read backwards from this index.
+    __table_args__ = (Index("ix_infringer_keys_lookup", "kind", "value", "infringer_id"),)
 
     infringer_id: Mapped[int] = mapped_column(ForeignKey("infringers.id", ondelete="CASCADE"), primary_key=True)
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # name, shop, domain

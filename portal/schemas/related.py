@@ -81,7 +81,7 @@ class SharedComplaint(Output):
 class SharedInfringer(Output):
     kind: Literal["name", "shop", "domain"]
     value: str
-    complaints: list[SharedComplaint] = Field(description="The 10 filed complaints naming it submitted last.")
+    complaints: list[SharedComplaint] = Field(description="The 10 filed complaints that named it last.")
     complaint_count: int = Field(description="Every filed complaint naming it; on a complaint's list, every other one.")
 
 

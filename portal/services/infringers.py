@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import Select, String, column, func, select, true, tuple_, values
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, selectinload
@@ -20,7 +21,7 @@ from portal.services.access import REVIEWERS, get_complaint, require_role
 from portal.services.paging import Count, KeyPage, Position
 
 SHOWN = 10
-"""Complaints listed under each key, the last submitted first; the key's count covers them all."""
+"""Complaints listed under each key, the last to name it first; the key's count covers them all."""
 PER_PAGE = 50
 
 
@@ -30,7 +31,7 @@ class Shared:
     """name, shop or domain"""
     value: str
     complaints: list[Complaint]
-    """The :data:`SHOWN` submitted last."""
+    """The :data:`SHOWN` that named it last."""
     count: int
     """Every filed complaint naming it (on a complaint's page: every other one)."""
 
@@ -48,36 +49,57 @@ def count_filed(session: Session, complaint: Complaint) -> None:
     )
 
 
-def _last_submitted(
+def _last_named(
     session: Session, keys: list[tuple[str, str]], besides: int | None = None
 ) -> dict[tuple[str, str], list[Complaint]]:
-    """Up to :data:`SHOWN` filed complaints naming each key, the last submitted first, in one query."""
+    """Up to :data:`SHOWN` filed complaints naming each key, the last named first, in one query.
+
+    On PostgreSQL each key's are read backwards from the (kind, value,
+    infringer) index, a few rows a key however many complaints name it; the
+    embedded SQLite, which has no LATERAL, ranks each key's in a window.
+    """
     if not keys:
         return {}
-    naming = (
-        select(InfringerKey.kind, InfringerKey.value, Complaint.id, Complaint.submitted_at)
-        .join(Infringer, InfringerKey.infringer_id == Infringer.id)
-        .join(Complaint, Infringer.complaint_id == Complaint.id)
-        .where(Complaint.status != ComplaintStatus.DRAFT, tuple_(InfringerKey.kind, InfringerKey.value).in_(keys))
-        .distinct()
-    )
-    if besides is not None:
-        naming = naming.where(Complaint.id != besides)
-    named = naming.subquery()
-    rank = func.row_number().over(
-        partition_by=(named.c.kind, named.c.value), order_by=(named.c.submitted_at.desc(), named.c.id.desc())
-    )
-    ranked = select(named.c.kind, named.c.value, named.c.id, rank.label("rank")).subquery()
-    rows = session.execute(
-        select(ranked.c.kind, ranked.c.value, Complaint)
-        .join(Complaint, Complaint.id == ranked.c.id)
-        .where(ranked.c.rank <= SHOWN)
-        .order_by(ranked.c.kind, ranked.c.value, ranked.c.rank)
-        .options(selectinload(Complaint.organisation))
-    )
+
+    def naming(kind: Any, value: Any) -> Select[int, int]:
+        query = (
+            select(InfringerKey.infringer_id, Infringer.complaint_id)
+            .join(Infringer, InfringerKey.infringer_id == Infringer.id)
+            .join(Complaint, Infringer.complaint_id == Complaint.id)
+            .where(InfringerKey.kind == kind, InfringerKey.value == value, Complaint.status != ComplaintStatus.DRAFT)
+        )
+        return query.where(Complaint.id != besides) if besides is not None else query
+
+    # Twice as many as shown: a complaint may name one key through two of its infringers.
+    taken = 2 * SHOWN
+    if session.get_bind().dialect.name == "postgresql":
+        wanted = values(column("kind", String), column("value", String), name="wanted").data(keys)
+        last = naming(wanted.c.kind, wanted.c.value).order_by(InfringerKey.infringer_id.desc()).limit(taken).lateral()
+        found_rows = (
+            select(wanted.c.kind, wanted.c.value, last.c.complaint_id, last.c.infringer_id)
+            .join(last, true())
+            .subquery()
+        )
+    else:
+        named = (
+            naming(InfringerKey.kind, InfringerKey.value)
+            .add_columns(InfringerKey.kind, InfringerKey.value)
+            .where(tuple_(InfringerKey.kind, InfringerKey.value).in_(keys))
+            .subquery()
+        )
+        rank = func.row_number().over(partition_by=(named.c.kind, named.c.value), order_by=named.c.infringer_id.desc())
+        ranked = select(named, rank.label("rank")).subquery()
+        found_rows = select(ranked).where(ranked.c.rank <= taken).subquery()
     found: dict[tuple[str, str], list[Complaint]] = defaultdict(list)
-    for kind, value, complaint in rows:
-        found[(kind, value)].append(complaint)
+    for kind, value, complaint in session.execute(
+        select(found_rows.c.kind, found_rows.c.value, Complaint)
+        .join(Complaint, Complaint.id == found_rows.c.complaint_id)
+        .order_by(found_rows.c.kind, found_rows.c.value, found_rows.c.infringer_id.desc())
+        .options(selectinload(Complaint.organisation))
+    ):
+        listed = found[(kind, value)]
+        if len(listed) < SHOWN and complaint not in listed:
+            listed.append(complaint)
     return found
 
 
@@ -95,7 +117,7 @@ def shared_with(session: Session, actor: User, complaint_id: int) -> list[Shared
     )
     itself = 0 if complaint.status is ComplaintStatus.DRAFT else 1
     others = {(kind, value): count - itself for kind, value, count in counted if count > itself}
-    recent = _last_submitted(session, sorted(others), besides=complaint.id)
+    recent = _last_named(session, sorted(others), besides=complaint.id)
     result = [Shared(kind, value, recent.get((kind, value), []), count) for (kind, value), count in others.items()]
     return sorted(result, key=lambda s: (-s.count, s.kind, s.value))
 
@@ -112,7 +134,7 @@ def groups(session: Session, actor: User, position: Position | None = None, limi
     require_role(actor, REVIEWERS)
     shared = select(SharedKey).where(SharedKey.complaints > 1)
     page = paging.by_key(session, shared, SharedKey.complaints, SharedKey.id, position, limit)
-    recent = _last_submitted(session, [(k.kind, k.value) for k in page.items])
+    recent = _last_named(session, [(k.kind, k.value) for k in page.items])
     items = [Shared(k.kind, k.value, recent.get((k.kind, k.value), []), k.complaints) for k in page.items]
     total = paging.count_up_to(session, shared.with_only_columns(SharedKey.id))
     return Groups(KeyPage(items, page.next, page.previous), total)
