@@ -30,6 +30,7 @@ from portal.services import (
     resumable_uploads,
     scrub,
     search,
+    statistics,
     sweeper,
     tokens,
 )
@@ -363,6 +364,7 @@ def worker(once: bool, until_idle: bool, poll: float) -> None:
         reminded = deadlines.send_reminders(db)
         if reminded:
             click.echo(f"reminded participants of {reminded} approaching deadline(s)")
+        statistics.refresh_if_due(db)
         rebuilt = clusters.rebuild_if_stale(db)
         if rebuilt is not None:
             click.echo(f"evidence clusters rebuilt for the threshold now set: {rebuilt}")

@@ -81,6 +81,7 @@ def statistics_view() -> ResponseReturnValue:
         ],
         running_deadline_count=board.deadlines_count,
         unassigned_complaints=board.unassigned,
+        figures_at=board.figures_at.isoformat(),
         workload=[
             {"prosecutor": w.prosecutor.email, "open_complaints": w.open_complaints, "cases": w.cases}
             for w in board.workload

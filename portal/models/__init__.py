@@ -70,7 +70,7 @@ from portal.models.participation import (
     ServedDecision,
     Submission,
 )
-from portal.models.settings import Setting
+from portal.models.settings import Setting, Summary
 from portal.models.transparency import LogCheckpoint, LogEntry, LogHead, LogNode, Receipt
 
 __all__ = [
@@ -138,6 +138,7 @@ __all__ = [
     "SharedKey",
     "ServedDecision",
     "Setting",
+    "Summary",
     "Stage",
     "StageChange",
     "Submission",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import Field
 
@@ -53,5 +53,8 @@ class Statistics(Output):
         description="The 20 statutory deadlines still running that end soonest; `running_deadline_count` counts all."
     )
     running_deadline_count: int
+    figures_at: datetime = Field(
+        description="When the figures above the lists were worked out: `portal worker` does every minute."
+    )
     unassigned_complaints: int
     workload: list[Workload]

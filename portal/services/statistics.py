@@ -4,18 +4,24 @@ each stage; overdue requests and running deadlines; each prosecutor's workload.
 Every figure is an aggregate the database works out, in a fixed number of
 queries whatever the volume: counts grouped in SQL, and the medians and
 90th percentiles of stage times picked by rank in SQL (window functions,
-on PostgreSQL and SQLite alike). Only the overdue requests and running
-deadlines that come first are loaded as rows; the others are counted.
+on PostgreSQL and SQLite alike). Over the whole portal these still read
+every complaint, so they are kept as a summary: ``portal worker`` works
+them out again every :data:`REFRESH_EVERY`, and a page works them out
+itself only when no worker has for :data:`SERVED_FOR`. The overdue requests
+and running deadlines are read live: only those that come first are loaded
+as rows, the others counted.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import astuple, dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, DateTime, Integer, Subquery, cast, func, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
 from portal.models import (
@@ -30,8 +36,10 @@ from portal.models import (
     ServedDecision,
     Stage,
     StageChange,
+    Summary,
     User,
     complaint_rights,
+    utcnow,
 )
 from portal.services.access import SUPERVISORS, require_role
 from portal.services.assignment import prosecutors
@@ -39,6 +47,10 @@ from portal.services.review import OPEN
 from portal.services.shanghai import today_in_china
 
 TOP_COUNTRIES = 12
+SUMMARY = "dashboard"
+REFRESH_EVERY = timedelta(minutes=1)
+SERVED_FOR = timedelta(minutes=10)
+"""How old kept figures a page shows before working them out itself (no worker running)."""
 LISTED = 20
 """Overdue requests and running deadlines listed, the most pressing first; the counts cover them all."""
 
@@ -91,6 +103,54 @@ class Dashboard:
     deadlines_count: int
     workload: list[Workload]
     unassigned: int
+    figures_at: datetime
+    """When the summary the figures come from was worked out."""
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The aggregates over the whole portal, as the summary keeps them."""
+
+    filed: int
+    complaints_by_status: dict[ComplaintStatus, int]
+    cases_by_stage: dict[Stage, int]
+    origin: dict[str, int]
+    by_country: list[tuple[str, int]]
+    by_right_type: dict[RightType, int]
+    time_in_stage: dict[Stage, Durations]
+    review_days: Durations
+    workload: dict[int, tuple[int, int]]
+    """By prosecutor id: open complaints assigned, cases responsible for."""
+    unassigned: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "filed": self.filed,
+            "complaints_by_status": {k.value: v for k, v in self.complaints_by_status.items()},
+            "cases_by_stage": {k.value: v for k, v in self.cases_by_stage.items()},
+            "origin": self.origin,
+            "by_country": self.by_country,
+            "by_right_type": {k.value: v for k, v in self.by_right_type.items()},
+            "time_in_stage": {k.value: list(astuple(v)) for k, v in self.time_in_stage.items()},
+            "review_days": list(astuple(self.review_days)),
+            "workload": {str(k): list(v) for k, v in self.workload.items()},
+            "unassigned": self.unassigned,
+        }
+
+    @classmethod
+    def of_json(cls, value: dict[str, Any]) -> Figures:
+        return cls(
+            filed=value["filed"],
+            complaints_by_status={ComplaintStatus(k): v for k, v in value["complaints_by_status"].items()},
+            cases_by_stage={Stage(k): v for k, v in value["cases_by_stage"].items()},
+            origin=value["origin"],
+            by_country=[(country, count) for country, count in value["by_country"]],
+            by_right_type={RightType(k): v for k, v in value["by_right_type"].items()},
+            time_in_stage={Stage(k): Durations(*v) for k, v in value["time_in_stage"].items()},
+            review_days=Durations(*value["review_days"]),
+            workload={int(k): (v[0], v[1]) for k, v in value["workload"].items()},
+            unassigned=value["unassigned"],
+        )
 
 
 def _filed() -> list[ComplaintStatus]:
@@ -186,21 +246,18 @@ def _overdue(session: Session, today: date) -> tuple[list[Overdue], int]:
     return sorted(found, key=lambda o: o.due_on)[:LISTED], count
 
 
-def _workload(session: Session) -> list[Workload]:
-    assigned = dict(
-        session.execute(
-            select(Complaint.assigned_to_id, func.count())
-            .where(Complaint.status.in_(list(OPEN)))
-            .group_by(Complaint.assigned_to_id)
-        ).all()
+def _workload(session: Session) -> dict[int, tuple[int, int]]:
+    open_assigned = (
+        select(Complaint.assigned_to_id, func.count())
+        .where(Complaint.status.in_(list(OPEN)), Complaint.assigned_to_id.is_not(None))
+        .group_by(Complaint.assigned_to_id)
     )
+    assigned = {user: count for user, count in session.execute(open_assigned) if user is not None}
     cases = dict(session.execute(select(Case.prosecutor_id, func.count()).group_by(Case.prosecutor_id)).all())
-    return [Workload(user, assigned.get(user.id, 0), cases.get(user.id, 0)) for user in prosecutors(session)]
+    return {user: (assigned.get(user, 0), cases.get(user, 0)) for user in assigned.keys() | cases.keys()}
 
 
-def dashboard(session: Session, actor: User) -> Dashboard:
-    require_role(actor, SUPERVISORS, "The dashboard is for supervisors.")
-    today = today_in_china()
+def _figures(session: Session, today: date) -> Figures:
     by_status = dict(session.execute(select(Complaint.status, func.count()).group_by(Complaint.status)).all())
     by_stage = dict(session.execute(select(Case.stage, func.count()).group_by(Case.stage)).all())
     filed = (
@@ -223,19 +280,10 @@ def dashboard(session: Session, actor: User) -> Dashboard:
             .group_by(IPRight.right_type)
         ).all()
     )
-    running = ServedDecision.due_on >= today
-    deadlines = session.scalars(
-        select(ServedDecision)
-        .where(running)
-        .options(joinedload(ServedDecision.case))
-        .order_by(ServedDecision.due_on, ServedDecision.id)
-        .limit(LISTED)
-    ).all()
     unassigned = session.scalar(
         select(func.count()).where(Complaint.status.in_(list(OPEN)), Complaint.assigned_to_id.is_(None))
     )
-    overdue, overdue_count = _overdue(session, today)
-    return Dashboard(
+    return Figures(
         filed=sum(count for status, count in by_status.items() if status is not ComplaintStatus.DRAFT),
         complaints_by_status={s: by_status.get(s, 0) for s in ComplaintStatus},
         cases_by_stage={s: by_stage.get(s, 0) for s in Stage},
@@ -244,10 +292,69 @@ def dashboard(session: Session, actor: User) -> Dashboard:
         by_right_type={t: by_right.get(t, 0) for t in RightType},
         time_in_stage=_time_in_stage(session, today),
         review_days=_review_days(session),
+        workload=_workload(session),
+        unassigned=unassigned or 0,
+    )
+
+
+def refresh(session: Session) -> tuple[Figures, datetime]:
+    """Work the figures out again and keep them (the worker calls this every :data:`REFRESH_EVERY`)."""
+    figures, now = _figures(session, today_in_china()), utcnow()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(Summary).values(name=SUMMARY, value=figures.as_json(), computed_at=now)
+    # Two workers, or a page and a worker, may work them out at once: the later write wins.
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[Summary.name], set_={"value": statement.excluded.value, "computed_at": now}
+        )
+    )
+    session.commit()
+    return figures, now
+
+
+def refresh_if_due(session: Session) -> bool:
+    kept = session.get(Summary, SUMMARY)
+    if kept is not None and utcnow() - kept.computed_at < REFRESH_EVERY:
+        return False
+    refresh(session)
+    return True
+
+
+def _kept_figures(session: Session) -> tuple[Figures, datetime]:
+    kept = session.get(Summary, SUMMARY)
+    if kept is None or utcnow() - kept.computed_at >= SERVED_FOR:
+        return refresh(session)
+    return Figures.of_json(kept.value), kept.computed_at
+
+
+def dashboard(session: Session, actor: User) -> Dashboard:
+    require_role(actor, SUPERVISORS, "The dashboard is for supervisors.")
+    today = today_in_china()
+    figures, figures_at = _kept_figures(session)
+    running = ServedDecision.due_on >= today
+    deadlines = session.scalars(
+        select(ServedDecision)
+        .where(running)
+        .options(joinedload(ServedDecision.case))
+        .order_by(ServedDecision.due_on, ServedDecision.id)
+        .limit(LISTED)
+    ).all()
+    overdue, overdue_count = _overdue(session, today)
+    workload = [Workload(user, *figures.workload.get(user.id, (0, 0))) for user in prosecutors(session)]
+    return Dashboard(
+        filed=figures.filed,
+        complaints_by_status=figures.complaints_by_status,
+        cases_by_stage=figures.cases_by_stage,
+        origin=figures.origin,
+        by_country=figures.by_country,
+        by_right_type=figures.by_right_type,
+        time_in_stage=figures.time_in_stage,
+        review_days=figures.review_days,
         overdue=overdue,
         overdue_count=overdue_count,
         deadlines=list(deadlines),
         deadlines_count=session.scalar(select(func.count()).select_from(ServedDecision).where(running)) or 0,
-        workload=_workload(session),
-        unassigned=unassigned or 0,
+        workload=workload,
+        unassigned=figures.unassigned,
+        figures_at=figures_at,
     )

@@ -8,7 +8,7 @@ from statistics import quantiles
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.db import get_session
 from portal.models import (
@@ -20,7 +20,9 @@ from portal.models import (
     ServedDecision,
     Stage,
     StageChange,
+    Summary,
     User,
+    utcnow,
 )
 from portal.services import statistics
 from portal.services.shanghai import today_in_china
@@ -184,3 +186,31 @@ def test_stage_times_and_long_lists_are_worked_out_in_the_database(app: Flask) -
     assert [o.due_on for o in board.overdue] == sorted(o.due_on for o in board.overdue)
     assert board.overdue[0].due_on == today - timedelta(days=12) and board.overdue[0].case is not None
     assert board.deadlines_count == 13 and len(board.deadlines) == 13 and board.deadlines[0].due_on == today
+
+
+def test_the_figures_are_kept_and_worked_out_again_by_the_worker_or_when_none_has(app: Flask) -> None:
+    world = make_world(app)
+    client = app.test_client()
+    holder, supervisor = Api(client, world.holder_a.token), Api(client, world.supervisor.token)
+    holder.submitted(world.right_a)
+    first = supervisor("GET", "/statistics").json
+    assert first["complaints_filed"] == 1
+    holder.submitted(world.right_a)
+    kept = supervisor("GET", "/statistics").json
+    assert kept["complaints_filed"] == 1 and kept["figures_at"] == first["figures_at"]  # read, not worked out
+    with app.app_context():
+        db = get_session()
+        assert statistics.refresh_if_due(db) is False  # worked out less than a minute ago
+        db.execute(update(Summary).values(computed_at=utcnow() - statistics.REFRESH_EVERY))
+        db.commit()
+        assert statistics.refresh_if_due(db) is True  # what `portal worker` does every round
+    assert supervisor("GET", "/statistics").json["complaints_filed"] == 2
+    holder.submitted(world.right_a)
+    with app.app_context():
+        db = get_session()  # no worker for a while: the page works the figures out itself
+        db.execute(update(Summary).values(computed_at=utcnow() - statistics.SERVED_FOR))
+        db.commit()
+    assert supervisor("GET", "/statistics").json["complaints_filed"] == 3
+    browser = app.test_client()
+    sign_in(browser, world.supervisor.email)
+    assert "Figures as of" in browser.get("/supervisor/").text
