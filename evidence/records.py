@@ -21,8 +21,29 @@ STATEMENT_TYPE = "ip-evidence-portal/export@v1"
 PARTICIPATION_TYPE = "ip-evidence-portal/participation@v1"
 
 
+SAFE_INTEGER = 2**53 - 1
+
+
 def canonical(value: Any) -> bytes:
+    """RFC 8785 bytes of ``value``. For the records the portal writes (strings, whole numbers, booleans, null,
+    lists and objects with keys in the Basic Multilingual Plane) the standard library's JSON, keys sorted and
+    nothing escaped but what must be, gives the same bytes several times faster; rfc8785 writes the rest
+    (fractions, numbers beyond 2^53, keys that sort differently in UTF-16)."""
+    if _plain(value):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
     return rfc8785.dumps(value)
+
+
+def _plain(value: Any) -> bool:
+    if value is None or isinstance(value, str | bool):
+        return True
+    if isinstance(value, int):
+        return -SAFE_INTEGER <= value <= SAFE_INTEGER
+    if isinstance(value, list | tuple):
+        return all(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and k.isascii() and _plain(v) for k, v in value.items())
+    return False
 
 
 def utc_timestamp(moment: datetime) -> str:
