@@ -88,11 +88,13 @@ def serve(tmp_path: Path, extra_env: dict[str, str], workers: int = 2) -> Iterat
     except RuntimeError:
         process.kill()
         raise RuntimeError(f"gunicorn did not start: {(tmp_path / 'gunicorn.log').read_text()}") from None
-    yield portal
-    process.terminate()
     try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(10)
-    log.close()
+        yield portal
+    finally:  # also when the consumer closes the generator early (the benchmarks do)
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+        log.close()
