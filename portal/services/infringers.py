@@ -10,10 +10,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, String, column, func, select, true, tuple_, values
+from sqlalchemy import Select, and_, func, select, true, tuple_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from portal.models import Complaint, ComplaintStatus, Infringer, InfringerKey, SharedKey, User
 from portal.services import paging
@@ -50,16 +50,15 @@ def count_filed(session: Session, complaint: Complaint) -> None:
 
 
 def _last_named(
-    session: Session, keys: list[tuple[str, str]], besides: int | None = None
+    session: Session, keys: Select[str, str], besides: int | None = None
 ) -> dict[tuple[str, str], list[Complaint]]:
-    """Up to :data:`SHOWN` filed complaints naming each key, the last named first, in one query.
+    """Up to :data:`SHOWN` filed complaints naming each of ``keys`` (a query of kinds and values), the last
+    named first, in one query.
 
     On PostgreSQL each key's are read backwards from the (kind, value,
     infringer) index, a few rows a key however many complaints name it; the
     embedded SQLite, which has no LATERAL, ranks each key's in a window.
     """
-    if not keys:
-        return {}
 
     def naming(kind: Any, value: Any) -> Select[int, int]:
         query = (
@@ -70,11 +69,9 @@ def _last_named(
         )
         return query.where(Complaint.id != besides) if besides is not None else query
 
-    # Twice as many as shown: a complaint may name one key through two of its infringers.
-    taken = 2 * SHOWN
+    wanted = keys.subquery()
     if session.get_bind().dialect.name == "postgresql":
-        wanted = values(column("kind", String), column("value", String), name="wanted").data(keys)
-        last = naming(wanted.c.kind, wanted.c.value).order_by(InfringerKey.infringer_id.desc()).limit(taken).lateral()
+        last = naming(wanted.c.kind, wanted.c.value).order_by(InfringerKey.infringer_id.desc()).limit(SHOWN).lateral()
         found_rows = (
             select(wanted.c.kind, wanted.c.value, last.c.complaint_id, last.c.infringer_id)
             .join(last, true())
@@ -84,21 +81,22 @@ def _last_named(
         named = (
             naming(InfringerKey.kind, InfringerKey.value)
             .add_columns(InfringerKey.kind, InfringerKey.value)
-            .where(tuple_(InfringerKey.kind, InfringerKey.value).in_(keys))
+            .join(wanted, and_(wanted.c.kind == InfringerKey.kind, wanted.c.value == InfringerKey.value))
             .subquery()
         )
         rank = func.row_number().over(partition_by=(named.c.kind, named.c.value), order_by=named.c.infringer_id.desc())
         ranked = select(named, rank.label("rank")).subquery()
-        found_rows = select(ranked).where(ranked.c.rank <= taken).subquery()
+        found_rows = select(ranked).where(ranked.c.rank <= SHOWN).subquery()
     found: dict[tuple[str, str], list[Complaint]] = defaultdict(list)
+    shown = (load_only(Complaint.id, Complaint.status, Complaint.org_id), selectinload(Complaint.organisation))
     for kind, value, complaint in session.execute(
         select(found_rows.c.kind, found_rows.c.value, Complaint)
         .join(Complaint, Complaint.id == found_rows.c.complaint_id)
         .order_by(found_rows.c.kind, found_rows.c.value, found_rows.c.infringer_id.desc())
-        .options(selectinload(Complaint.organisation))
+        .options(*shown)
     ):
         listed = found[(kind, value)]
-        if len(listed) < SHOWN and complaint not in listed:
+        if complaint not in listed:  # a complaint naming the key through two of its infringers counts once
             listed.append(complaint)
     return found
 
@@ -117,7 +115,8 @@ def shared_with(session: Session, actor: User, complaint_id: int) -> list[Shared
     )
     itself = 0 if complaint.status is ComplaintStatus.DRAFT else 1
     others = {(kind, value): count - itself for kind, value, count in counted if count > itself}
-    recent = _last_named(session, sorted(others), besides=complaint.id)
+    wanted = select(SharedKey.kind, SharedKey.value).where(tuple_(SharedKey.kind, SharedKey.value).in_(sorted(others)))
+    recent = _last_named(session, wanted, besides=complaint.id) if others else {}
     result = [Shared(kind, value, recent.get((kind, value), []), count) for (kind, value), count in others.items()]
     return sorted(result, key=lambda s: (-s.count, s.kind, s.value))
 
@@ -134,7 +133,8 @@ def groups(session: Session, actor: User, position: Position | None = None, limi
     require_role(actor, REVIEWERS)
     shared = select(SharedKey).where(SharedKey.complaints > 1)
     page = paging.by_key(session, shared, SharedKey.complaints, SharedKey.id, position, limit)
-    recent = _last_named(session, [(k.kind, k.value) for k in page.items])
+    on_page = select(SharedKey.kind, SharedKey.value).where(SharedKey.id.in_([k.id for k in page.items]))
+    recent = _last_named(session, on_page) if page.items else {}
     items = [Shared(k.kind, k.value, recent.get((k.kind, k.value), []), k.complaints) for k in page.items]
     total = paging.count_up_to(session, shared.with_only_columns(SharedKey.id))
     return Groups(KeyPage(items, page.next, page.previous), total)

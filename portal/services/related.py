@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
 from evidence.fingerprints import MAX_THRESHOLD
 from portal.models import (
@@ -21,6 +21,7 @@ from portal.models import (
     Complaint,
     ComplaintStatus,
     EvidenceCluster,
+    EvidenceFrame,
     EvidenceItem,
     EvidenceMatch,
     Setting,
@@ -36,7 +37,8 @@ from portal.services.paging import Count, KeyPage, Position
 ADMINS_ONLY = translatable("Only an administrator sets the match threshold.")
 # What the panels and clusters show of each item, loaded with it rather than item by item.
 _SHOWN = (
-    selectinload(EvidenceItem.frames),
+    # Which pictures an item has, not their fingerprints.
+    selectinload(EvidenceItem.frames).load_only(EvidenceFrame.number, EvidenceFrame.at_seconds),
     joinedload(EvidenceItem.organisation),
     joinedload(EvidenceItem.complaint).joinedload(Complaint.case),
 )
@@ -258,7 +260,18 @@ def clusters(session: Session, actor: User, position: Position | None = None, li
         first = func.row_number().over(partition_by=EvidenceItem.cluster_id, order_by=EvidenceItem.id)
         ranked = select(EvidenceItem.id, first.label("rank")).where(EvidenceItem.cluster_id.in_(shown)).subquery()
         items = select(EvidenceItem).join(ranked, ranked.c.id == EvidenceItem.id).where(ranked.c.rank <= ITEMS_SHOWN)
-        for item in session.scalars(items.order_by(EvidenceItem.id).options(*_SHOWN)):
+        # What a cluster's strip shows of an item, not all it records.
+        strip = load_only(
+            EvidenceItem.id,
+            EvidenceItem.complaint_id,
+            EvidenceItem.org_id,
+            EvidenceItem.cluster_id,
+            EvidenceItem.filename,
+            EvidenceItem.sha256,
+            EvidenceItem.media_type,
+            EvidenceItem.thumbnail_key,
+        )
+        for item in session.scalars(items.order_by(EvidenceItem.id).options(strip, *_SHOWN)):
             assert item.cluster_id is not None
             shown[item.cluster_id].items.append(item)
         named = (
@@ -274,7 +287,11 @@ def clusters(session: Session, actor: User, position: Position | None = None, li
             .join(Complaint, Complaint.id == ranked_complaints.c.complaint_id)
             .where(ranked_complaints.c.rank <= COMPLAINTS_SHOWN)
             .order_by(ranked_complaints.c.cluster_id, Complaint.id)
-            .options(joinedload(Complaint.organisation), joinedload(Complaint.case))
+            .options(
+                load_only(Complaint.id, Complaint.title, Complaint.status, Complaint.org_id, Complaint.case_id),
+                joinedload(Complaint.organisation),
+                joinedload(Complaint.case),
+            )
         ):
             shown[cluster_id].complaints.append(complaint)
     total = paging.count_up_to(session, spanning.with_only_columns(EvidenceCluster.id))
