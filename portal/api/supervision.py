@@ -57,14 +57,14 @@ def _durations(d: statistics.Durations) -> dict[str, float | int | None]:
 def statistics_view() -> ResponseReturnValue:
     board = statistics.dashboard(get_session(), me_())
     return dict(
-        complaints_filed=board.filed,
-        complaints_by_status={k.value: v for k, v in board.complaints_by_status.items()},
-        cases_by_stage={k.value: v for k, v in board.cases_by_stage.items()},
-        origin=board.origin,
-        by_country=dict(board.by_country),
-        by_right_type={k.value: v for k, v in board.by_right_type.items()},
-        time_in_stage={k.value: _durations(v) for k, v in board.time_in_stage.items()},
-        review=_durations(board.review_days),
+        complaints_filed=board.figures.filed,
+        complaints_by_status={k.value: v for k, v in board.figures.complaints_by_status.items()},
+        cases_by_stage={k.value: v for k, v in board.figures.cases_by_stage.items()},
+        origin=board.figures.origin,
+        by_country=dict(board.figures.by_country),
+        by_right_type={k.value: v for k, v in board.figures.by_right_type.items()},
+        time_in_stage={k.value: _durations(v) for k, v in board.figures.time_in_stage.items()},
+        review=_durations(board.figures.review_days),
         overdue_requests=[
             {
                 "due_on": o.due_on.isoformat(),
@@ -80,7 +80,7 @@ def statistics_view() -> ResponseReturnValue:
             for d in board.deadlines
         ],
         running_deadline_count=board.deadlines_count,
-        unassigned_complaints=board.unassigned,
+        unassigned_complaints=board.figures.unassigned,
         figures_at=board.figures_at.isoformat(),
         workload=[
             {"prosecutor": w.prosecutor.email, "open_complaints": w.open_complaints, "cases": w.cases}

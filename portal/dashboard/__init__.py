@@ -18,41 +18,42 @@ bp = Blueprint("dashboard", __name__, url_prefix="/supervisor")
 
 def charts(board: statistics.Dashboard) -> dict[str, Any]:
     """What the page's charts draw, with labels in the reader's language."""
-    stages = list(board.time_in_stage)
+    figures = board.figures
+    stages = list(figures.time_in_stage)
     return {
         "status": {
             "type": "bar",
-            "labels": [str(labels.COMPLAINT_STATUS[s]) for s in board.complaints_by_status],
-            "series": [{"label": _("Complaints"), "data": list(board.complaints_by_status.values())}],
+            "labels": [str(labels.COMPLAINT_STATUS[s]) for s in figures.complaints_by_status],
+            "series": [{"label": _("Complaints"), "data": list(figures.complaints_by_status.values())}],
         },
         "stage": {
             "type": "bar",
             "horizontal": True,
-            "labels": [str(labels.STAGE[s]) for s in board.cases_by_stage],
-            "series": [{"label": _("Cases"), "data": list(board.cases_by_stage.values())}],
+            "labels": [str(labels.STAGE[s]) for s in figures.cases_by_stage],
+            "series": [{"label": _("Cases"), "data": list(figures.cases_by_stage.values())}],
         },
         "origin": {
             "type": "doughnut",
             "labels": [_("Foreign rights holders"), _("Domestic rights holders")],
-            "series": [{"label": _("Complaints"), "data": [board.origin["foreign"], board.origin["domestic"]]}],
+            "series": [{"label": _("Complaints"), "data": [figures.origin["foreign"], figures.origin["domestic"]]}],
         },
         "country": {
             "type": "bar",
-            "labels": [country for country, _count in board.by_country],
-            "series": [{"label": _("Complaints"), "data": [count for _country, count in board.by_country]}],
+            "labels": [country for country, _count in figures.by_country],
+            "series": [{"label": _("Complaints"), "data": [count for _country, count in figures.by_country]}],
         },
         "right": {
             "type": "bar",
-            "labels": [str(labels.RIGHT_TYPE[t]) for t in board.by_right_type],
-            "series": [{"label": _("Complaints"), "data": list(board.by_right_type.values())}],
+            "labels": [str(labels.RIGHT_TYPE[t]) for t in figures.by_right_type],
+            "series": [{"label": _("Complaints"), "data": list(figures.by_right_type.values())}],
         },
         "time": {
             "type": "bar",
             "horizontal": True,
             "labels": [str(labels.STAGE[s]) for s in stages],
             "series": [
-                {"label": _("Median days"), "data": [board.time_in_stage[s].median for s in stages]},
-                {"label": _("90th percentile, days"), "data": [board.time_in_stage[s].p90 for s in stages]},
+                {"label": _("Median days"), "data": [figures.time_in_stage[s].median for s in stages]},
+                {"label": _("90th percentile, days"), "data": [figures.time_in_stage[s].p90 for s in stages]},
             ],
         },
     }

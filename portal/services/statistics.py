@@ -83,7 +83,9 @@ class Workload:
 
 
 @dataclass(frozen=True)
-class Dashboard:
+class Figures:
+    """The aggregates over the whole portal, as the summary keeps them."""
+
     filed: int
     """Complaints submitted, whatever became of them since."""
     complaints_by_status: dict[ComplaintStatus, int]
@@ -95,30 +97,6 @@ class Dashboard:
     time_in_stage: dict[Stage, Durations]
     review_days: Durations
     """From submission to the decision on a complaint."""
-    overdue: list[Overdue]
-    """The :data:`LISTED` requests overdue longest."""
-    overdue_count: int
-    deadlines: list[ServedDecision]
-    """The :data:`LISTED` statutory deadlines still running that end soonest."""
-    deadlines_count: int
-    workload: list[Workload]
-    unassigned: int
-    figures_at: datetime
-    """When the summary the figures come from was worked out."""
-
-
-@dataclass(frozen=True)
-class Figures:
-    """The aggregates over the whole portal, as the summary keeps them."""
-
-    filed: int
-    complaints_by_status: dict[ComplaintStatus, int]
-    cases_by_stage: dict[Stage, int]
-    origin: dict[str, int]
-    by_country: list[tuple[str, int]]
-    by_right_type: dict[RightType, int]
-    time_in_stage: dict[Stage, Durations]
-    review_days: Durations
     workload: dict[int, tuple[int, int]]
     """By prosecutor id: open complaints assigned, cases responsible for."""
     unassigned: int
@@ -151,6 +129,20 @@ class Figures:
             workload={int(k): (v[0], v[1]) for k, v in value["workload"].items()},
             unassigned=value["unassigned"],
         )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    figures: Figures
+    figures_at: datetime
+    """When the summary the figures come from was worked out."""
+    overdue: list[Overdue]
+    """The :data:`LISTED` requests overdue longest."""
+    overdue_count: int
+    deadlines: list[ServedDecision]
+    """The :data:`LISTED` statutory deadlines still running that end soonest."""
+    deadlines_count: int
+    workload: list[Workload]
 
 
 def _filed() -> list[ComplaintStatus]:
@@ -342,19 +334,11 @@ def dashboard(session: Session, actor: User) -> Dashboard:
     overdue, overdue_count = _overdue(session, today)
     workload = [Workload(user, *figures.workload.get(user.id, (0, 0))) for user in prosecutors(session)]
     return Dashboard(
-        filed=figures.filed,
-        complaints_by_status=figures.complaints_by_status,
-        cases_by_stage=figures.cases_by_stage,
-        origin=figures.origin,
-        by_country=figures.by_country,
-        by_right_type=figures.by_right_type,
-        time_in_stage=figures.time_in_stage,
-        review_days=figures.review_days,
+        figures=figures,
+        figures_at=figures_at,
         overdue=overdue,
         overdue_count=overdue_count,
         deadlines=list(deadlines),
         deadlines_count=session.scalar(select(func.count()).select_from(ServedDecision).where(running)) or 0,
         workload=workload,
-        unassigned=figures.unassigned,
-        figures_at=figures_at,
     )

@@ -178,10 +178,10 @@ def test_stage_times_and_long_lists_are_worked_out_in_the_database(app: Flask) -
     # Every case went on to be prosecuted, and still is: a stay that runs until today.
     stays[Stage.PROSECUTED] = [200 - days for lengths in list(stays.values()) for days in lengths]
     for stage, lengths in stays.items():
-        figures = board.time_in_stage[stage]
+        figures = board.figures.time_in_stage[stage]
         assert figures.count == len(lengths) and figures.median == pymedian(lengths)
         assert figures.p90 == pytest.approx(quantiles(lengths, n=10, method="inclusive")[8])
-    assert board.time_in_stage[Stage.FINAL_JUDGMENT] == statistics.Durations(0, None, None)
+    assert board.figures.time_in_stage[Stage.FINAL_JUDGMENT] == statistics.Durations(0, None, None)
     assert board.overdue_count == 39 and len(board.overdue) == statistics.LISTED
     assert [o.due_on for o in board.overdue] == sorted(o.due_on for o in board.overdue)
     assert board.overdue[0].due_on == today - timedelta(days=12) and board.overdue[0].case is not None
