@@ -21,7 +21,7 @@ from portal.models import TokenScope, User
 from portal.schemas import cases as case_schema
 from portal.schemas import complaints as complaint_schema
 from portal.schemas import evidence as evidence_schema
-from portal.schemas.base import Page, PageQuery
+from portal.schemas.base import KeyedPage, Page, PageQuery
 from portal.security import API_DOCS_CSP, talisman
 from portal.serialise import case_json, complaint_json, custody_json, evidence_json, receipt_json
 from portal.services import bundles, complaints, evidence, integrity, receipts, review, tokens
@@ -298,7 +298,7 @@ def evidence_receipt(evidence_id: int) -> ResponseReturnValue:
     "The review queue (prosecutors)",
     tag="review",
     query=complaint_schema.ReviewQuery,
-    response=complaint_schema.ReviewPage,
+    response=KeyedPage[complaint_schema.Complaint],
     errors=(403,),
 )
 def review_queue() -> ResponseReturnValue:

@@ -548,10 +548,11 @@ def _describe(
 
 
 class _Names(GenerateJsonSchema):
-    """Component names for generic pages: ``Page[Complaint]`` is ``ComplaintPage``."""
+    """Component names for generic pages: ``Page[Complaint]`` is ``ComplaintPage``, ``KeyedPage[Cluster]`` is
+    ``ClusterKeyedPage``."""
 
     def normalize_name(self, name: str) -> str:
-        return super().normalize_name(re.sub(r"^Page\[(?:[\w.]+\.)?(\w+)\]$", r"\1Page", name))
+        return super().normalize_name(re.sub(r"^(Page|KeyedPage)\[(?:[\w.]+\.)?(\w+)\]$", r"\2\1", name))
 
 
 Refs = dict[tuple[Any, str], dict[str, Any]]

@@ -13,7 +13,7 @@ from portal.db import get_session
 from portal.models import TokenScope
 from portal.schemas import complaints as complaint_schema
 from portal.schemas import related as schema
-from portal.schemas.base import Page, PageQuery
+from portal.schemas.base import KeyedPage, Page, PageQuery
 from portal.serialise import cluster_json, complaint_json, related_json
 from portal.services import infringers, related, search
 from portal.services.access import ADMINS, REVIEWERS, require_role
@@ -37,7 +37,7 @@ def _shared_json(shared: infringers.Shared) -> dict[str, Any]:
     "Infringers named in complaints of more than one rights holder (prosecutors)",
     tag="review",
     query=schema.SharedInfringerQuery,
-    response=schema.SharedInfringerPage,
+    response=KeyedPage[schema.SharedInfringer],
     errors=(403,),
 )
 def shared_infringers() -> ResponseReturnValue:
@@ -63,7 +63,7 @@ def complaint_shared_infringers(complaint_id: int) -> ResponseReturnValue:
     "Search complaints (prosecutors)",
     tag="review",
     query=complaint_schema.SearchQuery,
-    response=complaint_schema.ReviewPage,
+    response=KeyedPage[complaint_schema.Complaint],
     errors=(403,),
 )
 def search_complaints() -> ResponseReturnValue:
@@ -101,7 +101,7 @@ def case_related_evidence(case_id: int) -> ResponseReturnValue:
     "Groups of complaints whose evidence matches (prosecutors)",
     tag="review",
     query=schema.ClusterQuery,
-    response=schema.ClusterPage,
+    response=KeyedPage[schema.Cluster],
     errors=(403,),
 )
 def evidence_clusters() -> ResponseReturnValue:

@@ -121,6 +121,17 @@ class Page(Output, Generic[T]):
     next: str | None = Field(description="The URL of the next page; null on the last.")
 
 
+class KeyedPage(Output, Generic[T]):
+    """A page of a list reached by key from the page before or after it: follow `next` and `previous`, which
+    cost the same however deep they lead."""
+
+    items: list[T]
+    total: int = Field(description="How many match, counted up to a ceiling: 1,000 for search, 10,000 elsewhere.")
+    total_exact: bool = Field(description="False when more than `total` match.")
+    next: str | None = Field(description="The URL of the next page; null on the last.")
+    previous: str | None = Field(description="The URL of the page before; null on the first.")
+
+
 class PageQuery(Query):
     limit: int = Field(50, ge=1, le=200, description="Items per page.")
     cursor: int | None = Field(

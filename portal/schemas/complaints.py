@@ -144,17 +144,6 @@ class ReviewQuery(Query):
     cursor: KeyCursor | None = None
 
 
-class ReviewPage(Output):
-    """Complaints in order of submission, a page at a time: follow `next` and `previous`, which cost the same
-    however deep they lead."""
-
-    items: list[Complaint]
-    total: int = Field(description="How many complaints match, counted up to 10,000.")
-    total_exact: bool = Field(description="False when more than `total` match.")
-    next: str | None = Field(description="The URL of the next page; null on the last.")
-    previous: str | None = Field(description="The URL of the page before; null on the first.")
-
-
 class Decision(Input):
     action: Literal["accept", "decline", "request_information"]
     message: Text = Field("", max_length=20_000, description="request_information: what is needed.")

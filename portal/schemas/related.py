@@ -50,16 +50,6 @@ class ClusterQuery(Query):
     cursor: KeyCursor | None = None
 
 
-class ClusterPage(Output):
-    """Clusters spanning most complaints first: follow `next` and `previous`."""
-
-    items: list[Cluster]
-    total: int = Field(description="How many, counted up to 10,000.")
-    total_exact: bool = Field(description="False when there are more than `total`.")
-    next: str | None = Field(description="The URL of the next page; null on the last.")
-    previous: str | None = Field(description="The URL of the page before; null on the first.")
-
-
 class ClusterLink(Input):
     complaint_ids: list[Id] = Field(min_length=1, max_length=1000)
     case_id: Id
@@ -88,16 +78,6 @@ class SharedInfringer(Output):
 class SharedInfringerQuery(Query):
     limit: int = Field(50, ge=1, le=200, description="Items per page.")
     cursor: KeyCursor | None = None
-
-
-class SharedInfringerPage(Output):
-    """Infringers named in more than one filed complaint, those in most first: follow `next` and `previous`."""
-
-    items: list[SharedInfringer]
-    total: int = Field(description="How many, counted up to 10,000.")
-    total_exact: bool = Field(description="False when more than `total` are shared.")
-    next: str | None = Field(description="The URL of the next page; null on the last.")
-    previous: str | None = Field(description="The URL of the page before; null on the first.")
 
 
 class TradeOff(Output):
