@@ -8,7 +8,7 @@ import binascii
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, literal, select, tuple_
@@ -58,6 +58,11 @@ def listed(items: Sequence[T], window: Window | None) -> Page[T]:
 # --- lists ordered by a time or a number, then the id, both ways -----------------------------------
 
 
+# Times go in cursors as whole microseconds since the epoch: a float would round some of them.
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+
+
 @dataclass(frozen=True)
 class Position:
     """A row's place in a list ordered by (a time or a number, its id), and which way to page from it."""
@@ -69,7 +74,7 @@ class Position:
 
     def token(self) -> str:
         """The opaque cursor a link carries."""
-        value = f"t{round(self.at.timestamp() * 1_000_000)}" if isinstance(self.at, datetime) else f"n{self.at}"
+        value = f"t{(self.at - EPOCH) // MICROSECOND}" if isinstance(self.at, datetime) else f"n{self.at}"
         raw = f"{'b' if self.before else 'a'}{value}.{self.id}".encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
@@ -86,7 +91,7 @@ class Position:
         if found is None:
             raise Invalid("Take the cursor from a next or previous link.", {field: "Not a cursor."})
         number = int(found.group(3))
-        at = datetime.fromtimestamp(number / 1_000_000, UTC) if found.group(2) == "t" else number
+        at = EPOCH + number * MICROSECOND if found.group(2) == "t" else number
         return cls(at, int(found.group(4)), found.group(1) == "b")
 
 
