@@ -18,7 +18,7 @@ from portal.login import actor
 from portal.models import Role
 from portal.routing import page_window
 from portal.security import client_address
-from portal.services import account_log, accounts, members, related
+from portal.services import account_log, accounts, clusters, members, related
 from portal.services.errors import DomainError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -76,7 +76,7 @@ def withdraw_invitation(staff_invitation_id: int) -> ResponseReturnValue:
 @bp.route("/matching", methods=["GET", "POST"])
 def matching() -> ResponseReturnValue:
     db = get_session()
-    form = ThresholdForm(threshold=related.threshold(db))
+    form = ThresholdForm(threshold=clusters.threshold(db))
     if form.validate_on_submit():
         try:
             related.set_threshold(db, actor(), form.threshold.data or 0)
@@ -89,7 +89,7 @@ def matching() -> ResponseReturnValue:
     return render_template(
         "admin/matching.html",
         form=form,
-        current=related.threshold(db),
+        current=clusters.threshold(db),
         live=live,
         reference=reference_trade_offs(),
         most=MAX_THRESHOLD,

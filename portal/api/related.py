@@ -13,9 +13,9 @@ from portal.db import get_session
 from portal.models import TokenScope
 from portal.schemas import complaints as complaint_schema
 from portal.schemas import related as schema
-from portal.schemas.base import KeyedPage, Page, PageQuery
+from portal.schemas.base import KeyedPage, KeyedQuery, Page, PageQuery
 from portal.serialise import cluster_json, complaint_json, related_json
-from portal.services import infringers, related, search
+from portal.services import clusters, infringers, related, search
 from portal.services.access import ADMINS, REVIEWERS, require_role
 from portal.services.paging import Position, listed
 
@@ -36,12 +36,12 @@ def _shared_json(shared: infringers.Shared) -> dict[str, Any]:
 @operation(
     "Infringers named in complaints of more than one rights holder (prosecutors)",
     tag="review",
-    query=schema.SharedInfringerQuery,
+    query=KeyedQuery,
     response=KeyedPage[schema.SharedInfringer],
     errors=(403,),
 )
 def shared_infringers() -> ResponseReturnValue:
-    wanted: schema.SharedInfringerQuery = query()
+    wanted: KeyedQuery = query()
     found = infringers.groups(get_session(), me_(), Position.of(wanted.cursor), wanted.limit)
     return key_paged(found.page, found.total, _shared_json)
 
@@ -128,7 +128,7 @@ def link_cluster() -> ResponseReturnValue:
 def _threshold_json() -> dict[str, Any]:
     db = get_session()
     return {
-        "threshold": related.threshold(db),
+        "threshold": clusters.threshold(db),
         "max": MAX_THRESHOLD,
         "trade_offs": [
             {"threshold": t.threshold, "pairs": t.pairs, "complaints": t.complaints}

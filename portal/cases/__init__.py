@@ -41,8 +41,8 @@ def index() -> str:
 def suggest() -> ResponseReturnValue:
     """The case picker's suggestions as a prosecutor types part of a case number."""
     require_role(actor(), REVIEWERS)
-    typed = request.args.get("q", "").strip()[:100]
-    if not typed:
+    typed = request.args.get("q", "")
+    if not typed.strip():
         return jsonify([])
     found = service.list_cases(get_session(), actor(), Window(None, service.SUGGESTED), typed)
     return jsonify(

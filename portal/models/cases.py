@@ -10,12 +10,14 @@ from portal.models.base import Base, utcnow
 from portal.models.complaints import Complaint
 from portal.models.enums import Stage
 
+CASE_NUMBER_MAX = 100
+
 
 class Case(Base):
     __tablename__ = "cases"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_number: Mapped[str] = mapped_column(String(100), unique=True)
+    case_number: Mapped[str] = mapped_column(String(CASE_NUMBER_MAX), unique=True)
     procuratorate: Mapped[str] = mapped_column(String(200))
     charges: Mapped[str] = mapped_column(Text)
     prosecutor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -17,6 +17,7 @@ from portal.models import ComplaintStatus, RightType, Stage
 from portal.review.forms import AssignForm, DecisionForm, OrgDecisionForm, QueueForm
 from portal.services import accounts, assignment, complaints, infringers, integrity, related, review, search
 from portal.services import cases as case_service
+from portal.services import clusters as cluster_service
 from portal.services.access import ORG_DECIDERS, REVIEWERS, SUPERVISORS
 from portal.services.errors import DomainError, Invalid
 from portal.services.evidence import view_item
@@ -188,18 +189,15 @@ def clusters() -> str:
     return render_template(
         "review/clusters.html",
         found=related.clusters(db, actor(), Position.of(request.args.get("cursor"))),
-        threshold=related.threshold(db),
+        threshold=cluster_service.threshold(db),
     )
 
 
 @bp.post("/clusters/link")
 def link_cluster() -> ResponseReturnValue:
     ids = [int(v) for v in request.form.getlist("complaint_ids") if v.isdigit()]
-    number = request.form.get("case", "").strip()
     try:
-        if not number:
-            raise Invalid("Choose the case to link them to.", {"case": "Required."})
-        case_id = case_service.by_number(get_session(), actor(), number).id
+        case_id = case_service.by_number(get_session(), actor(), request.form.get("case", "")).id
         case = related.link_into_case(get_session(), actor(), ids, case_id)
     except DomainError as exc:
         flash(exc.translated(_), "error")

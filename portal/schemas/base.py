@@ -132,6 +132,11 @@ class KeyedPage(Output, Generic[T]):
     previous: str | None = Field(description="The URL of the page before; null on the first.")
 
 
+class KeyedQuery(Query):
+    limit: int = Field(50, ge=1, le=200, description="Items per page.")
+    cursor: KeyCursor | None = None
+
+
 class PageQuery(Query):
     limit: int = Field(50, ge=1, le=200, description="Items per page.")
     cursor: int | None = Field(

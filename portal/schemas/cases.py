@@ -8,11 +8,12 @@ from typing import Annotated
 from pydantic import Field
 
 from portal.models import Stage
+from portal.models.cases import CASE_NUMBER_MAX
 from portal.schemas.base import Id, Input, Output, PageQuery, Query, Text
 
 
 class CaseFields(Input):
-    case_number: Text = Field(min_length=1, max_length=100, examples=["沪检知刑诉〔2026〕12号"])
+    case_number: Text = Field(min_length=1, max_length=CASE_NUMBER_MAX, examples=["沪检知刑诉〔2026〕12号"])
     procuratorate: Text = Field(min_length=1, max_length=200, examples=["上海市人民检察院第三分院"])
     charges: Text = Field(min_length=1, max_length=5000, examples=["Art. 213: counterfeiting registered trademarks"])
     prosecutor_id: Id | None = Field(None, description="The prosecutor in charge; yourself if not given.")
@@ -53,7 +54,9 @@ class Case(Output):
 
 class CaseQuery(PageQuery):
     number: Text = Field(
-        "", max_length=100, description="Only cases whose number holds this text, in any case: a picker's search."
+        "",
+        max_length=CASE_NUMBER_MAX,
+        description="Only cases whose number holds this text, in any case: a picker's search.",
     )
 
 

@@ -15,6 +15,7 @@ from portal.schemas.base import (
     Id,
     Input,
     KeyCursor,
+    KeyedQuery,
     Money,
     Output,
     Query,
@@ -153,7 +154,5 @@ class Decision(Input):
     case: CaseFields | None = Field(None, description="accept: a new case to open for the complaint.")
 
 
-class SearchQuery(Query):
+class SearchQuery(KeyedQuery):
     q: Text = Field("", max_length=200, description="Words to find in titles, facts, infringers and references.")
-    limit: int = Field(50, ge=1, le=200, description="Items per page.")
-    cursor: KeyCursor | None = None

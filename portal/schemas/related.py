@@ -8,7 +8,7 @@ from pydantic import Field
 
 from evidence.fingerprints import MAX_THRESHOLD
 from portal.models import ComplaintStatus
-from portal.schemas.base import WHOLE, Id, Input, KeyCursor, Output, Query, Sha256
+from portal.schemas.base import WHOLE, Id, Input, KeyedQuery, Output, Sha256
 
 
 class ItemRef(Output):
@@ -45,9 +45,8 @@ class Cluster(Output):
     closest_distance_bits: int | None
 
 
-class ClusterQuery(Query):
+class ClusterQuery(KeyedQuery):
     limit: int = Field(20, ge=1, le=100, description="Clusters per page.")
-    cursor: KeyCursor | None = None
 
 
 class ClusterLink(Input):
@@ -73,11 +72,6 @@ class SharedInfringer(Output):
     value: str
     complaints: list[SharedComplaint] = Field(description="The 10 filed complaints that named it last.")
     complaint_count: int = Field(description="Every filed complaint naming it; on a complaint's list, every other one.")
-
-
-class SharedInfringerQuery(Query):
-    limit: int = Field(50, ge=1, le=200, description="Items per page.")
-    cursor: KeyCursor | None = None
 
 
 class TradeOff(Output):

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from portal.models import AgencyScope, Case, Complaint, EventKind, Role, Stage, StageChange, User
+from portal.models.cases import CASE_NUMBER_MAX
 from portal.services import paging
 from portal.services.access import REVIEWERS, get_case, require_role
 from portal.services.agency import acting_orgs
@@ -117,9 +118,12 @@ SUGGESTED = 10
 def list_cases(session: Session, actor: User, window: Window | None = None, number: str = "") -> Page[Case]:
     """The cases the actor may see, newest first: all for prosecutors, those they take part in for rights
     holders; only those whose case number holds ``number`` when it is given (the case picker)."""
+    number = number.strip()
+    if len(number) > CASE_NUMBER_MAX:  # held in no case number
+        return Page([], None)
     query = select(Case)
-    if number.strip():
-        query = query.where(Case.case_number.icontains(number.strip(), autoescape=True))
+    if number:
+        query = query.where(Case.case_number.icontains(number, autoescape=True))
     if actor.role is Role.HOLDER:
         orgs = acting_orgs(session, actor, AgencyScope.PROCEEDINGS)
         query = query.where(Case.id.in_(select(Complaint.case_id).where(Complaint.org_id.in_(orgs))))
@@ -150,7 +154,9 @@ def by_number(session: Session, actor: User, number: str) -> Case:
     """The case a prosecutor names by its number (on the pages, instead of choosing from every case)."""
     require_role(actor, REVIEWERS)
     number = number.strip()
-    case = session.scalar(select(Case).where(Case.case_number == number)) if number else None
+    if not number:
+        raise Invalid("Choose the case: type its number and pick it from those suggested.", {"case": "Required."})
+    case = session.scalar(select(Case).where(Case.case_number == number))
     if case is None:
         raise Invalid(
             "No case has the number %(number)s: choose one of those suggested as you type.",

@@ -293,7 +293,7 @@ def submit_complaint(session: Session, actor: User, complaint_id: int) -> Compla
         raise Invalid("The complaint is not complete yet.", errors)
     complaint.status = ComplaintStatus.SUBMITTED
     complaint.submitted_at = utcnow()
-    search.reindex(session, complaint)  # found by search from now on, in order of submission
+    search.submitted(session, complaint)  # found by search from now on
     infringers.count_filed(session, complaint)
     clusters.join_complaint(session, complaint.id)
     session.commit()

@@ -47,9 +47,6 @@ _SHOWN = (
 # --- the threshold ------------------------------------------------------------------------------
 
 
-threshold = clusters_service.threshold
-
-
 def set_threshold(session: Session, actor: User, value: int) -> int:
     """A new threshold for what counts as the same picture; the clusters are rebuilt for it at once."""
     require_role(actor, ADMINS, ADMINS_ONLY)
@@ -179,7 +176,7 @@ def _related(session: Session, complaint_ids: list[int], evidence_id: int | None
         for item in by_sha[other.sha256]:
             result.append(Related(item, other, None))
             identical.add((item.id, other.id))
-    bits = threshold(session)
+    bits = clusters_service.threshold(session)
     pairs = session.execute(
         select(EvidenceMatch).where(
             EvidenceMatch.distance <= bits,

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, column, func, literal_column, select, text
+from sqlalchemy import ColumnElement, Integer, column, func, literal_column, select, text, update
 from sqlalchemy.orm import Session
 
 from portal.models import Complaint, EvidenceItem, SearchDocument, User
@@ -82,6 +82,18 @@ def reindex(session: Session, complaint: Complaint) -> None:
         session.add(row)
     row.body = body
     row.submitted_at = complaint.submitted_at
+
+
+def submitted(session: Session, complaint: Complaint) -> None:
+    """Put a complaint just submitted in search's order: its words were written as it was drafted, and its
+    evidence is never taken away, so only the time of submission is new."""
+    changed = session.execute(
+        update(SearchDocument)
+        .where(SearchDocument.complaint_id == complaint.id)
+        .values(submitted_at=complaint.submitted_at)
+    )
+    if not changed.rowcount:  # type: ignore[attr-defined]  # drafted before search documents were kept
+        reindex(session, complaint)
 
 
 @dataclass(frozen=True)

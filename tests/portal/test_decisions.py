@@ -165,6 +165,10 @@ def test_the_decision_form_links_to_a_case_named_by_its_number(app: Flask, clien
     found = prosecutor("GET", "/cases", query_string={"number": "〔2026〕31"}).json["items"]
     assert [c["id"] for c in found][-1] == case["id"] and len(found) == 2
     assert [c["id"] for c in holder("GET", "/cases", query_string={"number": "2026"}).json["items"]] == [case["id"]]
+    too_long = prosecutor("GET", "/cases", query_string={"number": "〔" * 101})
+    assert too_long.status_code == 422 and "number" in too_long.json["fields"]
+    # The picker asks with whatever was typed: more than any case number holds finds nothing.
+    assert browser.get("/cases/suggest", query_string={"q": "3" * 101}).json == []
     assert browser.get("/cases/suggest", query_string={"q": "%"}).json == []
     holder_browser = app.test_client()
     sign_in(holder_browser, world.holder_a.email)

@@ -109,6 +109,8 @@ def test_complaints_naming_the_same_infringer_are_listed_together(app: Flask) ->
     assert [g["complaint_count"] for g in first_page["items"] + second_page["items"]] == [13, 12]
     assert second_page["next"] is None and first_page["previous"] is None
     assert client.get(second_page["previous"], headers=bearer).json["items"] == first_page["items"]
+    forged = client.get("/api/v1/review/infringers?cursor=bm90LWEtY3Vyc29y", headers=bearer)
+    assert forged.status_code == 422 and forged.json["fields"] == {"cursor": "Not a cursor."}
     mine = prosecutor("GET", f"/complaints/{first}/shared-infringers").json["items"]
     assert [(s["kind"], s["complaint_count"], len(s["complaints"])) for s in mine] == [
         ("name", 12, 10),

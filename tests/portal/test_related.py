@@ -141,6 +141,9 @@ def test_clusters_are_largest_first_and_link_into_one_case(app: Flask, filed: di
     prosecutor = api_for(filed, "prosecutor")
     clusters = prosecutor("GET", "/review/clusters").json["items"]
     assert len(clusters) == 1
+    # A cursor the portal did not make (well-formed, but no position) is refused, naming the parameter.
+    forged = prosecutor("GET", "/review/clusters", query_string={"cursor": "bm90LWEtY3Vyc29y"})
+    assert forged.status_code == 422 and forged.json["fields"] == {"cursor": "Not a cursor."}
     assert clusters[0]["complaint_ids"] == sorted([filed["first"], filed["second"]])
     assert {i["evidence_id"] for i in clusters[0]["items"]} == {filed["original"], filed["altered"], filed["same"]}
     assert clusters[0]["organisations"] == sorted(["Maison Exemple", "上海样例有限公司"])
@@ -258,7 +261,7 @@ def test_pages_show_related_evidence_the_workspace_and_clusters(
     token = csrf(client, "/review/clusters")
     ids = {"complaint_ids": [str(filed["first"]), str(filed["second"])], "csrf_token": token}
     no_case = client.post("/review/clusters/link", data=ids, follow_redirects=True).get_data(as_text=True)
-    assert "Choose the case to link them to." in no_case
+    assert "Choose the case: type its number and pick it from those suggested." in no_case
     unknown = client.post("/review/clusters/link", data={**ids, "case": "K-999"}, follow_redirects=True)
     assert "No case has the number K-999" in unknown.get_data(as_text=True)
     prosecutor = api_for(filed, "prosecutor")
