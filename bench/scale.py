@@ -17,12 +17,13 @@ A hello-world Flask app served by the same gunicorn gives the floor. The
 last table shows how each operation's p95 and query count grew from the
 smaller size to the larger.
 
-    .venv/bin/python bench/scale.py [--sizes 10000,100000] [--repeat 30]
+    .venv/bin/python bench/scale.py [--sizes 10000,100000] [--repeat 30] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import statistics
 import subprocess
@@ -44,7 +45,6 @@ sys.path.insert(0, str(ROOT))
 
 from bench.dataset import generate  # noqa: E402
 from portal.services.paging import Position  # noqa: E402
-from tests.conftest import reset_postgres  # noqa: E402
 from tests.gunicorn import BIN, serve  # noqa: E402
 from tests.servers import free_port, start_postgres  # noqa: E402
 
@@ -302,13 +302,20 @@ def hello_world() -> Iterator[str]:
         process.wait(30)
 
 
-def measure_size(pg_url: str, work: Path, complaints: int, repeat: int) -> tuple[dict[str, Any], dict[str, Figures]]:
-    reset_postgres(pg_url)
+def measure_size(work: Path, complaints: int, repeat: int, keep: bool) -> tuple[dict[str, Any], dict[str, Figures]]:
+    """One size on its own PostgreSQL server in ``work``; a dataset kept there by an earlier run is used again."""
+    work.mkdir(parents=True, exist_ok=True)
+    _server, pg_url = start_postgres(work / "pg", keep=keep)  # stops when this function returns
+    kept = work / "dataset.json"
     results: dict[str, Figures] = {}
     with closing(serve(work, {"DATABASE_URL": pg_url}, workers=WORKERS)) as served:
         portal = next(served)
         instance = Path(portal.env["INSTANCE_PATH"])
-        made = generate(pg_url, instance, complaints, 10, seed=complaints, env=portal.env)
+        if keep and kept.exists():
+            made = json.loads(kept.read_text())
+        else:
+            made = generate(pg_url, instance, complaints, 10, seed=complaints, env=portal.env)
+            kept.write_text(json.dumps({"accounts": made["accounts"], "total_s": made["total_s"]}))
         accounts = made["accounts"]
         ids = find_ids(pg_url, accounts)
         ids["dataset_s"] = made["total_s"]
@@ -337,11 +344,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000", help="complaints, comma-separated")
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument(
+        "--keep", type=Path, metavar="DIR", help="keep each size's database in DIR and use it again on the next run"
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="scale-") as scratch:
-        work = Path(scratch)
-        _server, pg_url = start_postgres(work / "pg")  # stops when this process ends
+        work = args.keep or Path(scratch)
         with hello_world() as base:
             session = requests.Session()
             baseline = timed(lambda: session.get(base + "/"), max(200, args.repeat))
@@ -349,7 +358,7 @@ def main() -> None:
         runs = {}
         for size in sizes:
             print(f"\n{size:,} complaints")
-            ids, results = measure_size(pg_url, work / f"size-{size}", size, args.repeat)
+            ids, results = measure_size(work / f"size-{size}", size, args.repeat, keep=args.keep is not None)
             print(f"  ({ids['complaints']:,} complaints, {ids['items']:,} evidence items, {ids['leaves']:,} log "
                   f"leaves; dataset made in {ids['dataset_s']:.0f} s)")  # fmt: skip
             runs[size] = results

