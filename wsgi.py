@@ -2,6 +2,7 @@
 
 import ctypes
 import ctypes.util
+import gc
 
 from portal import create_app
 
@@ -18,3 +19,7 @@ if _libc_name and hasattr(ctypes.CDLL(_libc_name), "mallopt"):
     _libc.mallopt(M_ARENA_MAX, 2)
 
 app = create_app()
+
+# What start-up made (mappers, compiled templates, translations) lives as long as the worker: out of
+# the collector's sight, a full collection during a request no longer walks it all (100-300 ms each).
+gc.freeze()

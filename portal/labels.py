@@ -195,7 +195,7 @@ ORG_KIND = {
 }
 LANGUAGE = {"en": "English", "zh": "中文"}
 
-ALL = {
+ALL: dict[str, dict] = {
     "role": ROLE,
     "org_status": ORG_STATUS,
     "right_type": RIGHT_TYPE,

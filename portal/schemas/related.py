@@ -46,7 +46,7 @@ class Cluster(Output):
 
 
 class ClusterQuery(KeyedQuery):
-    limit: int = Field(20, ge=1, le=100, description="Clusters per page.")
+    limit: int = Field(10, ge=1, le=100, description="Clusters per page.")
 
 
 class ClusterLink(Input):

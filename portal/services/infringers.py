@@ -22,7 +22,8 @@ from portal.services.paging import Count, KeyPage, Position
 
 SHOWN = 10
 """Complaints listed under each key, the last to name it first; the key's count covers them all."""
-PER_PAGE = 50
+PER_PAGE = 20
+"""Keys on a page of the list; each brings up to :data:`SHOWN` complaints."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload, load_only, selectinload
@@ -24,6 +25,7 @@ from portal.models import (
     EvidenceFrame,
     EvidenceItem,
     EvidenceMatch,
+    Organisation,
     Setting,
     User,
     utcnow,
@@ -35,12 +37,26 @@ from portal.services.errors import Conflict, Invalid, translatable
 from portal.services.paging import Count, KeyPage, Position
 
 ADMINS_ONLY = translatable("Only an administrator sets the match threshold.")
-# What the panels and clusters show of each item, loaded with it rather than item by item.
+# What the panels and clusters show of each item, its complaint and rights holder, loaded with it rather than
+# item by item, and no more of them than that (not the digests, file facts or metadata an item records).
 _SHOWN = (
+    load_only(
+        EvidenceItem.id,
+        EvidenceItem.complaint_id,
+        EvidenceItem.org_id,
+        EvidenceItem.cluster_id,
+        EvidenceItem.filename,
+        EvidenceItem.sha256,
+        EvidenceItem.media_type,
+        EvidenceItem.thumbnail_key,
+    ),
     # Which pictures an item has, not their fingerprints.
     selectinload(EvidenceItem.frames).load_only(EvidenceFrame.number, EvidenceFrame.at_seconds),
-    joinedload(EvidenceItem.organisation),
-    joinedload(EvidenceItem.complaint).joinedload(Complaint.case),
+    joinedload(EvidenceItem.organisation).load_only(Organisation.id, Organisation.legal_name),
+    joinedload(EvidenceItem.complaint)
+    .load_only(Complaint.id, Complaint.status, Complaint.case_id)
+    .joinedload(Complaint.case)
+    .load_only(Case.id, Case.case_number),
 )
 
 
@@ -209,7 +225,8 @@ def _items(session: Session, ids: Iterable[int], where: ColumnElement[bool] | No
 
 ITEMS_SHOWN = 12
 COMPLAINTS_SHOWN = 30
-PER_PAGE = 20
+PER_PAGE = 10
+"""Clusters on a page of the list; each brings up to 42 rows of items and complaints."""
 
 
 @dataclass
@@ -226,12 +243,12 @@ class Cluster:
     complaints: list[Complaint] = field(default_factory=list)
     """The :data:`COMPLAINTS_SHOWN` submitted first."""
 
-    @property
+    @cached_property
     def cases(self) -> list[Case]:
         seen = {c.case.id: c.case for c in self.complaints if c.case is not None}
         return sorted(seen.values(), key=lambda c: c.id)
 
-    @property
+    @cached_property
     def open_complaints(self) -> list[Complaint]:
         """Complaints that could still be linked into a case."""
         return [c for c in self.complaints if c.case_id is None and c.status is not ComplaintStatus.DECLINED]
@@ -257,18 +274,7 @@ def clusters(session: Session, actor: User, position: Position | None = None, li
         first = func.row_number().over(partition_by=EvidenceItem.cluster_id, order_by=EvidenceItem.id)
         ranked = select(EvidenceItem.id, first.label("rank")).where(EvidenceItem.cluster_id.in_(shown)).subquery()
         items = select(EvidenceItem).join(ranked, ranked.c.id == EvidenceItem.id).where(ranked.c.rank <= ITEMS_SHOWN)
-        # What a cluster's strip shows of an item, not all it records.
-        strip = load_only(
-            EvidenceItem.id,
-            EvidenceItem.complaint_id,
-            EvidenceItem.org_id,
-            EvidenceItem.cluster_id,
-            EvidenceItem.filename,
-            EvidenceItem.sha256,
-            EvidenceItem.media_type,
-            EvidenceItem.thumbnail_key,
-        )
-        for item in session.scalars(items.order_by(EvidenceItem.id).options(strip, *_SHOWN)):
+        for item in session.scalars(items.order_by(EvidenceItem.id).options(*_SHOWN)):
             assert item.cluster_id is not None
             shown[item.cluster_id].items.append(item)
         named = (
@@ -286,8 +292,10 @@ def clusters(session: Session, actor: User, position: Position | None = None, li
             .order_by(ranked_complaints.c.cluster_id, Complaint.id)
             .options(
                 load_only(Complaint.id, Complaint.title, Complaint.status, Complaint.org_id, Complaint.case_id),
-                joinedload(Complaint.organisation),
-                joinedload(Complaint.case),
+                joinedload(Complaint.organisation).load_only(
+                    Organisation.id, Organisation.legal_name, Organisation.country
+                ),
+                joinedload(Complaint.case).load_only(Case.id, Case.case_number),
             )
         ):
             shown[cluster_id].complaints.append(complaint)

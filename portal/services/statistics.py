@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, DateTime, Integer, Subquery, cast, func, literal, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, selectinload
 
 from portal.models import (
     Case,
@@ -216,7 +216,7 @@ def _overdue(session: Session, today: date) -> tuple[list[Overdue], int]:
         for r in session.scalars(
             select(CaseRequest)
             .where(*in_cases)
-            .options(joinedload(CaseRequest.organisation), joinedload(CaseRequest.case))
+            .options(selectinload(CaseRequest.organisation), selectinload(CaseRequest.case))
             .order_by(CaseRequest.due_on, CaseRequest.id)
             .limit(LISTED)
         )
@@ -227,7 +227,7 @@ def _overdue(session: Session, today: date) -> tuple[list[Overdue], int]:
             select(InformationRequest)
             .join(Complaint)
             .where(*on_complaints)
-            .options(joinedload(InformationRequest.complaint).joinedload(Complaint.organisation))
+            .options(selectinload(InformationRequest.complaint).selectinload(Complaint.organisation))
             .order_by(InformationRequest.due_on, InformationRequest.id)
             .limit(LISTED)
         )
@@ -327,7 +327,7 @@ def dashboard(session: Session, actor: User) -> Dashboard:
     deadlines = session.scalars(
         select(ServedDecision)
         .where(running)
-        .options(joinedload(ServedDecision.case))
+        .options(selectinload(ServedDecision.case))
         .order_by(ServedDecision.due_on, ServedDecision.id)
         .limit(LISTED)
     ).all()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
 import os
 import struct
+import time
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -170,12 +172,22 @@ def test_malformed_declared_digest_is_refused(store: Store, claimed: str) -> Non
         ingest([PDF_BYTES], store, max_bytes=LIMIT, expected_sha256=claimed)
 
 
-def test_a_crashing_decoder_is_a_clear_refusal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from evidence import decoding, images
+@pytest.mark.parametrize("misbehaving", ["crash", "greedy"])
+def test_a_decoder_that_dies_is_a_clear_refusal(misbehaving: str) -> None:
+    from evidence import decoding
 
-    monkeypatch.setattr(decoding.sys, "executable", "/bin/false")
-    with pytest.raises(errors.ImageRefused, match="decoder failed"):
-        images.analyse(tmp_path / "any.png")
+    with pytest.raises(errors.ImageRefused, match="The image could not be decoded safely: the decoder failed on it."):
+        decoding.run_decoder("tests.misbehaving_decoder", [misbehaving], 60, "image")
+
+
+def test_a_decoder_that_overruns_is_stopped_and_refused() -> None:
+    from evidence import decoding
+
+    started = time.monotonic()
+    with pytest.raises(errors.ImageRefused, match="The file took more than 1 s to decode and was refused."):
+        decoding.run_decoder("tests.misbehaving_decoder", ["hang"], 1, "file")
+    assert time.monotonic() - started < 30  # stopped, not waited for
+    assert not multiprocessing.active_children()
 
 
 def test_decoder_reports_refusals_from_its_own_process(tmp_path: Path) -> None:
