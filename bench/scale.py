@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.dataset import generate  # noqa: E402
 from portal.services.paging import Position  # noqa: E402
-from tests.gunicorn import BIN, serve  # noqa: E402
+from tests.gunicorn import BIN, Portal, serve  # noqa: E402
 from tests.servers import free_port, start_postgres  # noqa: E402
 
 WORKERS = 4
@@ -305,39 +305,42 @@ def hello_world() -> Iterator[str]:
 def measure_size(work: Path, complaints: int, repeat: int, keep: bool) -> tuple[dict[str, Any], dict[str, Figures]]:
     """One size on its own PostgreSQL server in ``work``; a dataset kept there by an earlier run is used again."""
     work.mkdir(parents=True, exist_ok=True)
-    _server, pg_url = start_postgres(work / "pg", keep=keep)  # stops when this function returns
+    server, pg_url = start_postgres(work / "pg", keep=keep)
     kept = work / "dataset.json"
-    results: dict[str, Figures] = {}
-    with closing(serve(work, {"DATABASE_URL": pg_url}, workers=WORKERS)) as served:
+    with server, closing(serve(work, {"DATABASE_URL": pg_url}, workers=WORKERS)) as served:
         portal = next(served)
-        instance = Path(portal.env["INSTANCE_PATH"])
         if keep and kept.exists():
             made = json.loads(kept.read_text())
         else:
-            made = generate(pg_url, instance, complaints, 10, seed=complaints, env=portal.env)
+            made = generate(pg_url, Path(portal.env["INSTANCE_PATH"]), complaints, 10, seed=complaints, env=portal.env)
             kept.write_text(json.dumps({"accounts": made["accounts"], "total_s": made["total_s"]}))
-        accounts = made["accounts"]
-        ids = find_ids(pg_url, accounts)
+        ids = find_ids(pg_url, made["accounts"])
         ids["dataset_s"] = made["total_s"]
-        holder = ids["holder_email"]
-        emails = {"holder": holder, "prosecutor": accounts["prosecutor"][0], "supervisor": accounts["supervisor"][0]}
-        in_process = {"holder": holder.replace("admin@", "member@"), "prosecutor": accounts["prosecutor"][1],
-                      "supervisor": accounts["supervisor"][1]}  # fmt: skip
-        tokens = {who: token_for(portal, email) for who, email in emails.items()}
-        sessions = {who: browser(portal.url, email, accounts["password"], accounts["totp_secret"])
-                    for who, email in emails.items()}  # fmt: skip
-        counter = Counter(portal.env, tokens, in_process, accounts["password"], accounts["totp_secret"])
-        for operation in operations(ids):
-            session = sessions[operation.who]
-            headers = {"Authorization": f"Bearer {tokens[operation.who]}"} if operation.api else {}
-            figures = timed(partial(session.get, portal.url + operation.path, headers=headers, timeout=300), repeat)
-            statements = counter.count(operation)
-            figures.queries = len(statements)
-            figures.flagged = counter.flag_scans(statements)
-            results[operation.name] = figures
-            print(f"  {operation.name:48} {figures.median_ms:8.1f} {figures.p95_ms:8.1f} ms "
-                  f"{figures.queries:5} q {figures.size_kib:8.0f} KiB  {figures.status}", flush=True)  # fmt: skip
-    return ids, results
+        return ids, measure(portal, ids, made["accounts"], repeat)
+
+
+def measure(portal: Portal, ids: dict[str, Any], accounts: dict[str, Any], repeat: int) -> dict[str, Figures]:
+    holder = ids["holder_email"]
+    emails = {"holder": holder, "prosecutor": accounts["prosecutor"][0], "supervisor": accounts["supervisor"][0]}
+    in_process = {"holder": holder.replace("admin@", "member@"), "prosecutor": accounts["prosecutor"][1],
+                  "supervisor": accounts["supervisor"][1]}  # fmt: skip
+    tokens = {who: token_for(portal, email) for who, email in emails.items()}
+    sessions = {who: browser(portal.url, email, accounts["password"], accounts["totp_secret"])
+                for who, email in emails.items()}  # fmt: skip
+    counter = Counter(portal.env, tokens, in_process, accounts["password"], accounts["totp_secret"])
+    results: dict[str, Figures] = {}
+    for operation in operations(ids):
+        session = sessions[operation.who]
+        headers = {"Authorization": f"Bearer {tokens[operation.who]}"} if operation.api else {}
+        figures = timed(partial(session.get, portal.url + operation.path, headers=headers, timeout=300), repeat)
+        statements = counter.count(operation)
+        figures.queries = len(statements)
+        figures.flagged = counter.flag_scans(statements)
+        results[operation.name] = figures
+        print(f"  {operation.name:48} {figures.median_ms:8.1f} {figures.p95_ms:8.1f} ms "
+              f"{figures.queries:5} q {figures.size_kib:8.0f} KiB  {figures.status}", flush=True)  # fmt: skip
+    counter.engine.dispose()
+    return results
 
 
 def main() -> None:
