@@ -36,6 +36,8 @@ import csv
 import json
 import os
 import random
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -653,6 +655,19 @@ def generate(database_url: str, instance: Path, complaints: int, items: int, see
     (instance / "bench-accounts.json").write_text(json.dumps(accounts, indent=1))
     return {"rows": tables.counts, "log_size": generator.log.size, "generated_s": generated, "loaded_s": loaded,
             "total_s": time.monotonic() - started, "accounts": accounts}  # fmt: skip
+
+
+def copy_kept(kept: Path, work: Path) -> dict[str, Any]:
+    """A copy of the database and instance ``bench/scale.py --keep`` kept in ``kept`` (one size's directory),
+    in ``work``, for a benchmark that changes them; returns the dataset's accounts."""
+    if (kept / "pg" / "postmaster.pid").exists():
+        sys.exit(f"a server is running on {kept / 'pg'}: its files are copied whole only once it stops")
+    # As they are: the server runs as its own system user, whose files these must stay.
+    subprocess.run(["cp", "-a", str(kept / "pg"), str(work / "pg")], check=True)  # noqa: S603, S607
+    (work / "pg" / ".handle_pids.json").unlink(missing_ok=True)  # the kept server's handles, not the copy's
+    shutil.copytree(kept / "instance", work / "instance", symlinks=True)
+    accounts: dict[str, Any] = json.loads((kept / "dataset.json").read_text())["accounts"]
+    return accounts
 
 
 def finish(database_url: str, log_size: int) -> None:

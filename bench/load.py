@@ -15,6 +15,7 @@ re-read by the portal, still has it.
 
     .venv/bin/python bench/load.py [--complaints 100000] [--users 200] [--minutes 10]
     .venv/bin/python bench/load.py --smoke      # 2,000 complaints, 20 users, one minute (make load-smoke)
+    .venv/bin/python bench/load.py --from /work/scale-keep/size-100000   # a copy of a kept dataset
 """
 
 from __future__ import annotations
@@ -37,14 +38,25 @@ import requests
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.dataset import generate  # noqa: E402
-from tests.conftest import reset_postgres  # noqa: E402
+from bench.dataset import copy_kept, generate  # noqa: E402
 from tests.gunicorn import BIN, serve  # noqa: E402
 from tests.servers import SeaweedS3, start_postgres  # noqa: E402
 
 WORKERS = 4
 # Of every 200 users: 30 filing, 150 reading, 20 prosecutors (the issue's mix).
 MIX = {"filers": 30, "readers": 150, "prosecutors": 20}
+
+
+def find_size(database_url: str) -> str:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        complaints, items, leaves = conn.execute(text(
+            "SELECT (SELECT count(*) FROM complaints), (SELECT count(*) FROM evidence_items), "
+            "(SELECT size FROM log_head)")).one()  # fmt: skip
+    engine.dispose()
+    return f"{complaints:,} complaints, {items:,} evidence items, {leaves:,} log leaves"
 
 
 def plan(env: dict[str, str], accounts: dict[str, Any], min_mib: int, max_mib: int) -> dict[str, Any]:
@@ -73,10 +85,13 @@ def plan(env: dict[str, str], accounts: dict[str, Any], min_mib: int, max_mib: i
             right = db.scalars(select(IPRight.id).where(IPRight.org_id == user.org_id)).first()
             filers.append({"token": token(email), "right_id": right})
         readers = [{"token": token(email)} for email in holders[: MIX["readers"]]]
+        photographer = db.scalars(select(User).where(User.email == holders[2 * MIX["filers"]])).one()
+        photographer_right = db.scalars(select(IPRight.id).where(IPRight.org_id == photographer.org_id)).first()
         return {
             "weights": MIX,
             "filers": filers,
             "readers": readers,
+            "photographer": {"token": token(photographer.email), "right_id": photographer_right},
             "prosecutors": [token(email) for email in accounts["prosecutor"]],
             "supervisor": token(accounts["supervisor"][0]),
             "min_mib": min_mib,
@@ -166,22 +181,27 @@ def main() -> None:
     parser.add_argument("--min-mib", type=int, default=1)
     parser.add_argument("--max-mib", type=int, default=50)
     parser.add_argument("--smoke", action="store_true", help="2,000 complaints, 20 users, one minute, 1-4 MB files")
+    parser.add_argument(
+        "--from", dest="kept", type=Path, metavar="DIR", help="copy the dataset bench/scale.py --keep kept in DIR"
+    )
     args = parser.parse_args()
     if args.smoke:
         args.complaints, args.users, args.minutes, args.max_mib = 2000, 20, 1, 4
-    with tempfile.TemporaryDirectory(prefix="load-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="load-", dir=args.kept.parent if args.kept else None) as scratch:
         work = Path(scratch)
-        _server, pg_url = start_postgres(work / "pg")
+        if args.kept:
+            accounts = copy_kept(args.kept, work)
+        server, pg_url = start_postgres(work / "pg")
         s3 = SeaweedS3(work / "s3")
         s3.make_bucket("evidence-load")
-        reset_postgres(pg_url)
         env = {"DATABASE_URL": pg_url, **s3.env("evidence-load", "load")}
-        with closing(serve(work, env, workers=WORKERS)) as served:
+        with server, closing(serve(work, env, workers=WORKERS)) as served:
             portal = next(served)
-            made = generate(pg_url, Path(portal.env["INSTANCE_PATH"]), args.complaints, 10, 1, env=portal.env)
-            print(f"dataset: {args.complaints:,} complaints, {made['rows']['evidence_items']:,} evidence items, "
-                  f"{made['log_size']:,} log leaves, made in {made['total_s']:.0f} s")  # fmt: skip
-            (work / "plan.json").write_text(json.dumps(plan(portal.env, made["accounts"], args.min_mib, args.max_mib)))
+            if not args.kept:
+                made = generate(pg_url, Path(portal.env["INSTANCE_PATH"]), args.complaints, 10, 1, env=portal.env)
+                accounts = made["accounts"]
+            print(f"dataset: {find_size(pg_url)}")
+            (work / "plan.json").write_text(json.dumps(plan(portal.env, accounts, args.min_mib, args.max_mib)))
             worker = subprocess.Popen([str(BIN / "portal"), "worker"], env=portal.env, cwd=ROOT,
                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
             sampler = Sampler([portal.pid, worker.pid])

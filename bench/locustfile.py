@@ -1,6 +1,8 @@
 """The users ``bench/load.py`` sends at the portal: rights holders filing and uploading, rights holders
 reading, prosecutors working the queue, and a supervisor's dashboard. Everything goes through the API
-with tokens, as the portal's own pages call the same services.
+with tokens, as the portal's own pages call the same services. They wait as people do between pages
+(5-15 s; a filer 30-90 s between complaints); one more rights holder files the same listing's photograph
+twice, in two complaints, and times how long the worker takes to show the match to a prosecutor.
 
 ``LOAD_PLAN`` names a JSON file (written by ``bench/load.py``) with the tokens and ids to use;
 ``LOAD_UPLOADS`` the file where each upload answered 201 is recorded, for the check afterwards.
@@ -9,14 +11,18 @@ with tokens, as the portal's own pages call the same services.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import random
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from locust import HttpUser, between, events, task
+from PIL import Image
 
 PLAN: dict[str, Any] = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 MIB = 1024 * 1024
@@ -34,7 +40,7 @@ class Filer(HttpUser):
     """A rights holder filing: a draft, one to three files of 1-50 MB, then the submission."""
 
     weight = PLAN["weights"]["filers"]
-    wait_time = between(2, 6)
+    wait_time = between(30, 90)
 
     def on_start(self) -> None:
         self.account = pick(PLAN["filers"])
@@ -75,7 +81,7 @@ class Reader(HttpUser):
     """A rights holder (or its law firm) following its complaints, cases and notifications."""
 
     weight = PLAN["weights"]["readers"]
-    wait_time = between(1, 3)
+    wait_time = between(5, 15)
 
     def on_start(self) -> None:
         self.account = pick(PLAN["readers"])
@@ -101,7 +107,7 @@ class Prosecutor(HttpUser):
     """A prosecutor working the queue, searching, and looking at related evidence and shared infringers."""
 
     weight = PLAN["weights"]["prosecutors"]
-    wait_time = between(1, 4)
+    wait_time = between(5, 15)
 
     def on_start(self) -> None:
         self.client.headers["Authorization"] = f"Bearer {pick(PLAN['prosecutors'])}"
@@ -131,6 +137,69 @@ class Prosecutor(HttpUser):
     def dashboard(self) -> None:
         self.client.get("/api/v1/statistics", headers={"Authorization": f"Bearer {PLAN['supervisor']}"},
                         name="GET /statistics")  # fmt: skip
+
+
+MATCH_WITHIN = 60
+"""Seconds within which a prosecutor must see a new upload's match (the issue's target)."""
+
+
+class Photographer(HttpUser):
+    """A rights holder filing a listing's photograph, then a smaller, recompressed copy of it in a second
+    complaint; a prosecutor then asks for the second complaint's related evidence each second until the
+    first complaint shows in it. The time from the copy's upload to then is reported as "match visible"."""
+
+    fixed_count = 1
+    wait_time = between(20, 40)
+
+    def on_start(self) -> None:
+        self.account = PLAN["photographer"]
+        self.filer = {"Authorization": f"Bearer {self.account['token']}"}
+        self.prosecutor = {"Authorization": f"Bearer {pick(PLAN['prosecutors'])}"}
+
+    @task
+    def file_twice_and_wait_for_the_match(self) -> None:
+        rng = np.random.default_rng()
+        smooth = Image.fromarray(rng.integers(0, 256, (6, 8, 3), dtype=np.uint8)).resize((800, 600), Image.BICUBIC)
+        original = self.file(jpeg(smooth, 90))
+        copy = self.file(jpeg(smooth.resize((640, 480), Image.LANCZOS), 70))
+        if original is None or copy is None:
+            return
+        uploaded = time.monotonic()
+        while (waited := time.monotonic() - uploaded) < MATCH_WITHIN:
+            related = self.client.get(f"/api/v1/complaints/{copy}/related-evidence", headers=self.prosecutor,
+                                      name="GET /complaints/{id}/related-evidence")  # fmt: skip
+            if related.status_code == 200 and any(
+                r["other"]["complaint_id"] == original for r in related.json()["items"]
+            ):
+                break
+            time.sleep(1)
+        late = None if waited < MATCH_WITHIN else TimeoutError(f"not visible within {MATCH_WITHIN} s")
+        events.request.fire(request_type="WORKER", name="match visible after upload", response_time=waited * 1000,
+                            response_length=0, context={}, exception=late)  # fmt: skip
+
+    def file(self, picture: bytes) -> int | None:
+        """A filed complaint with the picture as its evidence; its id."""
+        body = {"title": "Listing photograph", "facts": "The listing as a test buyer saw it.",
+                "right_ids": [self.account["right_id"]],
+                "infringers": [{"name": "Load Photo Shop", "shop_urls": [], "platform": "Shop"}],
+                "discovered_on": "2026-10-01", "discovery_method": "Test purchase"}  # fmt: skip
+        made = self.client.post("/api/v1/complaints", json=body, headers=self.filer, name="POST /complaints")
+        if made.status_code != 201:
+            return None
+        complaint: int = made.json()["id"]
+        answer = self.client.post(
+            f"/api/v1/complaints/{complaint}/evidence", data=picture, name="POST /complaints/{id}/evidence",
+            headers={**self.filer, "Content-Type": "image/jpeg", "Content-Disposition": 'attachment; filename="l.jpg"'},
+        )  # fmt: skip
+        submitted = self.client.post(f"/api/v1/complaints/{complaint}/submit", headers=self.filer,
+                                     name="POST /complaints/{id}/submit")  # fmt: skip
+        return complaint if answer.status_code == 201 and submitted.status_code == 200 else None
+
+
+def jpeg(image: Image.Image, quality: int) -> bytes:
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()
 
 
 @events.quitting.add_listener

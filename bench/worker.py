@@ -21,11 +21,8 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +36,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.dataset import generate  # noqa: E402
+from bench.dataset import copy_kept, generate  # noqa: E402
 from tests.conftest import SECRET  # noqa: E402
 from tests.gunicorn import Portal  # noqa: E402
 from tests.servers import start_postgres  # noqa: E402
@@ -119,23 +116,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="worker-", dir=args.kept.parent if args.kept else None) as scratch:
         work = Path(scratch)
         if args.kept:
-            if (args.kept / "pg" / "postmaster.pid").exists():
-                sys.exit(f"a server is running on {args.kept / 'pg'}: its files are copied whole only once it stops")
             started = time.monotonic()
-            # As they are: the server runs as its own system user, whose files these must stay.
-            subprocess.run(["cp", "-a", str(args.kept / "pg"), str(work / "pg")], check=True)
-            (work / "pg" / ".handle_pids.json").unlink(missing_ok=True)  # the kept server's handles, not the copy's
-            shutil.copytree(args.kept / "instance", work / "instance", symlinks=True)
+            accounts = copy_kept(args.kept, work)
             print(f"copied the kept dataset in {time.monotonic() - started:.0f} s")
         server, url = start_postgres(work / "pg")
         with server:
             env = {**os.environ, "DATABASE_URL": url, "INSTANCE_PATH": str(work / "instance"), "SECRET_KEY": SECRET}
-            if args.kept:
-                accounts = json.loads((args.kept / "dataset.json").read_text())["accounts"]
-            else:
-                portal = Portal("", env)
-                portal.cli("db", "upgrade")
-                portal.cli("keys", "generate")
+            portal = Portal("", env)
+            portal.cli("db", "upgrade")  # a kept dataset's schema too, made by older code
+            portal.cli("keys", "generate")
+            if not args.kept:
                 accounts = generate(url, work / "instance", args.complaints, 10, seed=args.complaints, env=env)[
                     "accounts"
                 ]
@@ -185,7 +175,7 @@ def measure(env: dict[str, str], filer: str, images: int) -> None:
         new = select(EvidenceMatch.left_id, EvidenceMatch.right_id).where(
             EvidenceMatch.right_id >= min(min(p) for p in pairs)
         )
-        found = set(get_session().execute(new).tuples())
+        found = {tuple(row) for row in get_session().execute(new)}
     matched = sum((min(p), max(p)) in found for p in pairs)
     per_item.sort()
     p95 = per_item[round(0.95 * (len(per_item) - 1))]
