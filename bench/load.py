@@ -85,7 +85,9 @@ def plan(env: dict[str, str], accounts: dict[str, Any], min_mib: int, max_mib: i
             right = db.scalars(select(IPRight.id).where(IPRight.org_id == user.org_id)).first()
             filers.append({"token": token(email), "right_id": right})
         readers = [{"token": token(email)} for email in holders[: MIX["readers"]]]
-        photographer = db.scalars(select(User).where(User.email == holders[2 * MIX["filers"]])).one()
+        # The next organisation's administrator after the filers' (a smaller dataset has fewer: then one of theirs).
+        after_filers = holders[2 * MIX["filers"] % len(holders)]
+        photographer = db.scalars(select(User).where(User.email == after_filers)).one()
         photographer_right = db.scalars(select(IPRight.id).where(IPRight.org_id == photographer.org_id)).first()
         return {
             "weights": MIX,

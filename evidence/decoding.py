@@ -18,6 +18,7 @@ import json
 import multiprocessing
 import os
 import select
+import signal
 import threading
 from multiprocessing.connection import Connection
 from typing import Any
@@ -55,7 +56,7 @@ def _decode_in_child(module: str, args: list[str], seconds: float) -> tuple[str,
             while True:  # until the child closes its end (exits) or runs out of time
                 ready, _, _ = select.select([answer], [], [], seconds)
                 if not ready:
-                    os.kill(pid, 9)
+                    os.kill(pid, signal.SIGKILL)
                     os.waitpid(pid, 0)
                     return "overran", 0, ""
                 chunk = os.read(answer.fileno(), 65536)
@@ -63,7 +64,7 @@ def _decode_in_child(module: str, args: list[str], seconds: float) -> tuple[str,
                     break
                 printed += chunk
     except BaseException:
-        os.kill(pid, 9)
+        os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         raise
     _, status = os.waitpid(pid, 0)
