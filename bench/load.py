@@ -196,47 +196,49 @@ def main() -> None:
         server, pg_url = start_postgres(work / "pg")
         s3 = SeaweedS3(work / "s3")
         s3.make_bucket("evidence-load")
-        # As the README deploys it: slow uploads are not cut off, and a client's connection outlives its
-        # user's pause between pages.
-        env = {"DATABASE_URL": pg_url, **s3.env("evidence-load", "load"),
-               "GUNICORN_CMD_ARGS": "--timeout 120 --keep-alive 30"}  # fmt: skip
-        with server, closing(serve(work, env, workers=WORKERS)) as served:
-            portal = next(served)
-            if not args.kept:
-                made = generate(pg_url, Path(portal.env["INSTANCE_PATH"]), args.complaints, 10, 1, env=portal.env)
-                accounts = made["accounts"]
-            print(f"dataset: {find_size(pg_url)}")
-            (work / "plan.json").write_text(json.dumps(plan(portal.env, accounts, args.min_mib, args.max_mib)))
-            # Two ("several may run at once"): a large file being analysed does not hold up every picture behind it.
-            workers = [
-                subprocess.Popen(
-                    [str(BIN / "portal"), "worker"],
-                    env=portal.env,
-                    cwd=ROOT,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )  # fmt: skip
-                for _ in range(2)
-            ]
-            sampler = Sampler([portal.pid, *(worker.pid for worker in workers)])
-            sampler.start()
-            files = {"LOAD_PLAN": str(work / "plan.json"), "LOAD_UPLOADS": str(work / "uploads.json")}
-            try:
-                subprocess.run(
-                    [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--host",
-                     portal.url, "-u", str(args.users), "-r", str(max(1, args.users // 10)), "-t",
-                     f"{int(args.minutes * 60)}s", "--csv", str(work / "load"), "--only-summary"],
-                    env={**portal.env, **files},
-                    check=False,
-                )  # fmt: skip
-            finally:
-                sampler.running = False
-                for worker in workers:
-                    worker.terminate()
-                    worker.wait(30)
-            checked, problems = check_uploads(portal.url, json.loads((work / "uploads.json").read_text()))
-            status = report(work / "load_stats.csv", sampler, checked, problems, args.minutes)
-        s3.stop()
+        try:
+            # As the README deploys it: slow uploads are not cut off, and a client's connection outlives its
+            # user's pause between pages.
+            env = {"DATABASE_URL": pg_url, **s3.env("evidence-load", "load"),
+                   "GUNICORN_CMD_ARGS": "--timeout 120 --keep-alive 30"}  # fmt: skip
+            with server, closing(serve(work, env, workers=WORKERS)) as served:
+                portal = next(served)
+                if not args.kept:
+                    made = generate(pg_url, Path(portal.env["INSTANCE_PATH"]), args.complaints, 10, 1, env=portal.env)
+                    accounts = made["accounts"]
+                print(f"dataset: {find_size(pg_url)}")
+                (work / "plan.json").write_text(json.dumps(plan(portal.env, accounts, args.min_mib, args.max_mib)))
+                # Two ("several may run at once"): a large file being analysed does not hold up every picture behind it.
+                workers = [
+                    subprocess.Popen(
+                        [str(BIN / "portal"), "worker"],
+                        env=portal.env,
+                        cwd=ROOT,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )  # fmt: skip
+                    for _ in range(2)
+                ]
+                sampler = Sampler([portal.pid, *(worker.pid for worker in workers)])
+                sampler.start()
+                files = {"LOAD_PLAN": str(work / "plan.json"), "LOAD_UPLOADS": str(work / "uploads.json")}
+                try:
+                    subprocess.run(
+                        [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--host",
+                         portal.url, "-u", str(args.users), "-r", str(max(1, args.users // 10)), "-t",
+                         f"{int(args.minutes * 60)}s", "--csv", str(work / "load"), "--only-summary"],
+                        env={**portal.env, **files},
+                        check=False,
+                    )  # fmt: skip
+                finally:
+                    sampler.running = False
+                    for worker in workers:
+                        worker.terminate()
+                        worker.wait(30)
+                checked, problems = check_uploads(portal.url, json.loads((work / "uploads.json").read_text()))
+                status = report(work / "load_stats.csv", sampler, checked, problems, args.minutes)
+        finally:
+            s3.stop()  # also when the run fails half-way
     sys.exit(status)
 
 
