@@ -26,9 +26,16 @@ from typing import Any
 from evidence.errors import ImageRefused
 from evidence.image_decoder import REFUSED
 
-DECODERS = ("evidence.image_decoder", "evidence.media_decoder")
-# What the decoders import when they run: loaded by the host once, inherited by every child.
-_PRELOADED = (*DECODERS, "imagehash", "scipy.fftpack", "pypdfium2", "av", "pillow_heif")
+# The decoders and what they import when they run: loaded by the host once, inherited by every child.
+_PRELOADED = (
+    "evidence.image_decoder",
+    "evidence.media_decoder",
+    "imagehash",
+    "scipy.fftpack",
+    "pypdfium2",
+    "av",
+    "pillow_heif",
+)
 _SPAWN = multiprocessing.get_context("spawn")  # the host starts clean: the caller may run threads
 
 
