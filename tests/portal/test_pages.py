@@ -245,6 +245,11 @@ def test_chinese_interface(app: Flask) -> None:
         get_session().commit()
     queue = client.get("/review/").get_data(as_text=True)
     assert "审查队列" in queue and "已提交" in queue
+    # Labels are translated once per language, so the same label still reads in English for the next reader.
+    english = app.test_client()
+    sign_in(english, world.supervisor.email)
+    queue = english.get("/review/").get_data(as_text=True)
+    assert "Review queue" in queue and "Submitted" in queue and "已提交" not in queue
 
 
 def test_times_are_shown_in_the_users_time_zone(app: Flask) -> None:

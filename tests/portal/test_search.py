@@ -104,3 +104,23 @@ def test_reindex_rebuilds_missing_documents(app: Flask) -> None:
     result = app.test_cli_runner().invoke(cli, ["search", "reindex", "--missing"])
     assert result.exit_code == 0 and result.stdout.strip() == "indexed 1 complaint(s)"
     assert [c["id"] for c in prosecutor("GET", "/review/search?q=handbags").json["items"]] == [first]
+
+
+def test_a_complaint_drafted_without_a_search_document_is_indexed_when_submitted(app: Flask) -> None:
+    from sqlalchemy import delete
+
+    from portal.db import get_session
+    from portal.models import SearchDocument
+
+    world = make_world(app)
+    client = app.test_client()
+    holder, prosecutor = Api(client, world.holder_a.token), Api(client, world.prosecutor.token)
+    draft = holder.draft(world.right_a, title="Replica watches sold at a market stall")
+    assert holder.upload(draft["id"], b"%PDF-1.4\n%%EOF\n", filename="notarised-purchase.pdf").status_code == 201
+    with app.app_context():  # as if drafted before search documents were kept
+        db = get_session()
+        db.execute(delete(SearchDocument).where(SearchDocument.complaint_id == draft["id"]))
+        db.commit()
+    assert holder("POST", f"/complaints/{draft['id']}/submit").status_code == 200
+    for query in ("replica", "notarised"):
+        assert [c["id"] for c in prosecutor("GET", f"/review/search?q={query}").json["items"]] == [draft["id"]]
