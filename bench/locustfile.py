@@ -11,10 +11,10 @@ twice, in two complaints, and times how long the worker takes to show the match 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import random
+import sys
 import threading
 import time
 from pathlib import Path
@@ -22,7 +22,10 @@ from typing import Any
 
 import numpy as np
 from locust import HttpUser, between, events, task
-from PIL import Image
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import filing  # noqa: E402
 
 PLAN: dict[str, Any] = json.loads(Path(os.environ["LOAD_PLAN"]).read_text())
 MIB = 1024 * 1024
@@ -48,10 +51,9 @@ class Filer(HttpUser):
 
     @task
     def file_a_complaint(self) -> None:
-        body = {"title": "Counterfeit goods found in a load test", "facts": "Sold online at a tenth of the price.",
-                "right_ids": [self.account["right_id"]],
-                "infringers": [{"name": f"Load Shop {random.randint(1, 500)}", "shop_urls": [], "platform": "Shop"}],
-                "discovered_on": "2026-10-01", "discovery_method": "Test purchase"}  # fmt: skip
+        shop = f"Load Shop {random.randint(1, 500)}"  # noqa: S311
+        facts = "Sold online at a tenth of the price."
+        body = filing.complaint(self.account["right_id"], "Counterfeit goods found in a load test", facts, shop)
         made = self.client.post("/api/v1/complaints", json=body, name="POST /complaints")
         if made.status_code != 201:
             return
@@ -158,10 +160,9 @@ class Photographer(HttpUser):
 
     @task
     def file_twice_and_wait_for_the_match(self) -> None:
-        rng = np.random.default_rng()
-        smooth = Image.fromarray(rng.integers(0, 256, (6, 8, 3), dtype=np.uint8)).resize((800, 600), Image.BICUBIC)
-        original = self.file(jpeg(smooth, 90))
-        copy = self.file(jpeg(smooth.resize((640, 480), Image.LANCZOS), 70))
+        shown = filing.picture(np.random.default_rng())
+        original = self.file(filing.jpeg(shown, 90))
+        copy = self.file(filing.jpeg(filing.altered(shown), 70))
         if original is None or copy is None:
             return
         uploaded = time.monotonic()
@@ -179,10 +180,8 @@ class Photographer(HttpUser):
 
     def file(self, picture: bytes) -> int | None:
         """A filed complaint with the picture as its evidence; its id."""
-        body = {"title": "Listing photograph", "facts": "The listing as a test buyer saw it.",
-                "right_ids": [self.account["right_id"]],
-                "infringers": [{"name": "Load Photo Shop", "shop_urls": [], "platform": "Shop"}],
-                "discovered_on": "2026-10-01", "discovery_method": "Test purchase"}  # fmt: skip
+        facts = "The listing as a test buyer saw it."
+        body = filing.complaint(self.account["right_id"], "Listing photograph", facts, "Load Photo Shop")
         made = self.client.post("/api/v1/complaints", json=body, headers=self.filer, name="POST /complaints")
         if made.status_code != 201:
             return None
@@ -194,12 +193,6 @@ class Photographer(HttpUser):
         submitted = self.client.post(f"/api/v1/complaints/{complaint}/submit", headers=self.filer,
                                      name="POST /complaints/{id}/submit")  # fmt: skip
         return complaint if answer.status_code == 201 and submitted.status_code == 200 else None
-
-
-def jpeg(image: Image.Image, quality: int) -> bytes:
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality)
-    return out.getvalue()
 
 
 @events.quitting.add_listener

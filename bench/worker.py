@@ -20,7 +20,6 @@ copy is thrown away, the kept one stays as it was), or makes one with
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import statistics
 import sys
@@ -31,11 +30,11 @@ from typing import Any
 
 import numpy as np
 import psutil
-from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench import filing  # noqa: E402
 from bench.dataset import copy_kept, generate  # noqa: E402
 from tests.conftest import SECRET  # noqa: E402
 from tests.gunicorn import Portal  # noqa: E402
@@ -46,25 +45,6 @@ PER_COMPLAINT = 10
 
 def mib() -> float:
     return psutil.Process().memory_info().rss / 2**20
-
-
-def picture(rng: np.random.Generator) -> Image.Image:
-    """A photograph-like picture: smooth colour fields with a little grain, never the same twice."""
-    coarse = Image.fromarray(rng.integers(0, 256, (6, 8, 3), dtype=np.uint8))
-    smooth = np.asarray(coarse.resize((800, 600), Image.Resampling.BICUBIC), dtype=np.int16)
-    grain = rng.integers(-6, 7, smooth.shape, dtype=np.int16)
-    return Image.fromarray(np.clip(smooth + grain, 0, 255).astype(np.uint8))
-
-
-def jpeg(image: Image.Image, quality: int) -> bytes:
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality)
-    return out.getvalue()
-
-
-def altered(image: Image.Image) -> Image.Image:
-    """What a second rights holder's photograph of the same listing becomes: smaller, recompressed."""
-    return image.resize((640, 480), Image.Resampling.LANCZOS)
 
 
 def file_pictures(app: Any, email: str, count: int, seed: int) -> list[tuple[int, int]]:
@@ -83,16 +63,15 @@ def file_pictures(app: Any, email: str, count: int, seed: int) -> list[tuple[int
         right = db.scalars(select(IPRight.id).where(IPRight.org_id == user.org_id)).first()
     client = app.test_client()
     headers = {"Authorization": f"Bearer {secret}"}
-    body = {"title": "Listing photographs", "facts": "The same listing photographed by two buyers.",
-            "right_ids": [right], "infringers": [{"name": "Worker Bench Shop", "shop_urls": [], "platform": "Shop"}],
-            "discovered_on": "2026-10-01", "discovery_method": "Test purchase"}  # fmt: skip
+    facts = "The same listing photographed by two buyers."
+    body = filing.complaint(right, "Listing photographs", facts, "Worker Bench Shop")
     rng = np.random.default_rng(seed)
     pairs = count // 2
     originals, copies = [], []
     for n in range(pairs):  # as JPEG bytes only: thousands of decoded pictures would fill the memory measured
-        shown = picture(rng)
-        originals.append((n, jpeg(shown, 88)))
-        copies.append((n, jpeg(altered(shown), 70)))
+        shown = filing.picture(rng)
+        originals.append((n, filing.jpeg(shown, 88)))
+        copies.append((n, filing.jpeg(filing.altered(shown), 70)))
     uploads = originals + copies  # a copy always lands in another complaint than its original
     ids: dict[tuple[int, bool], int] = {}
     for start in range(0, len(uploads), PER_COMPLAINT):
