@@ -95,12 +95,12 @@ def assign_form(current: int | None) -> AssignForm:
 def _render_complaint(complaint_id: int, form: DecisionForm) -> ResponseReturnValue:
     db = get_session()
     record = review.open_for_review(db, actor(), complaint_id)
-    evidence = complaints.evidence_of(db, record)
+    evidence = complaints.evidence_page(db, record, Position.of(request.args.get("evidence"), "evidence"))
     return render_template(
         "review/complaint.html",
         complaint=record,
         evidence=evidence,
-        damage=integrity.damage_of(db, {item.sha256 for item in evidence}),
+        damage=integrity.damage_of(db, {item.sha256 for item in evidence.items}),
         form=form,
         confirm=ConfirmForm(),
         open=record.status in review.OPEN,

@@ -342,6 +342,20 @@ def evidence_of_each(session: Session, complaints: list[Complaint]) -> dict[int,
     return grouped
 
 
+EVIDENCE_PAGE = 50
+"""Items a prosecutor's page of a complaint lists at a time: a complaint may hold hundreds."""
+
+
+def evidence_page(
+    session: Session, complaint: Complaint, position: paging.Position | None
+) -> paging.KeyPage[EvidenceItem]:
+    """The complaint's evidence in the order it was received, with its pictures, a page at a time."""
+    query = select(EvidenceItem).where(EvidenceItem.complaint_id == complaint.id)
+    query = query.options(selectinload(EvidenceItem.frames))
+    at, key = EvidenceItem.received_at, EvidenceItem.id
+    return paging.by_key(session, query, at, key, position, EVIDENCE_PAGE, newest_first=False)
+
+
 def evidence_of(session: Session, complaint: Complaint) -> list[EvidenceItem]:
     """The complaint's evidence with its pictures, which the pages and the API count."""
     return evidence_of_each(session, [complaint])[complaint.id]

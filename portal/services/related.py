@@ -52,7 +52,8 @@ _SHOWN = (
     ),
     # Which pictures an item has, not their fingerprints.
     selectinload(EvidenceItem.frames).load_only(EvidenceFrame.number, EvidenceFrame.at_seconds),
-    joinedload(EvidenceItem.organisation).load_only(Organisation.id, Organisation.legal_name),
+    # Whole: the page shows more of the complaint's own organisation, which this may load first.
+    joinedload(EvidenceItem.organisation),
     joinedload(EvidenceItem.complaint)
     .load_only(Complaint.id, Complaint.status, Complaint.case_id)
     .joinedload(Complaint.case)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -327,3 +328,31 @@ def test_login_is_throttled_per_address(app: Flask) -> None:
     for attempt in range(10):
         assert sign_in(client, f"nobody{attempt}@x.example", "wrong password!") == 422, attempt
     assert sign_in(client, "someone-else@x.example", "wrong password!") == 429
+
+
+def test_a_prosecutor_pages_through_a_complaints_evidence(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    from portal.services import complaints
+
+    monkeypatch.setattr(complaints, "EVIDENCE_PAGE", 2)
+    world = make_world(app)
+    holder = Api(app.test_client(), world.holder_a.token)
+    complaint = holder.draft(world.right_a)["id"]
+    names = [f"listing-{n}.pdf" for n in range(5)]
+    for name in names:
+        assert holder.upload(complaint, f"%PDF-1.4\n% {name}\n%%EOF\n".encode(), filename=name).status_code == 201
+    assert holder("POST", f"/complaints/{complaint}/submit").status_code == 200
+    browser = app.test_client()
+    sign_in(browser, world.prosecutor.email)
+
+    seen, path = [], f"/review/complaints/{complaint}"
+    while path:  # onwards by the "Later evidence" link, in the order the files were received
+        page = browser.get(path).get_data(as_text=True)
+        seen.append([name for name in names if f">{name}</a>" in page])
+        later = re.search(r'<a rel="next" href="([^"]+)"', page)
+        path = later.group(1).replace("&amp;", "&").split("#")[0] if later else ""
+    assert seen == [names[:2], names[2:4], names[4:]]
+    earlier = re.search(r'<a rel="prev" href="([^"]+)"', page)
+    assert earlier is not None
+    back = browser.get(earlier.group(1).replace("&amp;", "&").split("#")[0]).get_data(as_text=True)
+    assert [name for name in names if f">{name}</a>" in back] == names[2:4]
+    assert browser.get(f"/review/complaints/{complaint}?evidence=bogus").status_code == 422
