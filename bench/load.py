@@ -11,7 +11,8 @@ picker and the dashboard (``bench/locustfile.py``).
 It prints, per operation, requests, failures, median and 95th percentile;
 the server's CPU and memory over the run; then checks every upload answered
 201: the SHA-256 the portal recorded is the client's, and the stored object,
-re-read by the portal, still has it.
+re-read by the portal, still has it. Last, how long the files uploaded during
+the run waited for the worker to analyse them.
 
     .venv/bin/python bench/load.py [--complaints 100000] [--users 200] [--minutes 10]
     .venv/bin/python bench/load.py --smoke      # 2,000 complaints, 20 users, one minute (make load-smoke)
@@ -29,6 +30,7 @@ import tempfile
 import threading
 import time
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +158,41 @@ def check_uploads(base: str, uploads: list[dict[str, Any]]) -> tuple[int, list[s
     return len(uploads), problems
 
 
+def ready(workers: list[subprocess.Popen[bytes]], logs: list[Path], within: float = 900) -> list[str]:
+    """Each worker's line saying its frame index is loaded: the users come once the workers are up, as after
+    a deployment; a worker's start is measured by ``bench/worker.py``."""
+    deadline = time.monotonic() + within
+    while True:
+        lines = [next((ln for ln in log.read_text().splitlines() if ln.startswith("frame index:")), "") for log in logs]
+        if all(lines):
+            return lines
+        if time.monotonic() > deadline or any(worker.poll() is not None for worker in workers):
+            raise SystemExit("a worker did not start: " + " ".join(log.read_text()[-2000:] for log in logs))
+        time.sleep(1)
+
+
+def analysis_delays(database_url: str, since: datetime) -> list[str]:
+    """How long the evidence uploaded during the run waited to be analysed, pictures apart from other files."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        waited = "extract(epoch FROM analysed_at - received_at)"
+        query = text(
+            f"SELECT media_type LIKE 'image/%' AS picture, count(*), count(analysed_at), "
+            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {waited}), "
+            f"percentile_cont(0.95) WITHIN GROUP (ORDER BY {waited}), max({waited}) "
+            "FROM evidence_items WHERE received_at >= :since GROUP BY 1 ORDER BY 1 DESC"
+        )
+        rows = conn.execute(query, {"since": since}).all()
+    engine.dispose()
+    return [
+        f"{'pictures' if picture else 'other files'}: {count} uploaded, {done} analysed by the end; "
+        f"upload to analysis median {median or 0:.1f} s, p95 {p95 or 0:.1f} s, longest {longest or 0:.1f} s"
+        for picture, count, done, median, p95, longest in rows
+    ]
+
+
 def report(stats_csv: Path, sampler: Sampler, checked: int, problems: list[str], minutes: float) -> int:
     rows = list(csv.DictReader(stats_csv.open()))
     print(f"\n{'operation':42} {'requests':>9} {'failures':>9} {'median ms':>10} {'p95 ms':>8}")
@@ -200,7 +237,7 @@ def main() -> None:
             # As the README deploys it: slow uploads are not cut off, and a client's connection outlives its
             # user's pause between pages.
             env = {"DATABASE_URL": pg_url, **s3.env("evidence-load", "load"),
-                   "GUNICORN_CMD_ARGS": "--timeout 120 --keep-alive 30"}  # fmt: skip
+                   "GUNICORN_CMD_ARGS": "--timeout 120 --keep-alive 75"}  # fmt: skip
             with server, closing(serve(work, env, workers=WORKERS)) as served:
                 portal = next(served)
                 if not args.kept:
@@ -209,19 +246,22 @@ def main() -> None:
                 print(f"dataset: {find_size(pg_url)}")
                 (work / "plan.json").write_text(json.dumps(plan(portal.env, accounts, args.min_mib, args.max_mib)))
                 # Two ("several may run at once"): a large file being analysed does not hold up every picture behind it.
+                logs = [work / f"worker-{n}.log" for n in range(2)]
                 workers = [
                     subprocess.Popen(
                         [str(BIN / "portal"), "worker"],
-                        env=portal.env,
+                        env={**portal.env, "PYTHONUNBUFFERED": "1"},
                         cwd=ROOT,
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
+                        stdout=log.open("wb"),
+                        stderr=subprocess.STDOUT,
                     )  # fmt: skip
-                    for _ in range(2)
+                    for log in logs
                 ]
+                print("\n".join(f"worker {n}: {line}" for n, line in enumerate(ready(workers, logs))))
                 sampler = Sampler([portal.pid, *(worker.pid for worker in workers)])
                 sampler.start()
                 files = {"LOAD_PLAN": str(work / "plan.json"), "LOAD_UPLOADS": str(work / "uploads.json")}
+                started = datetime.now(UTC)
                 try:
                     subprocess.run(
                         [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--host",
@@ -237,6 +277,7 @@ def main() -> None:
                         worker.wait(30)
                 checked, problems = check_uploads(portal.url, json.loads((work / "uploads.json").read_text()))
                 status = report(work / "load_stats.csv", sampler, checked, problems, args.minutes)
+                print("\n".join(analysis_delays(pg_url, started)))
         finally:
             s3.stop()  # also when the run fails half-way
     sys.exit(status)

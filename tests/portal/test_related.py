@@ -10,6 +10,7 @@ from flask import Flask
 from PIL import Image
 from sqlalchemy import update
 
+from portal.cli import cli
 from portal.db import get_session
 from portal.models import EvidenceItem
 from portal.services import matching
@@ -127,10 +128,8 @@ def test_a_restarted_worker_rebuilds_its_index_and_two_workers_find_each_pair(
         matching.analyse(db, store, y)
         matching.match(db, first_worker, x)
         matching.match(db, second_worker, y)
-    restarted = matching.FrameIndex()
-    with app.app_context():
-        restarted.sync(get_session())
-    assert len(restarted) == 6
+    restarted = app.test_cli_runner().invoke(cli, ["worker", "--once"])  # loads its index before its first round
+    assert restarted.exit_code == 0 and "frame index: 6 picture(s) loaded in" in restarted.stdout
     prosecutor = api_for(filed, "prosecutor")
     found = prosecutor("GET", f"/complaints/{third}/related-evidence").json["items"]
     assert {r["other"]["evidence_id"] for r in found} == {filed["other"], y}
