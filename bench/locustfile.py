@@ -61,6 +61,9 @@ class Filer(HttpUser):
         for _ in range(random.randint(1, 3)):  # noqa: S311
             self.upload(complaint)
         self.client.post(f"/api/v1/complaints/{complaint}/submit", name="POST /complaints/{id}/submit")
+        # Minutes pass before the next complaint, longer than the server keeps a connection: start afresh, as
+        # a browser does, rather than race the server's closing of it.
+        self.client.close()
 
     def upload(self, complaint: int) -> None:
         size = random.randint(PLAN["min_mib"] * MIB, PLAN["max_mib"] * MIB)  # noqa: S311
