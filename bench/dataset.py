@@ -371,7 +371,8 @@ class Generator:
         t, rng = self.tables, self.rng
         shops = self.shops()
         status_of, org_of, shop_of = Picker.of(STATUSES), zipf(len(self.orgs), 0.75), zipf(len(shops), 1.0)
-        start = self.now - timedelta(days=365)
+        # Four days back from a year ago: the newest complaint's submission and evidence are in the past too.
+        start = self.now - timedelta(days=369)
         case: SimpleNamespace | None = None
         for _ in range(self.complaints):
             complaint_id = self.next_id("complaints")

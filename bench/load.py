@@ -30,7 +30,6 @@ import tempfile
 import threading
 import time
 from contextlib import closing
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +170,17 @@ def ready(workers: list[subprocess.Popen[bytes]], logs: list[Path], within: floa
         time.sleep(1)
 
 
-def analysis_delays(database_url: str, since: datetime) -> list[str]:
+def last_item(database_url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT coalesce(max(id), 0) FROM evidence_items")).scalar_one()
+    engine.dispose()
+    return int(found)
+
+
+def analysis_delays(database_url: str, after: int) -> list[str]:
     """How long the evidence uploaded during the run waited to be analysed, pictures apart from other files."""
     from sqlalchemy import create_engine, text
 
@@ -182,9 +191,9 @@ def analysis_delays(database_url: str, since: datetime) -> list[str]:
             f"SELECT media_type LIKE 'image/%' AS picture, count(*), count(analysed_at), "
             f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {waited}), "
             f"percentile_cont(0.95) WITHIN GROUP (ORDER BY {waited}), max({waited}) "
-            "FROM evidence_items WHERE received_at >= :since GROUP BY 1 ORDER BY 1 DESC"
+            "FROM evidence_items WHERE id > :after GROUP BY 1 ORDER BY 1 DESC"
         )
-        rows = conn.execute(query, {"since": since}).all()
+        rows = conn.execute(query, {"after": after}).all()
     engine.dispose()
     return [
         f"{'pictures' if picture else 'other files'}: {count} uploaded, {done} analysed by the end; "
@@ -261,7 +270,7 @@ def main() -> None:
                 sampler = Sampler([portal.pid, *(worker.pid for worker in workers)])
                 sampler.start()
                 files = {"LOAD_PLAN": str(work / "plan.json"), "LOAD_UPLOADS": str(work / "uploads.json")}
-                started = datetime.now(UTC)
+                before = last_item(pg_url)
                 try:
                     subprocess.run(
                         [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "--host",
@@ -277,7 +286,7 @@ def main() -> None:
                         worker.wait(30)
                 checked, problems = check_uploads(portal.url, json.loads((work / "uploads.json").read_text()))
                 status = report(work / "load_stats.csv", sampler, checked, problems, args.minutes)
-                print("\n".join(analysis_delays(pg_url, started)))
+                print("\n".join(analysis_delays(pg_url, before)))
         finally:
             s3.stop()  # also when the run fails half-way
     sys.exit(status)
