@@ -9,7 +9,9 @@ prosecutors working the queue, search, clusters, shared infringers, the case
 picker and the dashboard (``bench/locustfile.py``).
 
 It prints, per operation, requests, failures, median and 95th percentile;
-the server's CPU and memory over the run; then checks every upload answered
+the server's CPU and memory over the run, and how busy the whole machine
+was (PostgreSQL, SeaweedFS and locust share it) and how much it waited for
+the disk; then checks every upload answered
 201: the SHA-256 the portal recorded is the client's, and the stored object,
 re-read by the portal, still has it. Last, how long the files uploaded during
 the run waited for the worker to analyse them.
@@ -111,12 +113,17 @@ class Sampler(threading.Thread):
         self.known: dict[int, psutil.Process] = {}
         self.cpu: list[float] = []
         self.rss: list[float] = []
+        self.machine: list[tuple[float, float]] = []
+        """The whole machine's (busy %, waiting for the disk %): PostgreSQL, SeaweedFS and locust too."""
         self.running = True
 
     def run(self) -> None:
         self.family()
+        psutil.cpu_times_percent()  # the first call only starts the measurement
         while self.running:
             time.sleep(1)
+            times = psutil.cpu_times_percent()
+            self.machine.append((100 - times.idle - getattr(times, "iowait", 0.0), getattr(times, "iowait", 0.0)))
             cpu = rss = 0.0
             for process in self.family():
                 try:
@@ -202,6 +209,11 @@ def analysis_delays(database_url: str, after: int) -> list[str]:
     ]
 
 
+def spread(values: list[float]) -> str:
+    ordered = sorted(values) or [0.0]
+    return f"median {ordered[len(ordered) // 2]:.0f} %, p95 {ordered[len(ordered) * 19 // 20]:.0f} %"
+
+
 def report(stats_csv: Path, sampler: Sampler, checked: int, problems: list[str], minutes: float) -> int:
     rows = list(csv.DictReader(stats_csv.open()))
     print(f"\n{'operation':42} {'requests':>9} {'failures':>9} {'median ms':>10} {'p95 ms':>8}")
@@ -215,6 +227,9 @@ def report(stats_csv: Path, sampler: Sampler, checked: int, problems: list[str],
     rss = sampler.rss or [0.0]
     print(f"\nserver over {minutes:g} min: CPU median {cpu[len(cpu) // 2]:.0f} %, peak {cpu[-1]:.0f} % (of "
           f"{psutil.cpu_count()} cores x 100); memory peak {max(rss):.0f} MiB (gunicorn and the worker)")  # fmt: skip
+    busy = spread([b for b, _ in sampler.machine])
+    waiting = spread([w for _, w in sampler.machine])
+    print(f"whole machine: busy {busy}; waiting for the disk {waiting}")
     print(f"uploads answered 201: {checked}; intact afterwards: {checked - len(problems)}")
     for problem in problems:
         print("  " + problem)
