@@ -172,44 +172,49 @@ def related_to_case(session: Session, actor: User, case_id: int) -> list[Related
 def _related(session: Session, complaint_ids: list[int], evidence_id: int | None = None) -> list[Related]:
     if not complaint_ids:
         return []
-    query = select(EvidenceItem).where(EvidenceItem.complaint_id.in_(complaint_ids))
+    # Only the ids and digests of the complaints' own items at first: a complaint may hold hundreds, and only
+    # those that something relates to are loaded to be shown.
+    query = select(EvidenceItem.id, EvidenceItem.sha256).where(EvidenceItem.complaint_id.in_(complaint_ids))
     if evidence_id is not None:
         query = query.where(EvidenceItem.id == evidence_id)
-    mine = {i.id: i for i in session.scalars(query.options(*_SHOWN))}
-    if not mine:
+    by_sha: dict[str, list[int]] = defaultdict(list)
+    for item_id, sha256 in session.execute(query):
+        by_sha[sha256].append(item_id)
+    if not by_sha:
         return []
+    own = {item_id for ids in by_sha.values() for item_id in ids}
     elsewhere = and_(
         EvidenceItem.complaint_id.is_not(None),
         EvidenceItem.complaint_id.not_in(complaint_ids),
         EvidenceItem.complaint.has(Complaint.status != ComplaintStatus.DRAFT),
     )
-    result: list[Related] = []
-    identical: set[tuple[int, int]] = set()
-    by_sha: dict[str, list[EvidenceItem]] = defaultdict(list)
-    for item in mine.values():
-        by_sha[item.sha256].append(item)
+    found: list[tuple[int, int, int | None, int, int]] = []
+    """(own item, other item, bits apart or None when identical, own frame, other frame)"""
     same_files = select(EvidenceItem).where(EvidenceItem.sha256.in_(list(by_sha)), elsewhere).options(*_SHOWN)
-    for other in session.scalars(same_files):
-        for item in by_sha[other.sha256]:
-            result.append(Related(item, other, None))
-            identical.add((item.id, other.id))
+    others = {other.id: other for other in session.scalars(same_files)}
+    for other in others.values():
+        found.extend((item_id, other.id, None, 1, 1) for item_id in by_sha[other.sha256])
+    identical = {(item_id, other_id) for item_id, other_id, *_ in found}
     bits = clusters_service.threshold(session)
     pairs = session.execute(
         select(EvidenceMatch).where(
             EvidenceMatch.distance <= bits,
-            or_(EvidenceMatch.left_id.in_(list(mine)), EvidenceMatch.right_id.in_(list(mine))),
+            or_(EvidenceMatch.left_id.in_(list(own)), EvidenceMatch.right_id.in_(list(own))),
         )
     ).scalars()
-    found: list[tuple[int, int, int, int, int]] = []
+    near: list[tuple[int, int, int | None, int, int]] = []
     for pair in pairs:
-        if pair.left_id in mine:
-            found.append((pair.left_id, pair.right_id, pair.distance, pair.left_frame, pair.right_frame))
-        if pair.right_id in mine:
-            found.append((pair.right_id, pair.left_id, pair.distance, pair.right_frame, pair.left_frame))
-    others = _items(session, [f[1] for f in found], elsewhere)
-    for item_id, other_id, distance, frame, other_frame in found:
-        if other_id in others and (item_id, other_id) not in identical:
-            result.append(Related(mine[item_id], others[other_id], distance, frame, other_frame))
+        if pair.left_id in own:
+            near.append((pair.left_id, pair.right_id, pair.distance, pair.left_frame, pair.right_frame))
+        if pair.right_id in own:
+            near.append((pair.right_id, pair.left_id, pair.distance, pair.right_frame, pair.left_frame))
+    # The near items elsewhere and the own items shown beside them or beside identical files, in one query.
+    near_others = {other for _, other, *_ in near if other not in others and other not in own}
+    shown_own = {item_id for item_id, *_ in found} | {item_id for item_id, *_ in near}
+    loaded = _items(session, near_others | shown_own, or_(EvidenceItem.id.in_(list(shown_own)), elsewhere))
+    others |= {i: item for i, item in loaded.items() if i in near_others}
+    found.extend(n for n in near if n[1] in others and (n[0], n[1]) not in identical)
+    result = [Related(loaded[a], others[b], bits_apart, f, g) for a, b, bits_apart, f, g in found]
     return sorted(result, key=lambda r: (r.item.id, r.distance if r.distance is not None else -1, r.other.id))
 
 

@@ -361,3 +361,29 @@ def test_a_missing_object_is_reported_and_an_unreachable_store_retried(app: Flas
     assert work(app).analysed == 4
     prosecutor = api_for(filed, "prosecutor")
     assert "is missing" in prosecutor("GET", f"/evidence/{filed['other']}").json["analysis_error"]
+
+
+def test_a_complaints_own_copies_and_drafts_elsewhere_are_not_related(
+    app: Flask, filed: dict[str, Any], photos: dict[str, Image.Image]
+) -> None:
+    world: World = filed["world"]
+    a, b = api_for(filed, "holder_a"), api_for(filed, "holder_b")
+    rocket = photos["rocket.jpg"]
+    both, (picture, its_copy) = file_complaint(
+        a,
+        world.right_a,
+        ("rocket.jpg", encoded(rocket)),
+        ("rocket-small.jpg", encoded(TRANSFORMATIONS["resized to 50 %"](rocket))),
+    )
+    draft = b.draft(world.right_b)["id"]  # the same file and a copy, in a complaint not yet filed
+    for name, data in (("rocket.jpg", encoded(rocket)), ("copy.jpg", encoded(TRANSFORMATIONS["5 % crop"](rocket)))):
+        assert b.upload(draft, data, filename=name).status_code == 201
+    work(app)
+    prosecutor = api_for(filed, "prosecutor")
+    assert prosecutor("GET", f"/complaints/{both}/related-evidence").json["items"] == []
+    # Once filed, the draft's files are related from both sides, the identical one first for each picture.
+    assert b("POST", f"/complaints/{draft}/submit").status_code == 200
+    found = prosecutor("GET", f"/complaints/{both}/related-evidence").json["items"]
+    assert {r["evidence_id"] for r in found} == {picture, its_copy}
+    assert {r["other"]["complaint_id"] for r in found} == {draft}
+    assert [r["identical"] for r in found if r["evidence_id"] == picture][0] is True
