@@ -188,8 +188,8 @@ def _related(session: Session, complaint_ids: list[int], evidence_id: int | None
         EvidenceItem.complaint_id.not_in(complaint_ids),
         EvidenceItem.complaint.has(Complaint.status != ComplaintStatus.DRAFT),
     )
+    # (own item, other item, bits apart or None when identical, own frame, other frame)
     found: list[tuple[int, int, int | None, int, int]] = []
-    """(own item, other item, bits apart or None when identical, own frame, other frame)"""
     same_files = select(EvidenceItem).where(EvidenceItem.sha256.in_(list(by_sha)), elsewhere).options(*_SHOWN)
     others = {other.id: other for other in session.scalars(same_files)}
     for other in others.values():
