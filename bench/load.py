@@ -222,7 +222,8 @@ def report(stats_csv: Path, sampler: Sampler, checked: int, problems: list[str],
         name = row["Name"] if row["Name"] != "Aggregated" else "all requests"
         failures = int(row["Failure Count"])
         total_failures += failures if row["Name"] != "Aggregated" else 0
-        print(f"{name:42} {row['Request Count']:>9} {failures:>9} {row['Median Response Time']:>10} {row['95%']:>8}")
+        median = float(row["Median Response Time"])  # locust writes a one-request median unrounded
+        print(f"{name:42} {row['Request Count']:>9} {failures:>9} {median:>10.0f} {row['95%']:>8}")
     cpu = sorted(sampler.cpu) or [0.0]
     rss = sampler.rss or [0.0]
     print(f"\nserver over {minutes:g} min: CPU median {cpu[len(cpu) // 2]:.0f} %, peak {cpu[-1]:.0f} % (of "
