@@ -350,10 +350,12 @@ def worker(once: bool, until_idle: bool, poll: float) -> None:
 
     next_checkpoint = next_sweep = 0.0
     frames = matching.FrameIndex()
-    # Built before the first round, so that a new picture is never left waiting behind the whole index.
-    started = time.monotonic()
-    loaded = frames.sync(get_session())
-    click.echo(f"frame index: {loaded} picture(s) loaded in {time.monotonic() - started:.1f} s")
+    if not once:
+        # A worker that stays up builds it before its first round, so that a new picture is never left waiting
+        # behind the whole index; a single round builds it only if it has something to match.
+        started = time.monotonic()
+        loaded = frames.sync(get_session())
+        click.echo(f"frame index: {loaded} picture(s) loaded in {time.monotonic() - started:.1f} s")
     while True:
         db = get_session()
         if time.monotonic() >= next_sweep:

@@ -128,8 +128,9 @@ def test_a_restarted_worker_rebuilds_its_index_and_two_workers_find_each_pair(
         matching.analyse(db, store, y)
         matching.match(db, first_worker, x)
         matching.match(db, second_worker, y)
-    restarted = app.test_cli_runner().invoke(cli, ["worker", "--once"])  # loads its index before its first round
+    restarted = app.test_cli_runner().invoke(cli, ["worker", "--until-idle"])  # loads its index before a round
     assert restarted.exit_code == 0 and "frame index: 6 picture(s) loaded in" in restarted.stdout
+    assert "frame index" not in app.test_cli_runner().invoke(cli, ["worker", "--once"]).stdout  # nothing to match
     prosecutor = api_for(filed, "prosecutor")
     found = prosecutor("GET", f"/complaints/{third}/related-evidence").json["items"]
     assert {r["other"]["evidence_id"] for r in found} == {filed["other"], y}
