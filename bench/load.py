@@ -50,15 +50,23 @@ WORKERS = 4
 MIX = {"filers": 30, "readers": 150, "prosecutors": 20}
 
 
-def find_size(database_url: str) -> str:
+def query_rows(database_url: str, sql: str, **params: Any) -> list[Any]:
+    """The rows of one query, on a connection of its own."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(database_url)
-    with engine.connect() as conn:
-        complaints, items, leaves = conn.execute(text(
-            "SELECT (SELECT count(*) FROM complaints), (SELECT count(*) FROM evidence_items), "
-            "(SELECT size FROM log_head)")).one()  # fmt: skip
-    engine.dispose()
+    try:
+        with engine.connect() as conn:
+            return list(conn.execute(text(sql), params))
+    finally:
+        engine.dispose()
+
+
+def find_size(database_url: str) -> str:
+    [(complaints, items, leaves)] = query_rows(
+        database_url,
+        "SELECT (SELECT count(*) FROM complaints), (SELECT count(*) FROM evidence_items), (SELECT size FROM log_head)",
+    )
     return f"{complaints:,} complaints, {items:,} evidence items, {leaves:,} log leaves"
 
 
@@ -123,7 +131,8 @@ class Sampler(threading.Thread):
         while self.running:
             time.sleep(1)
             times = psutil.cpu_times_percent()
-            self.machine.append((100 - times.idle - getattr(times, "iowait", 0.0), getattr(times, "iowait", 0.0)))
+            waiting = getattr(times, "iowait", 0.0)  # Linux only
+            self.machine.append((100 - times.idle - waiting, waiting))
             cpu = rss = 0.0
             for process in self.family():
                 try:
@@ -178,34 +187,25 @@ def ready(workers: list[subprocess.Popen[bytes]], logs: list[Path], within: floa
 
 
 def last_item(database_url: str) -> int:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url)
-    with engine.connect() as conn:
-        found = conn.execute(text("SELECT coalesce(max(id), 0) FROM evidence_items")).scalar_one()
-    engine.dispose()
+    [(found,)] = query_rows(database_url, "SELECT coalesce(max(id), 0) FROM evidence_items")
     return int(found)
 
 
 def analysis_delays(database_url: str, after: int) -> list[str]:
     """How long the evidence uploaded during the run waited to be analysed, pictures apart from other files."""
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(database_url)
-    with engine.connect() as conn:
-        waited = "extract(epoch FROM analysed_at - received_at)"
-        query = text(
-            f"SELECT media_type LIKE 'image/%' AS picture, count(*), count(analysed_at), "
-            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {waited}), "
-            f"percentile_cont(0.95) WITHIN GROUP (ORDER BY {waited}), max({waited}) "
-            "FROM evidence_items WHERE id > :after GROUP BY 1 ORDER BY 1 DESC"
-        )
-        rows = conn.execute(query, {"after": after}).all()
-    engine.dispose()
+    waited = "extract(epoch FROM analysed_at - received_at)"
+    found = query_rows(
+        database_url,
+        f"SELECT media_type LIKE 'image/%' AS picture, count(*), count(analysed_at), "
+        f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {waited}), "
+        f"percentile_cont(0.95) WITHIN GROUP (ORDER BY {waited}), max({waited}) "
+        "FROM evidence_items WHERE id > :after GROUP BY 1 ORDER BY 1 DESC",
+        after=after,
+    )
     return [
         f"{'pictures' if picture else 'other files'}: {count} uploaded, {done} analysed by the end; "
         f"upload to analysis median {median or 0:.1f} s, p95 {p95 or 0:.1f} s, longest {longest or 0:.1f} s"
-        for picture, count, done, median, p95, longest in rows
+        for picture, count, done, median, p95, longest in found
     ]
 
 
@@ -272,16 +272,12 @@ def main() -> None:
                 (work / "plan.json").write_text(json.dumps(plan(portal.env, accounts, args.min_mib, args.max_mib)))
                 # Two ("several may run at once"): a large file being analysed does not hold up every picture behind it.
                 logs = [work / f"worker-{n}.log" for n in range(2)]
-                workers = [
-                    subprocess.Popen(
-                        [str(BIN / "portal"), "worker"],
-                        env={**portal.env, "PYTHONUNBUFFERED": "1"},
-                        cwd=ROOT,
-                        stdout=log.open("wb"),
-                        stderr=subprocess.STDOUT,
-                    )  # fmt: skip
-                    for log in logs
-                ]
+                workers = []
+                for log in logs:
+                    with log.open("wb") as out:  # the worker keeps its own copy of the file
+                        workers.append(subprocess.Popen([str(BIN / "portal"), "worker"], cwd=ROOT, stdout=out,
+                                                        stderr=subprocess.STDOUT,
+                                                        env={**portal.env, "PYTHONUNBUFFERED": "1"}))  # fmt: skip
                 print("\n".join(f"worker {n}: {line}" for n, line in enumerate(ready(workers, logs))))
                 sampler = Sampler([portal.pid, *(worker.pid for worker in workers)])
                 sampler.start()
