@@ -15,6 +15,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from portal.mail import SMTP_TIMEOUT
 from tests.browser.test_proceedings import HOLDER, PROSECUTOR, api, sign_in, trademark
 from tests.gunicorn import BIN, ROOT, Portal
 from tests.photos import TRANSFORMATIONS, photographs
@@ -51,7 +52,8 @@ def worker(portal: tuple[str, Portal]) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen([str(BIN / "portal"), "worker", "--poll", "0.5"], env=server.env, cwd=ROOT)
     yield process
     process.send_signal(signal.SIGINT)
-    process.wait(10)
+    # It stops at its next step, which may be an e-mail waiting out SMTP_TIMEOUT on a busy machine.
+    process.wait(SMTP_TIMEOUT * 2)
 
 
 def test_related_evidence_clusters_and_workspace(
