@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import NoReturn
@@ -36,7 +39,7 @@ from portal.services import (
 )
 from portal.services.credentials import normalise_email
 from portal.services.errors import DomainError
-from portal.settings import SettingsError
+from portal.settings import Settings, SettingsError
 from portal.signing import get_keys, get_notary
 from portal.storage import get_store
 
@@ -334,6 +337,24 @@ def log_checkpoint() -> None:
     click.echo(_checkpoint_now())
 
 
+@contextmanager
+def _stop_requests() -> Iterator[list[signal.Signals]]:
+    """The signals that asked the worker to stop (SIGTERM, Ctrl-C), for it to stop between steps.
+
+    Raised mid-send, Ctrl-C's KeyboardInterrupt is lost: smtplib answers it with QUIT, whose refusal replaces it,
+    and the worker goes on as if the server had failed. A send cut short also leaves its message leased."""
+    asked: list[signal.Signals] = []
+    previous = {
+        number: signal.signal(number, lambda received, _frame: asked.append(signal.Signals(received)))
+        for number in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        yield asked
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
 @cli.command("worker")
 @click.option("--once", is_flag=True, help="Do one round and exit.")
 @click.option("--until-idle", is_flag=True, help="Do rounds until one finds nothing to do, then exit.")
@@ -342,8 +363,12 @@ def worker(once: bool, until_idle: bool, poll: float) -> None:
     """Background duties: previews, fingerprints and matches of new evidence; deadline reminders, e-mails
     and webhook calls from the outbox; a checkpoint every CHECKPOINT_INTERVAL seconds and missing
     timestamps; every hour, expired resumable uploads removed and a sweep of orphaned objects. Several may
-    run at once."""
-    settings = current_app.config["SETTINGS"]
+    run at once. SIGTERM or Ctrl-C stops it once its round is done."""
+    with _stop_requests() as asked:
+        _work(current_app.config["SETTINGS"], once, until_idle, poll, asked)
+
+
+def _work(settings: Settings, once: bool, until_idle: bool, poll: float, asked: list[signal.Signals]) -> None:
     sender = PortalSender(settings)
     # Imported here: it brings NumPy, which the web app never loads.
     from portal.services import matching
@@ -356,7 +381,7 @@ def worker(once: bool, until_idle: bool, poll: float) -> None:
         started = time.monotonic()
         loaded = frames.sync(get_session())
         click.echo(f"frame index: {loaded} picture(s) loaded in {time.monotonic() - started:.1f} s")
-    while True:
+    while not asked:
         db = get_session()
         if time.monotonic() >= next_sweep:
             _sweep(timedelta(seconds=settings.sweep_grace))
@@ -385,9 +410,11 @@ def worker(once: bool, until_idle: bool, poll: float) -> None:
         db.close()
         if once or (until_idle and not (reminded or round_.analysed or round_.matched or done.total)):
             return
-        # A full batch of either means more may be waiting.
-        if done.total < DELIVERY_BATCH and round_.analysed < matching.ROUND:
+        # A full batch of either means more may be waiting. A signal cuts the sleep short (PEP 475 resumes it
+        # only for the time left), so at most one poll passes before the loop sees the request.
+        if not asked and done.total < DELIVERY_BATCH and round_.analysed < matching.ROUND:
             time.sleep(poll)
+    click.echo(f"stopped on {asked[0].name}, between rounds")
 
 
 for group in (

@@ -110,8 +110,10 @@ def smtp_server() -> Iterator[SMTPServer]:
 
 @pytest.fixture
 def mailbox(smtp_server: SMTPServer) -> SMTPServer:
-    """The SMTP server, emptied for this test."""
+    """The SMTP server, emptied for this test and answering at once."""
     smtp_server.messages.clear()
+    smtp_server.handler.receiving.clear()
+    smtp_server.handler.released.set()
     return smtp_server
 
 

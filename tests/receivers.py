@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from dataclasses import dataclass, field
@@ -17,10 +18,13 @@ from tests.servers import free_port
 
 
 class MailHandler:
-    """Keeps every accepted message; refuses recipients at bounce.example with a permanent 550."""
+    """Keeps every accepted message; refuses recipients at bounce.example with a permanent 550. While
+    ``released`` is clear, a message's content is taken but not answered (``receiving`` tells it came)."""
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.receiving, self.released = threading.Event(), threading.Event()
+        self.released.set()
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
         self, server: SMTP, session: Session, envelope: Envelope, address: str, options: list[str]
@@ -31,6 +35,8 @@ class MailHandler:
         return "250 OK"
 
     async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:  # noqa: N802
+        self.receiving.set()
+        await asyncio.to_thread(self.released.wait, 60)
         content = envelope.original_content or b""
         self.messages.append(message_from_bytes(content, policy=policy.default))  # type: ignore[arg-type]
         return "250 Message accepted for delivery"

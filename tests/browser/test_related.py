@@ -52,7 +52,7 @@ def worker(portal: tuple[str, Portal]) -> Iterator[subprocess.Popen[bytes]]:
     process = subprocess.Popen([str(BIN / "portal"), "worker", "--poll", "0.5"], env=server.env, cwd=ROOT)
     yield process
     process.send_signal(signal.SIGINT)
-    # It stops at its next step, which may be an e-mail waiting out SMTP_TIMEOUT on a busy machine.
+    # It stops once its round is done, which may include an e-mail waiting on a busy machine's SMTP server.
     process.wait(SMTP_TIMEOUT * 2)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -16,6 +20,7 @@ from portal.services import deliveries, notifications
 from portal.settings import Settings
 from tests.conftest import SECRET, build_app
 from tests.factories import Api, deliver, make_world
+from tests.gunicorn import BIN, ROOT
 from tests.portal.test_pages import csrf, sign_in
 from tests.receivers import SMTPServer
 
@@ -190,6 +195,37 @@ def test_refused_recipient_fails_for_good_and_unreachable_server_is_retried(
         assert retry.next_attempt_at > utcnow() + timedelta(seconds=20)
     assert deliver(down).total == 0  # not due yet
     assert deliver(down, later=timedelta(minutes=1)).retrying == 1
+
+
+@pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
+def test_a_worker_told_to_stop_mid_send_sends_that_mail_once_then_stops(
+    make_app: Callable[..., Flask], stack_env: dict[str, str], mailbox: SMTPServer, signal_name: str
+) -> None:
+    app = make_app(**mailbox.env())
+    world = make_world(app)
+    client = app.test_client()
+    holder, prosecutor = Api(client, world.holder_a.token), Api(client, world.prosecutor.token)
+    complaint_id, _ = holder.submitted(world.right_a)
+    request_information(app, prosecutor, complaint_id)
+    mailbox.handler.released.clear()
+    env = {**os.environ, **stack_env, **mailbox.env()}
+    worker = subprocess.Popen(
+        [str(BIN / "portal"), "worker", "--poll", "0.5"], env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert mailbox.handler.receiving.wait(60), "the worker never sent the mail"
+        worker.send_signal(getattr(signal, signal_name))
+        mailbox.handler.released.set()
+        printed, _ = worker.communicate(timeout=60)
+    finally:
+        worker.kill()
+    assert worker.returncode == 0, printed
+    assert "deliveries: 1 sent, 0 to retry later, 0 failed" in printed
+    assert printed.rstrip().endswith(f"stopped on {signal_name}, between rounds")
+    assert len(mailbox.messages) == 1
+    with app.app_context():
+        message = get_session().scalars(select(OutboxMessage)).one()
+        assert message.status is DeliveryStatus.SENT and message.lease_owner is None
 
 
 def test_backoff_doubles_up_to_four_hours() -> None:
