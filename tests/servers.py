@@ -148,9 +148,6 @@ class SeaweedS3:
         }
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        """Stop at once: its data goes with the directory, and a graceful stop (SIGTERM) takes SeaweedFS 25 s."""
+        self.kill()
         self.log.close()
