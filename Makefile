@@ -30,7 +30,7 @@ run: install runtime-deps
 	$(BIN)/portal search reindex --missing
 	$(BIN)/portal demo seed --if-empty
 	@echo "IP evidence portal on http://$$( [ "$(HOST)" = 127.0.0.1 ] && echo localhost || echo $(HOST) ):$(PORT)/"
-	@$(BIN)/portal worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
+	@nice -n 10 $(BIN)/portal worker & worker=$$!; trap 'kill $$worker' EXIT INT TERM; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --worker-class gthread --threads 4 \
 		--timeout 120 --access-logfile - wsgi:app
 

@@ -113,40 +113,43 @@ def plan(env: dict[str, str], accounts: dict[str, Any], min_mib: int, max_mib: i
 
 
 class Sampler(threading.Thread):
-    """CPU and resident memory of gunicorn (master and workers) and the evidence worker, every second."""
+    """CPU and resident memory, every second, of gunicorn (master and workers) and of the evidence workers."""
 
-    def __init__(self, pids: list[int]) -> None:
+    def __init__(self, web: int, workers: list[int]) -> None:
         super().__init__(daemon=True)
-        self.roots = [psutil.Process(pid) for pid in pids]
+        self.roots = {"web": [psutil.Process(web)], "workers": [psutil.Process(pid) for pid in workers]}
         self.known: dict[int, psutil.Process] = {}
-        self.cpu: list[float] = []
+        self.cpu: dict[str, list[float]] = {group: [] for group in self.roots}
         self.rss: list[float] = []
         self.machine: list[tuple[float, float]] = []
         """The whole machine's (busy %, waiting for the disk %): PostgreSQL, SeaweedFS and locust too."""
         self.running = True
 
     def run(self) -> None:
-        self.family()
+        for roots in self.roots.values():
+            self.family(roots)
         psutil.cpu_times_percent()  # the first call only starts the measurement
         while self.running:
             time.sleep(1)
             times = psutil.cpu_times_percent()
             waiting = getattr(times, "iowait", 0.0)  # Linux only
             self.machine.append((100 - times.idle - waiting, waiting))
-            cpu = rss = 0.0
-            for process in self.family():
-                try:
-                    cpu += process.cpu_percent()
-                    rss += process.memory_info().rss / 2**20
-                except psutil.NoSuchProcess:
-                    continue
-            self.cpu.append(cpu)
+            rss = 0.0
+            for group, roots in self.roots.items():
+                cpu = 0.0
+                for process in self.family(roots):
+                    try:
+                        cpu += process.cpu_percent()
+                        rss += process.memory_info().rss / 2**20
+                    except psutil.NoSuchProcess:
+                        continue
+                self.cpu[group].append(cpu)
             self.rss.append(rss)
 
-    def family(self) -> list[psutil.Process]:
+    def family(self, roots: list[psutil.Process]) -> list[psutil.Process]:
         """The processes and their children, each the same object every second (CPU is measured between calls)."""
         found = []
-        for root in self.roots:
+        for root in roots:
             try:
                 members = [root, *root.children(recursive=True)]
             except psutil.NoSuchProcess:
@@ -224,10 +227,10 @@ def report(stats_csv: Path, sampler: Sampler, checked: int, problems: list[str],
         total_failures += failures if row["Name"] != "Aggregated" else 0
         median = float(row["Median Response Time"])  # locust writes a one-request median unrounded
         print(f"{name:42} {row['Request Count']:>9} {failures:>9} {median:>10.0f} {row['95%']:>8}")
-    cpu = sorted(sampler.cpu) or [0.0]
     rss = sampler.rss or [0.0]
-    print(f"\nserver over {minutes:g} min: CPU median {cpu[len(cpu) // 2]:.0f} %, peak {cpu[-1]:.0f} % (of "
-          f"{psutil.cpu_count()} cores x 100); memory peak {max(rss):.0f} MiB (gunicorn and the worker)")  # fmt: skip
+    print(f"\nserver over {minutes:g} min, CPU in % of {psutil.cpu_count()} cores x 100: gunicorn "
+          f"{spread(sampler.cpu['web'])}, the two evidence workers {spread(sampler.cpu['workers'])}; memory peak "
+          f"{max(rss):.0f} MiB (gunicorn and the workers)")  # fmt: skip
     busy = spread([b for b, _ in sampler.machine])
     waiting = spread([w for _, w in sampler.machine])
     print(f"whole machine: busy {busy}; waiting for the disk {waiting}")
@@ -271,15 +274,16 @@ def main() -> None:
                 print(f"dataset: {find_size(pg_url)}")
                 (work / "plan.json").write_text(json.dumps(plan(portal.env, accounts, args.min_mib, args.max_mib)))
                 # Two ("several may run at once"): a large file being analysed does not hold up every picture behind it.
+                # Niced, as the README deploys them: analysis takes the cores the web requests leave.
                 logs = [work / f"worker-{n}.log" for n in range(2)]
                 workers = []
                 for log in logs:
                     with log.open("wb") as out:  # the worker keeps its own copy of the file
-                        workers.append(subprocess.Popen([str(BIN / "portal"), "worker"], cwd=ROOT, stdout=out,
-                                                        stderr=subprocess.STDOUT,
+                        workers.append(subprocess.Popen(["nice", "-n", "10", str(BIN / "portal"), "worker"], cwd=ROOT,
+                                                        stdout=out, stderr=subprocess.STDOUT,
                                                         env={**portal.env, "PYTHONUNBUFFERED": "1"}))  # fmt: skip
                 print("\n".join(f"worker {n}: {line}" for n, line in enumerate(ready(workers, logs))))
-                sampler = Sampler([portal.pid, *(worker.pid for worker in workers)])
+                sampler = Sampler(portal.pid, [worker.pid for worker in workers])
                 sampler.start()
                 files = {"LOAD_PLAN": str(work / "plan.json"), "LOAD_UPLOADS": str(work / "uploads.json")}
                 before = last_item(pg_url)
