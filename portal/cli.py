@@ -339,7 +339,7 @@ def log_checkpoint() -> None:
 
 @contextmanager
 def _stop_requests() -> Iterator[list[signal.Signals]]:
-    """The signals that asked the worker to stop (SIGTERM, Ctrl-C), for it to stop between steps.
+    """The signals that asked the worker to stop (SIGTERM, Ctrl-C), for it to stop between rounds.
 
     Raised mid-send, Ctrl-C's KeyboardInterrupt is lost: smtplib answers it with QUIT, whose refusal replaces it,
     and the worker goes on as if the server had failed. A send cut short also leaves its message leased."""
@@ -410,8 +410,8 @@ def _work(settings: Settings, once: bool, until_idle: bool, poll: float, asked: 
         db.close()
         if once or (until_idle and not (reminded or round_.analysed or round_.matched or done.total)):
             return
-        # A full batch of either means more may be waiting. A signal cuts the sleep short (PEP 475 resumes it
-        # only for the time left), so at most one poll passes before the loop sees the request.
+        # A full batch of either means more may be waiting. A signal does not end the sleep (PEP 475 resumes it
+        # for the time left): at most one poll passes before the loop sees a request to stop.
         if not asked and done.total < DELIVERY_BATCH and round_.analysed < matching.ROUND:
             time.sleep(poll)
     click.echo(f"stopped on {asked[0].name}, between rounds")
