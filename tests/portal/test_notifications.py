@@ -197,6 +197,8 @@ def test_refused_recipient_fails_for_good_and_unreachable_server_is_retried(
     assert deliver(down, later=timedelta(minutes=1)).retrying == 1
 
 
+# The embedded stack alone: how the worker stops does not depend on where it stores things.
+@pytest.mark.parametrize("stack_env", ["sqlite-dir"], indirect=True)
 @pytest.mark.parametrize("signal_name", ["SIGTERM", "SIGINT"])
 def test_a_worker_told_to_stop_mid_send_sends_that_mail_once_then_stops(
     make_app: Callable[..., Flask], stack_env: dict[str, str], mailbox: SMTPServer, signal_name: str
