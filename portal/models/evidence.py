@@ -3,10 +3,22 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    TextClause,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from evidence.media import analysable
+from evidence.media import ANALYSABLE_FAMILIES, ANALYSABLE_TYPES, analysable
 from portal.models.accounts import Organisation, User, enum_column
 from portal.models.base import Base, utcnow
 from portal.models.complaints import Complaint
@@ -31,8 +43,27 @@ class EvidenceCluster(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+_ANALYSABLE = " OR ".join(
+    [
+        *(f"media_type LIKE '{family}%'" for family in ANALYSABLE_FAMILIES),
+        *(f"media_type = '{t}'" for t in ANALYSABLE_TYPES),
+    ]
+)
+# The worker's two queues, as SQL with their constants written out, so that the planner can prove a query on
+# one of them may use its partial index. Without those indexes, once the statistics see a backlog, it walks the
+# primary key past every finished item: 650 ms a round at 10^6 items.
+WAITING_FOR_ANALYSIS: TextClause = text(f"analysed_at IS NULL AND ({_ANALYSABLE})")
+WAITING_FOR_MATCHING: TextClause = text("analysed_at IS NOT NULL AND matched_at IS NULL")
+
+
 class EvidenceItem(Base):
     __tablename__ = "evidence_items"
+    __table_args__ = (
+        Index("ix_evidence_items_to_analyse", "id", postgresql_where=WAITING_FOR_ANALYSIS,
+              sqlite_where=WAITING_FOR_ANALYSIS),
+        Index("ix_evidence_items_to_match", "id", postgresql_where=WAITING_FOR_MATCHING,
+              sqlite_where=WAITING_FOR_MATCHING),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Evidence belongs to a complaint, or (a power of attorney) to its organisation alone.

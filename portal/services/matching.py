@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -27,19 +27,12 @@ from evidence.fingerprints import MAX_THRESHOLD, Fingerprint
 from evidence.matcher import Matcher
 from evidence.stores import Store, derived_key
 from portal.models import EvidenceFrame, EvidenceItem, EvidenceMatch, utcnow
+from portal.models.evidence import WAITING_FOR_ANALYSIS, WAITING_FOR_MATCHING
 from portal.services import clusters
 
 LEASE = timedelta(minutes=10)
 ROUND = 4
 """Items one round of the worker analyses: a few, so that deliveries and reminders never wait long."""
-
-
-def _analysable() -> ColumnElement[bool]:
-    """:func:`evidence.media.analysable` in SQL."""
-    return or_(
-        *(EvidenceItem.media_type.startswith(family) for family in media.ANALYSABLE_FAMILIES),
-        EvidenceItem.media_type.in_(media.ANALYSABLE_TYPES),
-    )
 
 
 def claim_analysis(session: Session, limit: int, now: datetime | None = None) -> list[int]:
@@ -48,7 +41,7 @@ def claim_analysis(session: Session, limit: int, now: datetime | None = None) ->
     free = or_(EvidenceItem.analysis_started_at.is_(None), EvidenceItem.analysis_started_at < now - LEASE)
     waiting = (
         select(EvidenceItem.id)
-        .where(EvidenceItem.analysed_at.is_(None), _analysable(), free)
+        .where(WAITING_FOR_ANALYSIS, free)
         .order_by(EvidenceItem.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -175,12 +168,7 @@ class FrameIndex:
 
 
 def claim_matching(session: Session, limit: int) -> list[int]:
-    waiting = (
-        select(EvidenceItem.id)
-        .where(EvidenceItem.analysed_at.is_not(None), EvidenceItem.matched_at.is_(None))
-        .order_by(EvidenceItem.id)
-        .limit(limit)
-    )
+    waiting = select(EvidenceItem.id).where(WAITING_FOR_MATCHING).order_by(EvidenceItem.id).limit(limit)
     return list(session.scalars(waiting))
 
 
