@@ -247,6 +247,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--min-mib", type=int, default=1)
     parser.add_argument("--max-mib", type=int, default=50)
+    parser.add_argument("--nice", type=int, default=10, help="the evidence workers' niceness (0: as gunicorn)")
     parser.add_argument("--smoke", action="store_true", help="2,000 complaints, 20 users, one minute, 1-4 MB files")
     parser.add_argument(
         "--from", dest="kept", type=Path, metavar="DIR", help="copy the dataset bench/scale.py --keep kept in DIR"
@@ -277,10 +278,10 @@ def main() -> None:
                 # Niced, as the README deploys them: analysis takes the cores the web requests leave.
                 logs = [work / f"worker-{n}.log" for n in range(2)]
                 workers = []
+                command = ["nice", "-n", str(args.nice), str(BIN / "portal"), "worker"]
                 for log in logs:
                     with log.open("wb") as out:  # the worker keeps its own copy of the file
-                        workers.append(subprocess.Popen(["nice", "-n", "10", str(BIN / "portal"), "worker"], cwd=ROOT,
-                                                        stdout=out, stderr=subprocess.STDOUT,
+                        workers.append(subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
                                                         env={**portal.env, "PYTHONUNBUFFERED": "1"}))  # fmt: skip
                 print("\n".join(f"worker {n}: {line}" for n, line in enumerate(ready(workers, logs))))
                 sampler = Sampler(portal.pid, [worker.pid for worker in workers])
