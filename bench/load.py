@@ -275,7 +275,7 @@ def main() -> None:
                 print(f"dataset: {find_size(pg_url)}")
                 (work / "plan.json").write_text(json.dumps(plan(portal.env, accounts, args.min_mib, args.max_mib)))
                 # Two ("several may run at once"): a large file being analysed does not hold up every picture behind it.
-                # Niced, as the README deploys them: analysis takes the cores the web requests leave.
+                # Niced (--nice), as the README deploys them: analysis takes the cores the web requests leave.
                 logs = [work / f"worker-{n}.log" for n in range(2)]
                 workers = []
                 command = ["nice", "-n", str(args.nice), str(BIN / "portal"), "worker"]

@@ -51,7 +51,7 @@ _ANALYSABLE = " OR ".join(
 )
 # The worker's two queues, as SQL with their constants written out, so that the planner can prove a query on
 # one of them may use its partial index. Without those indexes, once the statistics see a backlog, it walks the
-# primary key past every finished item: 650 ms a round at 10^6 items.
+# primary key past every finished item: 507 ms a claim at 10^6 items, against 6 ms.
 WAITING_FOR_ANALYSIS: TextClause = text(f"analysed_at IS NULL AND ({_ANALYSABLE})")
 WAITING_FOR_MATCHING: TextClause = text("analysed_at IS NOT NULL AND matched_at IS NULL")
 
