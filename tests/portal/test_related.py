@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from PIL import Image
-from sqlalchemy import update
+from sqlalchemy import event, text, update
 
 from portal.cli import cli
 from portal.db import get_session
@@ -388,3 +388,42 @@ def test_a_complaints_own_copies_and_drafts_elsewhere_are_not_related(
     assert {r["evidence_id"] for r in found} == {picture, its_copy}
     assert {r["other"]["complaint_id"] for r in found} == {draft}
     assert [r["identical"] for r in found if r["evidence_id"] == picture][0] is True
+
+
+# PostgreSQL's planner is the one that walked the primary key past every finished item.
+@pytest.mark.parametrize("stack_env", ["pg-s3"], indirect=True)
+def test_the_worker_claims_from_its_partial_indexes_behind_many_finished_items(
+    app: Flask, filed: dict[str, Any]
+) -> None:
+    work(app)
+    engine = app.extensions["db_engine"]
+    columns = ", ".join(c.name for c in EvidenceItem.__table__.columns if c.name != "id")
+    with engine.begin() as conn:
+        # 20,000 finished items, then 100 waiting for analysis and 100 analysed but not matched.
+        copies = f"INSERT INTO evidence_items ({columns}) SELECT {columns} FROM evidence_items"  # noqa: S608 - the model's names
+        conn.execute(text(copies + " CROSS JOIN generate_series(1, 5000) WHERE analysed_at IS NOT NULL"))
+        conn.execute(text("UPDATE evidence_items SET analysed_at = NULL, matched_at = NULL, "
+                          "analysis_started_at = NULL, media_type = 'image/jpeg' "
+                          "WHERE id > (SELECT max(id) - 200 FROM evidence_items)"))  # fmt: skip
+        conn.execute(text("UPDATE evidence_items SET analysed_at = now() "
+                          "WHERE id > (SELECT max(id) - 200 FROM evidence_items) AND id % 2 = 0"))  # fmt: skip
+        conn.execute(text("ANALYZE evidence_items"))
+    claims: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().startswith("SELECT evidence_items.id"):
+            claims.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", keep)
+    try:
+        with app.app_context():
+            assert len(matching.claim_analysis(get_session(), matching.ROUND)) == matching.ROUND
+            assert len(matching.claim_matching(get_session(), matching.ROUND * 10)) == matching.ROUND * 10
+    finally:
+        event.remove(engine, "before_cursor_execute", keep)
+    plans = []
+    with engine.connect() as conn:
+        for statement, parameters in claims:
+            plans.append("\n".join(row[0] for row in conn.exec_driver_sql("EXPLAIN " + statement, parameters)))
+    assert "ix_evidence_items_to_analyse" in plans[0], plans[0]
+    assert "ix_evidence_items_to_match" in plans[1], plans[1]
